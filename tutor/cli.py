@@ -1,0 +1,119 @@
+"""Command line: the shell (default), `run`, and the other subcommands.
+
+Kept light: nothing here imports torch, rich or prompt_toolkit at module level, so the shell's
+prompt appears while torch is still importing in the background.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from tutor import __version__
+
+
+class UsageError(Exception):
+    """Bad usage or an unreadable file: one line on stderr, exit status 2."""
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the timeout must be more than 0 seconds")
+    return value
+
+
+def read_source(path: str) -> str:
+    """The text of FILE, or of stdin for `-`."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot read {path}: {reason}") from None
+
+
+def cmd_shell(args) -> int:
+    from tutor import torchload
+
+    torchload.start()
+    from tutor.shell import run_shell
+
+    return run_shell(timeout=args.timeout, hints=not args.no_hints)
+
+
+def cmd_run(args) -> int:
+    from tutor.runner import run_inputs, split_inputs
+    from tutor.session import Session
+
+    text = read_source(args.file)
+    session = Session(timeout=args.timeout, hints=not args.no_hints)
+    return run_inputs(
+        session, split_inputs(text), as_json=args.json, echo=not args.no_echo, width=args.width
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd-tutor",
+        description="A terminal tutor for calculus and automatic differentiation with PyTorch.",
+    )
+    parser.add_argument("--version", action="version", version=f"autograd-tutor {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
+                        help="stop any input that runs longer than S seconds")
+    common.add_argument("--no-hints", action="store_true", help="do not diagnose mistakes")
+    parser.set_defaults(func=cmd_shell, timeout=None, no_hints=False)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    shell = sub.add_parser("shell", parents=[common], help="the interactive shell (the default)")
+    shell.set_defaults(func=cmd_shell)
+
+    run = sub.add_parser("run", parents=[common], help="run a file of inputs, printing what the shell would")
+    run.add_argument("file", metavar="FILE", help="a file of inputs, or - for stdin")
+    run.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
+    run.add_argument("--no-echo", action="store_true", help="do not print the inputs themselves")
+    run.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")
+    run.set_defaults(func=cmd_run)
+
+    for extend in EXTENSIONS:
+        extend(sub, common)
+    return parser
+
+
+EXTENSIONS: list = []  # functions (subparsers, common_parent) that add more subcommands
+
+
+def _load_extensions() -> None:
+    try:
+        from tutor import cli_lessons  # noqa: F401 - registers play/lessons when present
+    except ImportError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_extensions()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"autograd-tutor: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("autograd-tutor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

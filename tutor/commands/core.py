@@ -1,0 +1,66 @@
+"""The shell's basic commands: %help, %quit, %reset, %who."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.commands import CommandError, all_commands, command, find
+
+
+@dataclass
+class CommandHelp:
+    """The command table, or one command's usage."""
+
+    rows: list[tuple[str, str, str]]  # (usage, summary, group)
+    detail: str | None = None
+
+
+@command("help", "list the commands, or show one: %help NAME", usage="%help [NAME]", needs_torch=False)
+def help_command(session, args: str):
+    name = args.strip().lstrip("%")
+    if name:
+        cmd = find(name)
+        if cmd is None:
+            raise CommandError(f"no command %{name}; %help lists them all")
+        doc = (cmd.func.__doc__ or "").strip()
+        return CommandHelp([(cmd.usage, cmd.summary, cmd.group)], detail=doc or None)
+    rows = [(c.usage, c.summary, c.group) for c in all_commands()]
+    rows.append(("NAME?", "signature and documentation of NAME (e.g. torch.autograd.grad?)", "general"))
+    return CommandHelp(rows)
+
+
+@command("quit", "leave the tutor (Ctrl-D does the same)", needs_torch=False, aliases=("exit",))
+def quit_command(session, args: str):
+    session.state["exit_requested"] = True
+    return None
+
+
+@command("reset", "start again from a fresh namespace (torch, np and math ready)", needs_torch=False)
+def reset_command(session, args: str):
+    session.reset()
+    return "Namespace cleared: torch, np and math are ready."
+
+
+@dataclass
+class TensorTable:
+    """The learner's tensors, one row each."""
+
+    rows: list[tuple[str, str, str, str, str]]  # name, shape, dtype, requires_grad, grad
+
+
+@command("who", "your tensors: shape, dtype, requires_grad and grad", needs_torch=False)
+def who_command(session, args: str):
+    from tutor.display import dtype_text, shape_text
+
+    rows = []
+    for name, t in session.learner_tensors():
+        grad = t.grad if (t.is_leaf or t.retains_grad) else None
+        if grad is None:
+            grad_text = "None" if (t.is_leaf or t.retains_grad) else "(non-leaf)"
+        elif grad.numel() <= 6:
+            grad_text = ", ".join(f"{v:.4g}" for v in grad.detach().flatten().tolist())
+            grad_text = f"[{grad_text}]" if grad.dim() else grad_text
+        else:
+            grad_text = f"tensor of shape {shape_text(grad.shape)}"
+        rows.append((name, shape_text(t.shape), dtype_text(t.dtype), str(bool(t.requires_grad)), grad_text))
+    return TensorTable(rows)

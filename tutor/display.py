@@ -1,0 +1,118 @@
+"""Values as short plain text: tensors with their autograd facts, everything else by repr.
+
+Never a 10 MB dump: tensors are summarised by torch's own printer with a bounded threshold, and
+any text is cut to a fixed number of lines and characters.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+MAX_LINES = 40
+MAX_CHARS = 4000
+SUMMARY_THRESHOLD = 200  # elements; above this torch prints a summary with `...`
+
+
+def is_tensor(obj) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(obj, torch.Tensor)
+
+
+def clip(text: str, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> str:
+    """Cut text to a bounded size, saying how much was left out."""
+    lines = text.splitlines()
+    cut_lines = len(lines) > max_lines
+    if cut_lines:
+        lines = lines[: max_lines - 1]
+    text = "\n".join(lines)
+    if len(text) > max_chars:
+        text = text[:max_chars].rstrip() + " …"
+    if cut_lines:
+        text += f"\n… ({len(lines) + 1} or more lines; shown in part)"
+    return text
+
+
+def shape_text(shape) -> str:
+    dims = tuple(int(d) for d in shape)
+    return "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def dtype_text(dtype) -> str:
+    return str(dtype).replace("torch.", "")
+
+
+@dataclass
+class TensorView:
+    """A tensor's printed values plus the facts a learner of autograd needs."""
+
+    values: str
+    shape: str
+    dtype: str
+    requires_grad: bool
+    grad_fn: str | None
+    is_leaf: bool
+    device: str = "cpu"
+
+    @property
+    def facts(self) -> list[str]:
+        facts = [f"shape {self.shape}", self.dtype]
+        if self.device != "cpu":
+            facts.append(self.device)
+        if self.requires_grad or self.grad_fn:
+            facts.append("requires_grad")
+        if self.grad_fn:
+            facts.append(f"grad_fn={self.grad_fn}")
+        if self.requires_grad or self.grad_fn:
+            facts.append("leaf" if self.is_leaf else "non-leaf")
+        return facts
+
+    def text(self) -> str:
+        return self.values + "\n" + " · ".join(self.facts)
+
+
+def tensor_values(t) -> str:
+    """torch's own printing of the values, summarised, without autograd annotations."""
+    torch = sys.modules["torch"]
+    from torch import _tensor_str
+
+    threshold = min(_tensor_str.PRINT_OPTS.threshold, SUMMARY_THRESHOLD)
+    with _tensor_str.printoptions(threshold=threshold, edgeitems=3):
+        try:
+            with torch.no_grad():
+                text = repr(t.detach())
+        except Exception as exc:  # noqa: BLE001 - sparse, meta, etc.
+            text = f"<tensor that cannot be printed: {exc}>"
+    return clip(text)
+
+
+def view_tensor(t) -> TensorView:
+    grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
+    return TensorView(
+        values=tensor_values(t),
+        shape=shape_text(t.shape),
+        dtype=dtype_text(t.dtype),
+        requires_grad=bool(t.requires_grad),
+        grad_fn=grad_fn,
+        is_leaf=bool(t.is_leaf),
+        device=str(t.device),
+    )
+
+
+def safe_repr(obj) -> str:
+    try:
+        text = repr(obj)
+    except Exception as exc:  # noqa: BLE001 - learner objects may have broken __repr__
+        text = f"<{type(obj).__name__} object; repr failed: {exc}>"
+    return clip(text)
+
+
+def value_text(obj) -> str:
+    """The plain-text display of a value."""
+    if is_tensor(obj):
+        return view_tensor(obj).text()
+    if hasattr(obj, "__rich__") or hasattr(obj, "__rich_console__"):
+        from tutor.render import plain_text
+
+        return plain_text([obj])
+    return safe_repr(obj)

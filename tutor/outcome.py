@@ -1,0 +1,84 @@
+"""What one input produced, as plain data: the Outcome and its parts.
+
+The Session builds these; the renderers (rich, plain text, JSON) only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ErrorInfo:
+    """An exception raised by the learner's input, trimmed to the learner's own frames."""
+
+    type: str
+    message: str
+    traceback: str = ""
+    line: str | None = None  # the learner's source line where it happened
+    lineno: int | None = None
+    offset: int | None = None  # column, for syntax errors
+    frames: list[tuple[str, int, str]] = field(default_factory=list)  # (function, lineno, line)
+    exc: BaseException | None = field(default=None, repr=False, compare=False)
+
+    def as_json(self) -> dict:
+        return {"type": self.type, "message": self.message}
+
+
+@dataclass
+class WarningInfo:
+    """A Python or PyTorch warning raised while the input ran."""
+
+    category: str
+    message: str
+    lineno: int | None = None
+
+
+@dataclass
+class GradChange:
+    """A named tensor whose .grad changed during one input."""
+
+    name: str
+    new: Any  # a tensor (detached copy) or None when the grad was cleared
+    old: Any = None  # the previous grad (detached copy) or None when there was none
+    old_known: bool = True  # False when the old grad was too large to keep a copy of
+
+
+@dataclass
+class Hint:
+    """A diagnosis: what went wrong, why, and the fix, in the learner's own names."""
+
+    id: str
+    title: str
+    explanation: str
+    fix: str = ""
+    section: str = ""
+    example: str = ""  # a minimal runnable example, shown in full by %explain
+
+
+@dataclass
+class Outcome:
+    """Everything one input to the Session produced."""
+
+    input: str
+    kind: str = "code"  # code | command | help | empty
+    index: int = 0
+    value: Any = None
+    has_value: bool = False
+    display: str | None = None  # the value as plain text
+    stdout: str = ""
+    stderr: str = ""
+    error: ErrorInfo | None = None
+    warnings: list[WarningInfo] = field(default_factory=list)
+    gradients: list[GradChange] = field(default_factory=list)
+    command_output: Any = None  # what a % command returned (a rich renderable or text)
+    hints: list[Hint] = field(default_factory=list)
+    feedback: list[Any] = field(default_factory=list)  # lesson feedback (renderables)
+    elapsed: float = 0.0  # seconds
+    stdout_shown: bool = False  # True when stdout was already echoed live (the shell)
+    exit_requested: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

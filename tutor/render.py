@@ -1,0 +1,221 @@
+"""Every rich construction: Outcomes and command results to renderables, and to plain text.
+
+Feature modules teach this module to draw their own data with `@renders(TheirType)`; objects with
+`__rich__` render themselves. Plain text (the runner, JSON `output`) is the same rendering with no
+colour, so the shell and the runner always agree.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from typing import Any, Callable
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tutor.display import TensorView, clip, is_tensor, safe_repr, view_tensor
+from tutor.outcome import ErrorInfo, GradChange, Hint, Outcome, WarningInfo
+
+DEFAULT_WIDTH = 80
+_RENDERERS: dict[type, Callable[[Any], RenderableType]] = {}
+_TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+
+
+def renders(cls: type):
+    """Register a function that turns an instance of `cls` into a rich renderable."""
+
+    def register(func):
+        _RENDERERS[cls] = func
+        return func
+
+    return register
+
+
+def make_console(file=None, *, width: int | None = None, plain: bool | None = None) -> Console:
+    """A console that respects NO_COLOR and the terminal width; plain when not a terminal."""
+    if plain:
+        return Console(file=file or io.StringIO(), width=width or DEFAULT_WIDTH, color_system=None,
+                       force_terminal=False, highlight=False, emoji=False, soft_wrap=False)
+    return Console(file=file, width=width, no_color="NO_COLOR" in os.environ or None,
+                   highlight=False, emoji=False)
+
+
+def plain_text(renderables: list[RenderableType], width: int | None = None) -> str:
+    """Render to plain text (no colour, no escape codes) at a fixed width."""
+    console = make_console(io.StringIO(), width=width or DEFAULT_WIDTH, plain=True)
+    for item in renderables:
+        console.print(item)
+    text = console.file.getvalue()
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+
+
+# -- values ----------------------------------------------------------------------------------
+
+
+def tensor_renderable(view: TensorView) -> RenderableType:
+    facts = Text(" · ".join(view.facts), style="dim")
+    if view.grad_fn:
+        facts.highlight_words([f"grad_fn={view.grad_fn}"], style="magenta")
+    return Group(Text(view.values), facts)
+
+
+def to_renderable(obj: Any) -> RenderableType:
+    """Any value or command result as a renderable."""
+    for cls in type(obj).__mro__:
+        if cls in _RENDERERS:
+            return _RENDERERS[cls](obj)
+    if is_tensor(obj):
+        return tensor_renderable(view_tensor(obj))
+    if isinstance(obj, str):
+        return Text(clip(obj))
+    if hasattr(obj, "__rich__") or hasattr(obj, "__rich_console__"):
+        return obj
+    return Text(safe_repr(obj))
+
+
+# -- outcome parts -----------------------------------------------------------------------------
+
+
+def error_renderable(error: ErrorInfo) -> RenderableType:
+    if error.type in ("KeyboardInterrupt", "Timeout"):
+        what = "Interrupted (Ctrl-C)" if error.type == "KeyboardInterrupt" else error.message
+        where = f" at line {error.lineno}: {error.line.strip()}" if error.line else ""
+        return Text(f"⏹ {what}{where}. Your variables are kept.", style="yellow")
+    body = Text(error.message or error.type)
+    if error.type in ("SyntaxError", "IndentationError", "TabError") and error.line:
+        body.append(f"\n  line {error.lineno or 1}: ", style="dim")
+        body.append(error.line.rstrip())
+        if error.offset:
+            indent = len(f"  line {error.lineno or 1}: ") + max(error.offset - 1, 0)
+            body.append("\n" + " " * indent + "^", style="bold red")
+    elif error.frames:
+        frames = error.frames
+        if len(frames) > 3 and frames[-1] == frames[-2] == frames[-3]:
+            repeats = sum(1 for f in frames if f == frames[-1])
+            frames = [f for f in frames if f != frames[-1]][-2:] + [frames[-1]]
+            body.append(f"\n  (the last call repeated {repeats} times)", style="dim")
+        for name, lineno, line in frames[-3:]:
+            where = f"line {lineno}" if name == "<module>" else f"in {name}(), line {lineno}"
+            body.append(f"\n  {where}: ", style="dim")
+            body.append(line)
+    return Panel(body, title=Text(error.type, style="bold red"), title_align="left",
+                 border_style="red", box=box.ROUNDED, expand=False)
+
+
+def warning_renderable(warning: WarningInfo) -> RenderableType:
+    message = _TRIGGERED.sub("", warning.message).strip().splitlines()[0] if warning.message else ""
+    return Text(f"⚠ {warning.category}: {clip(message, 3, 300)}", style="yellow")
+
+
+def _grad_values(t) -> str:
+    return view_tensor(t).values if t is not None else "None"
+
+
+def gradient_renderable(change: GradChange) -> RenderableType:
+    text = Text()
+    text.append(f"{change.name}.grad", style="bold cyan")
+    text.append(" = " if change.new is not None else " cleared (None)")
+    if change.new is not None:
+        text.append(_grad_values(change.new))
+    if change.old is not None:
+        text.append(f"   (was {_grad_values(change.old)})", style="dim")
+    elif not change.old_known:
+        text.append("   (was a large tensor)", style="dim")
+    return text
+
+
+def hint_renderable(hint: Hint) -> RenderableType:
+    text = Text()
+    text.append("hint ", style="bold green")
+    text.append(f"[{hint.id}] ", style="green")
+    text.append(hint.title, style="bold")
+    if hint.explanation:
+        text.append("\n" + hint.explanation)
+    if hint.fix:
+        text.append("\nfix: ", style="bold green")
+        text.append(hint.fix)
+    if hint.section:
+        text.append(f"\nreread D2L {hint.section}", style="dim")
+    return text
+
+
+def outcome_renderables(outcome: Outcome) -> list[RenderableType]:
+    """What the shell shows after an input, top to bottom."""
+    parts: list[RenderableType] = []
+    if outcome.stdout and not outcome.stdout_shown:
+        parts.append(Text(clip(outcome.stdout.rstrip("\n"), 200, 20000)))
+    if outcome.stderr and not outcome.stdout_shown:
+        parts.append(Text(clip(outcome.stderr.rstrip("\n"), 50, 5000), style="red"))
+    if outcome.command_output is not None:
+        parts.append(to_renderable(outcome.command_output))
+    if outcome.has_value:
+        parts.append(to_renderable(outcome.value))
+    if outcome.error is not None:
+        parts.append(error_renderable(outcome.error))
+    parts.extend(warning_renderable(w) for w in outcome.warnings)
+    parts.extend(gradient_renderable(g) for g in outcome.gradients)
+    parts.extend(hint_renderable(h) for h in outcome.hints)
+    parts.extend(to_renderable(f) for f in outcome.feedback)
+    return parts
+
+
+def outcome_text(outcome: Outcome, width: int | None = None) -> str:
+    """The plain text the shell would show for this outcome (stdout included)."""
+    shown, outcome.stdout_shown = outcome.stdout_shown, False
+    try:
+        return plain_text(outcome_renderables(outcome), width)
+    finally:
+        outcome.stdout_shown = shown
+
+
+# -- core command results ----------------------------------------------------------------------
+
+
+def _register_core() -> None:
+    from tutor.commands.core import CommandHelp, TensorTable
+    from tutor.introspect import HelpText
+
+    @renders(CommandHelp)
+    def _help(data: CommandHelp) -> RenderableType:
+        table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
+        table.add_column("command", style="bold cyan", no_wrap=True)
+        table.add_column("what it does")
+        for usage, summary, _group in data.rows:
+            table.add_row(usage, summary)
+        if data.detail:
+            return Group(table, Text(data.detail))
+        return table
+
+    @renders(TensorTable)
+    def _who(data: TensorTable) -> RenderableType:
+        if not data.rows:
+            return Text("No tensors yet. Try: x = torch.arange(4.0, requires_grad=True)", style="dim")
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for name in ("name", "shape", "dtype", "requires_grad", "grad"):
+            table.add_column(name, no_wrap=name != "grad")
+        for row in data.rows:
+            table.add_row(*row)
+        return table
+
+    @renders(HelpText)
+    def _helptext(data: HelpText) -> RenderableType:
+        head = Text()
+        head.append(data.name, style="bold cyan")
+        if data.signature:
+            head.append(data.signature)
+        head.append(f"   [{data.kind}]", style="dim")
+        return Group(head, Text(data.doc))
+
+
+_register_core()
+
+
+def markdown(text: str) -> RenderableType:
+    """Markdown for lesson text (code blocks highlighted)."""
+    return Markdown(text, code_theme="ansi_dark")

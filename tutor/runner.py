@@ -1,0 +1,144 @@
+"""The scripted front: `autograd-tutor run FILE` feeds a file of inputs through a Session.
+
+How a file is cut into inputs:
+- a line that starts with `%` (a command) or ends with `?` (help) is one input on its own;
+- every other run of lines is Python, and each top-level statement in it is one input
+  (statements that share a line, like `a = 1; b = 2`, stay together);
+- Python that does not parse is cut at each line that starts at column 0, so one bad line
+  gives one SyntaxError and the rest of the file still runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from typing import Iterable
+
+from tutor.introspect import help_target
+from tutor.outcome import Outcome
+
+_CONTINUATIONS = (")", "]", "}", "else", "elif", "except", "finally", "case", "#", "@")
+
+
+def _is_line_input(line: str) -> bool:
+    stripped = line.strip()
+    return line.startswith("%") or (not line[:1].isspace() and help_target(stripped) is not None)
+
+
+def _split_python(lines: list[str]) -> list[str]:
+    """Cut a run of Python lines into top-level statements."""
+    text = "".join(lines)
+    if not text.strip():
+        return []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return _split_by_indent(lines)
+    groups: list[list[int]] = []  # [first_line, last_line] (1-based, inclusive)
+    for node in tree.body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        last = node.end_lineno or node.lineno
+        if groups and first <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], last)
+        else:
+            groups.append([first, last])
+    return ["".join(lines[a - 1 : b]).rstrip("\n") for a, b in groups]
+
+
+def _split_by_indent(lines: list[str]) -> list[str]:
+    chunks: list[list[str]] = []
+    for line in lines:
+        starts_new = line.strip() and not line[:1].isspace() and not line.lstrip().startswith(_CONTINUATIONS)
+        if starts_new or not chunks:
+            chunks.append([line])
+        else:
+            chunks[-1].append(line)
+    return [c for c in ("".join(chunk).strip("\n") for chunk in chunks) if c.strip()]
+
+
+def split_inputs(text: str) -> list[str]:
+    """The inputs of a script, in order (see the module docstring for the rule)."""
+    inputs: list[str] = []
+    pending: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if _is_line_input(line):
+            inputs.extend(_split_python(pending))
+            pending = []
+            inputs.append(line.strip())
+        else:
+            pending.append(line)
+    inputs.extend(_split_python(pending))
+    return inputs
+
+
+def echo_input(text: str) -> str:
+    """The input as the shell shows it: `>>> ` then `... ` for continuation lines."""
+    lines = text.splitlines() or [""]
+    return "\n".join((">>> " if i == 0 else "... ") + line for i, line in enumerate(lines))
+
+
+def outcome_record(outcome: Outcome, output: str) -> dict:
+    """The JSON record of one input (`run --json`)."""
+    error = outcome.error.as_json() if outcome.error is not None else None
+    return {
+        "index": outcome.index,
+        "input": outcome.input,
+        "ok": outcome.ok,
+        "value": outcome.display if outcome.has_value else None,
+        "output": output,
+        "stdout": outcome.stdout,
+        "stderr": outcome.stderr,
+        "error": error,
+        "warnings": [{"category": w.category, "message": w.message} for w in outcome.warnings],
+        "hints": [h.id for h in outcome.hints],
+        "gradients": {
+            g.name: (g.new.tolist() if g.new is not None else None) for g in outcome.gradients
+        },
+        "elapsed_ms": round(outcome.elapsed * 1000, 3),
+    }
+
+
+def run_inputs(
+    session,
+    inputs: Iterable[str],
+    *,
+    out=None,
+    as_json: bool = False,
+    echo: bool = True,
+    width: int | None = None,
+) -> int:
+    """Submit each input, print what the shell would print (or JSON lines); 0 if none failed, else 1."""
+    from tutor.render import make_console, outcome_renderables, outcome_text
+
+    out = out or sys.stdout
+    console = make_console(out, width=width) if (not as_json and _is_terminal(out)) else None
+    status = 0
+    for text in inputs:
+        outcome = session.submit(text)
+        if not outcome.ok:
+            status = 1
+        output = outcome_text(outcome, width)
+        if as_json:
+            out.write(json.dumps(outcome_record(outcome, output), ensure_ascii=False) + "\n")
+        elif console is not None:
+            if echo:
+                console.print(echo_input(text), style="bold", markup=False)
+            for part in outcome_renderables(outcome):
+                console.print(part)
+        else:
+            if echo:
+                out.write(echo_input(text) + "\n")
+            if output:
+                out.write(output + "\n")
+        out.flush()
+        if outcome.exit_requested:
+            break
+    return status
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,253 @@
+"""The core: `Session.submit(text) -> Outcome`, independent of any terminal.
+
+One input flows through: `%command` or `name?` or code → evaluation (output, warnings, errors
+captured) → gradient changes → diagnosis (hints) → observers (lesson checks). Every failure,
+the tutor's own included, ends up in the Outcome; `submit` never raises.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+import math
+import time
+from typing import Any, Callable
+
+from tutor import commands, evaluate, gradwatch, torchload
+from tutor.commands import CommandError
+from tutor.introspect import describe, help_target
+from tutor.outcome import ErrorInfo, Outcome
+
+HISTORY_LIMIT = 500  # outcomes kept for diagnosis
+
+
+class Session:
+    """A learner's namespace and everything that happens to it, one input at a time."""
+
+    def __init__(self, *, timeout: float | None = None, echo=None, hints: bool = True):
+        self.timeout = timeout  # seconds per input; None means no limit
+        self.echo = echo  # a stream that sees stdout live (the shell); None captures only
+        self.hints_enabled = hints
+        self.count = 0
+        self.history: list[Outcome] = []
+        self.observers: list[Callable[[Session, Outcome], None]] = []
+        self.status_providers: list[Callable[[Session], str]] = []
+        self.state: dict[str, Any] = {}  # per-feature state (lesson mode, last hint, ...)
+        self.namespace: dict[str, Any] = {}
+        self._torch_installed = False
+        self.reset()
+
+    # -- namespace -------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Start from a fresh namespace (torch, np, math and the tutor's helpers)."""
+        self.namespace.clear()
+        self.namespace.update({"__name__": "__main__", "__builtins__": builtins, "math": math})
+        self._torch_installed = False
+        if torchload.ready():
+            self._install_torch()
+
+    def _install_torch(self) -> None:
+        torch = torchload.wait()
+        import numpy as np
+
+        self.namespace.setdefault("torch", torch)
+        self.namespace.setdefault("np", np)
+        commands.load()
+        for name, func in commands.HELPERS.items():
+            self.namespace.setdefault(name, func)
+        self._torch_installed = True
+
+    def ensure_torch(self) -> None:
+        """Wait for torch (if still importing) and put it in the namespace."""
+        if not self._torch_installed:
+            self._install_torch()
+
+    def _needs_torch(self, tree: ast.AST) -> bool:
+        """Whether this code may use torch: any name it loads that is not already defined."""
+        if self._torch_installed:
+            return False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                if node.id not in self.namespace and not hasattr(builtins, node.id):
+                    return True
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                return True
+        return False
+
+    def learner_tensors(self) -> list[tuple[str, Any]]:
+        """(name, tensor) for every tensor the learner has named (and their modules' parameters)."""
+        return list(gradwatch.named_tensors(self.namespace))
+
+    # -- submitting input ------------------------------------------------------------------
+
+    def submit(self, text: str) -> Outcome:
+        """Run one input (code, `%command` or `name?`) and return what it produced."""
+        started = time.perf_counter()
+        self.count += 1
+        outcome = Outcome(input=text, index=self.count)
+        try:
+            stripped = text.strip()
+            if not stripped:
+                outcome.kind = "empty"
+            elif stripped.startswith("%"):
+                self._run_command(stripped, outcome)
+            elif help_target(stripped):
+                self._run_help(help_target(stripped), outcome)
+            else:
+                self._run_code(text, outcome)
+            self._after(outcome)
+        except BaseException as exc:  # noqa: BLE001 - the tutor itself must never crash
+            outcome.error = _internal_error(exc)
+        outcome.elapsed = time.perf_counter() - started
+        outcome.stdout_shown = self.echo is not None
+        self.history.append(outcome)
+        del self.history[:-HISTORY_LIMIT]
+        return outcome
+
+    def _filename(self) -> str:
+        return f"{evaluate.INPUT_PREFIX}{self.count}>"
+
+    def _run_code(self, text: str, outcome: Outcome) -> None:
+        filename = self._filename()
+        try:
+            tree = evaluate.parse(text, filename)
+        except (SyntaxError, ValueError) as exc:
+            outcome.error = (
+                evaluate.syntax_error_info(exc)
+                if isinstance(exc, SyntaxError)
+                else ErrorInfo("SyntaxError", str(exc), exc=exc)
+            )
+            return
+        if self._needs_torch(tree):
+            self.ensure_torch()
+        before = gradwatch.snapshot(self.namespace)
+        result = evaluate.execute(
+            text, self.namespace, filename, echo=self.echo, timeout=self.timeout, tree=tree
+        )
+        outcome.value, outcome.has_value = result.value, result.has_value
+        outcome.stdout, outcome.stderr = result.stdout, result.stderr
+        outcome.error, outcome.warnings = result.error, result.warnings
+        outcome.exit_requested = result.exit_requested
+        if outcome.has_value:
+            self.namespace["_"] = outcome.value
+            outcome.display = self._display(outcome.value)
+        outcome.gradients = gradwatch.changes(before, self.namespace)
+
+    def _display(self, value) -> str:
+        from tutor.display import value_text
+
+        return value_text(value)
+
+    def _run_help(self, name: str, outcome: Outcome) -> None:
+        outcome.kind = "help"
+        if name.split(".")[0] not in self.namespace:
+            self.ensure_torch()
+        try:
+            obj = self.resolve(name)
+        except CommandError as exc:
+            outcome.error = ErrorInfo("NameError", str(exc))
+            return
+        outcome.command_output = describe(obj, name)
+
+    def _run_command(self, text: str, outcome: Outcome) -> None:
+        outcome.kind = "command"
+        name, _, args = text[1:].partition(" ")
+        name = name.strip()
+        cmd = commands.find(name)
+        if cmd is None:
+            known = sorted(commands.COMMANDS)
+            close = difflib.get_close_matches(name, known, n=1)
+            suggestion = f" Did you mean %{close[0]}?" if close else ""
+            outcome.error = ErrorInfo(
+                "CommandError", f"unknown command %{name}.{suggestion} %help lists the commands."
+            )
+            return
+        if cmd.needs_torch:
+            self.ensure_torch()
+        before = gradwatch.snapshot(self.namespace)
+        with evaluate.capture(echo=self.echo, timeout=self.timeout) as cap:
+            outcome.command_output = cmd.func(self, args.strip())
+        cap.fill(outcome)
+        outcome.exit_requested = bool(self.state.pop("exit_requested", False))
+        err = outcome.error
+        if err is not None and isinstance(err.exc, CommandError):
+            outcome.error = ErrorInfo("CommandError", str(err.exc), exc=err.exc)
+        elif err is not None and err.type not in ("KeyboardInterrupt", "Timeout", "SystemExit"):
+            outcome.error = ErrorInfo(
+                err.type, f"%{cmd.name}: {err.message}", err.traceback, err.line, err.lineno, exc=err.exc
+            )
+        outcome.gradients = gradwatch.changes(before, self.namespace)
+
+    def _after(self, outcome: Outcome) -> None:
+        if self.hints_enabled and outcome.kind == "code":
+            from tutor import hints
+
+            outcome.hints = hints.diagnose(self, outcome)
+        for observer in list(self.observers):
+            observer(self, outcome)
+
+    # -- helpers for commands --------------------------------------------------------------
+
+    def resolve(self, dotted: str) -> Any:
+        """The object a dotted name refers to in the learner's namespace (no calls are made)."""
+        head, *rest = dotted.split(".")
+        if head in self.namespace:
+            obj = self.namespace[head]
+        elif hasattr(builtins, head):
+            obj = getattr(builtins, head)
+        else:
+            raise CommandError(f"name '{head}' is not defined")
+        for i, part in enumerate(rest):
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                where = ".".join([head, *rest[:i]])
+                raise CommandError(f"{where} has no attribute '{part}'") from None
+        return obj
+
+    def eval_expr(self, expr: str, what: str = "expression") -> Any:
+        """Evaluate a Python expression in the learner's namespace for a command."""
+        if not expr.strip():
+            raise CommandError(f"expected an {what}")
+        try:
+            code = compile(expr.strip(), "<command>", "eval")
+        except SyntaxError as exc:
+            raise CommandError(f"could not read the {what} {expr.strip()!r}: {exc.msg}") from None
+        try:
+            return eval(code, self.namespace)
+        except Exception as exc:  # noqa: BLE001 - reported as one line
+            raise CommandError(
+                f"evaluating {expr.strip()!r} raised {type(exc).__name__}: {exc}"
+            ) from None
+
+    def status(self) -> str:
+        """Short status text for the toolbar (lesson, step, ...)."""
+        parts = []
+        for provider in self.status_providers:
+            try:
+                text = provider(self)
+            except Exception:  # noqa: BLE001
+                text = ""
+            if text:
+                parts.append(text)
+        return " · ".join(parts)
+
+
+def _internal_error(exc: BaseException) -> ErrorInfo:
+    if isinstance(exc, KeyboardInterrupt):
+        return ErrorInfo("KeyboardInterrupt", "interrupted (Ctrl-C)", exc=exc)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" (in {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno})"
+    return ErrorInfo(
+        "TutorError",
+        f"the tutor hit an internal error{where}: {type(exc).__name__}: {exc}. "
+        "Your work is kept; please report this.",
+        exc=exc,
+    )
+

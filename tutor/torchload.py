@@ -1,0 +1,50 @@
+"""Import torch in a background thread so the prompt never waits for it.
+
+`start()` begins the import; `wait()` returns the module, waiting only if it is not loaded yet
+(in short slices, so Ctrl-C still interrupts the wait). Without `start()`, `wait()` imports directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+
+_done = threading.Event()
+_thread: threading.Thread | None = None
+_error: BaseException | None = None
+
+
+def _load() -> None:
+    global _error
+    try:
+        importlib.import_module("numpy")
+        importlib.import_module("torch")
+    except BaseException as exc:  # noqa: BLE001 - reported by wait()
+        _error = exc
+    finally:
+        _done.set()
+
+
+def start() -> None:
+    """Begin importing torch in the background (idempotent)."""
+    global _thread
+    if _thread is None and not _done.is_set():
+        _thread = threading.Thread(target=_load, name="torch-import", daemon=True)
+        _thread.start()
+
+
+def ready() -> bool:
+    """True once torch is imported (without waiting)."""
+    return "torch" in sys.modules and (_thread is None or _done.is_set())
+
+
+def wait():
+    """Return the torch module, importing or waiting for the background import as needed."""
+    if _thread is None:
+        return importlib.import_module("torch")
+    while not _done.wait(0.05):
+        pass
+    if _error is not None:
+        raise ImportError(f"PyTorch could not be imported: {_error}") from _error
+    return sys.modules["torch"]
