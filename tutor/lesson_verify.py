@@ -1,0 +1,95 @@
+"""Check a lesson against itself: every task's solution passes, every declared wrong answer fails.
+
+Used by the meta-tests and by lesson authors (`python -m tutor.lesson_verify lessons/my_lesson.py`).
+Each step is replayed from a fresh Session: the lesson's setup, then every earlier step's state
+(task setups and solutions, predict code), so a step sees what a learner who got there would have.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tutor.lesson import CheckContext, Lesson, Predict, Task
+
+
+def _submit_all(session, code: str):
+    from tutor.runner import split_inputs
+
+    outcome, inputs = None, []
+    for text in split_inputs(code):
+        outcome = session.submit(text)
+        if outcome.kind == "code":
+            inputs.append(text)
+    return outcome, inputs
+
+
+def replay(lesson: Lesson, upto: int):
+    """A fresh Session in the state a learner reaches just before step number `upto`."""
+    from tutor.session import Session
+
+    session = Session(hints=False, timeout=20)
+    session.ensure_torch()
+    if lesson.setup:
+        _submit_all(session, lesson.setup)
+    for step in lesson.steps[:upto]:
+        if isinstance(step, Task):
+            if step.setup:
+                _submit_all(session, step.setup)
+            _submit_all(session, step.solution)
+        elif isinstance(step, Predict):
+            _submit_all(session, step.code)
+    return session
+
+
+def attempt(lesson: Lesson, index: int, code: str):
+    """Run `code` as the learner's answer to task `index`; returns (passed, messages, outcome)."""
+    task = lesson.steps[index]
+    assert isinstance(task, Task)
+    session = replay(lesson, index)
+    if task.setup:
+        _submit_all(session, task.setup)
+    outcome, inputs = _submit_all(session, code)
+    passed, messages = task.check(CheckContext(session.namespace, outcome, inputs))
+    return passed, messages, outcome
+
+
+def verify(lesson: Lesson) -> list[str]:
+    """Problems found: solutions that fail, wrong answers that pass, predictions that are wrong."""
+    problems = list(lesson.validate())
+    for index, step in enumerate(lesson.steps):
+        if isinstance(step, Task):
+            passed, messages, outcome = attempt(lesson, index, step.solution)
+            if not passed:
+                problems.append(f"{step.id}: the reference solution fails: {'; '.join(messages)}")
+            for wrong in step.wrong:
+                passed, _messages, _ = attempt(lesson, index, wrong)
+                if passed:
+                    problems.append(f"{step.id}: the wrong answer {wrong!r} is accepted")
+        elif isinstance(step, Predict):
+            session = replay(lesson, index)
+            outcome, _ = _submit_all(session, step.code)
+            ok, why = step.judge(step.expect, outcome, session.namespace)
+            if not ok:
+                problems.append(f"{step.id}: the expected prediction {step.expect!r} is wrong ({why})")
+    return problems
+
+
+def load_file(path: str) -> Lesson:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lesson_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.lesson
+
+
+if __name__ == "__main__":
+    status = 0
+    for path in sys.argv[1:]:
+        lesson = load_file(path)
+        found = verify(lesson)
+        print(f"{lesson.id}: {len(lesson.steps)} steps, " + ("OK" if not found else f"{len(found)} problems"))
+        for problem in found:
+            print("  -", problem)
+        status |= bool(found)
+    raise SystemExit(status)
