@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 __all__ = [
-    "Lesson", "Text", "Task", "Quiz", "Choice", "Predict", "Explain", "Mistake", "Result",
+    "Lesson", "Fact", "Text", "Task", "Quiz", "Choice", "Predict", "Explain", "Mistake", "Result",
     "CheckContext", "Check", "close", "tensor", "grad", "no_error", "raised", "calls", "avoids",
     "true", "defined", "custom",
 ]
@@ -286,8 +286,23 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass
+class Fact:
+    """A claim the lesson makes about PyTorch, checked by running it (lesson_verify, tests).
+
+    `Fact("torch.norm(torch.tensor([3., -4.]))", 5.0)` evaluates the expression and compares;
+    `Fact("torch.arange(4).requires_grad_()", raises="RuntimeError")` runs code that must raise.
+    Facts are checked in the state a learner has once the step is done.
+    """
+
+    code: str
+    expected: Any = None  # a value, or a string expression evaluated in the same namespace
+    raises: str = ""  # an exception type name the code must raise
+
+
+@dataclass
 class Step:
     id: str
+    facts: list[Fact] = field(default_factory=list, kw_only=True)
 
     kind = "step"
 

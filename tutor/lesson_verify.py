@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from tutor.lesson import CheckContext, Lesson, Predict, Task
+from tutor.lesson import CheckContext, Lesson, Predict, Task, Text
 
 
 def _submit_all(session, code: str):
@@ -53,6 +53,29 @@ def attempt(lesson: Lesson, index: int, code: str):
     return passed, messages, outcome
 
 
+def check_fact(session, fact) -> str | None:
+    """None when the fact holds in this session's namespace, else what is wrong."""
+    from tutor.lesson import _values_close
+
+    if fact.raises:
+        outcome = session.submit(fact.code)
+        if outcome.error is None or outcome.error.type != fact.raises:
+            got = outcome.error.type if outcome.error else "no error"
+            return f"fact {fact.code!r} should raise {fact.raises}, got {got}"
+        return None
+    outcome = session.submit(fact.code)
+    if outcome.error is not None:
+        return f"fact {fact.code!r} raised {outcome.error.type}: {outcome.error.message}"
+    expected = fact.expected
+    if isinstance(expected, str):
+        check = session.submit(expected)
+        if check.error is not None:
+            return f"fact {fact.code!r}: expected expression {expected!r} raised {check.error.type}"
+        expected = check.value
+    ok, shown = _values_close(outcome.value, expected, 1e-5, 1e-4)
+    return None if ok else f"fact {fact.code!r} is {shown}, not {fact.expected!r}"
+
+
 def verify(lesson: Lesson) -> list[str]:
     """Problems found: solutions that fail, wrong answers that pass, predictions that are wrong."""
     problems = list(lesson.validate())
@@ -71,6 +94,16 @@ def verify(lesson: Lesson) -> list[str]:
             ok, why = step.judge(step.expect, outcome, session.namespace)
             if not ok:
                 problems.append(f"{step.id}: the expected prediction {step.expect!r} is wrong ({why})")
+        if step.facts or (isinstance(step, Text) and step.examples):
+            session = replay(lesson, index + 1)
+            for example in getattr(step, "examples", []):
+                outcome, _ = _submit_all(session, example)
+                if outcome is not None and outcome.error is not None:
+                    problems.append(f"{step.id}: example {example!r} raised {outcome.error.type}")
+            for fact in step.facts:
+                problem = check_fact(session, fact)
+                if problem:
+                    problems.append(f"{step.id}: {problem}")
     return problems
 
 
