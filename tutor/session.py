@@ -65,16 +65,20 @@ class Session:
             self._install_torch()
 
     def _needs_torch(self, tree: ast.AST) -> bool:
-        """Whether this code may use torch: any name it loads that is not already defined."""
+        """Whether this code may use torch: an import, or a name it loads that nothing defines."""
         if self._torch_installed:
             return False
+        defined, loaded = set(self.namespace), set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                if node.id not in self.namespace and not hasattr(builtins, node.id):
-                    return True
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
                 return True
-        return False
+            if isinstance(node, ast.Name):
+                (loaded if isinstance(node.ctx, ast.Load) else defined).add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.arg):
+                defined.add(node.arg)
+        return any(name not in defined and not hasattr(builtins, name) for name in loaded)
 
     def learner_tensors(self) -> list[tuple[str, Any]]:
         """(name, tensor) for every tensor the learner has named (and their modules' parameters)."""
