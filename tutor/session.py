@@ -32,6 +32,9 @@ class Session:
         self.count = 0
         self.history: list[Outcome] = []
         self.observers: list[Callable[[Session, Outcome], None]] = []
+        # Tried in order before an input is dispatched: `handler(session, text, outcome) -> bool`;
+        # True means the handler filled `outcome` and the input is not evaluated (a quiz letter).
+        self.input_handlers: list[Callable[[Session, str, Outcome], bool]] = []
         self.status_providers: list[Callable[[Session], str]] = []
         self.state: dict[str, Any] = {}  # per-feature state (lesson mode, last hint, ...)
         self.namespace: dict[str, Any] = {}
@@ -93,7 +96,9 @@ class Session:
         outcome = Outcome(input=text, index=self.count)
         try:
             stripped = text.strip()
-            if not stripped:
+            if any(handler(self, text, outcome) for handler in list(self.input_handlers)):
+                pass
+            elif not stripped:
                 outcome.kind = "empty"
             elif stripped.startswith("%"):
                 self._run_command(stripped, outcome)
