@@ -1,0 +1,359 @@
+"""The lesson subcommands: `autograd-tutor play` (scripted lesson mode) and `autograd-tutor lessons`.
+
+`play LESSON --answers FILE` plays a lesson without prompt_toolkit: the learner's inputs come from FILE
+(cut into inputs like `run` does; `%next`, `%hint`, quiz letters and `%answer ...` are inputs too) and
+what the shell would show is printed. `--solutions` answers every step with its own reference answer
+(task: the solution; quiz: the right letter; predict: `expect`; explain: the model answer), which makes
+a demo and a self-test. `--json` prints one object per step. The exit status is 0 only when every task,
+quiz and predict step passed.
+
+`play` never touches the learner's saved progress: it always starts at step 1, with an in-memory
+progress store, so a script gives the same result every time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+
+from tutor import cli
+
+GRADED = ("task", "quiz", "predict")
+
+
+@dataclass
+class StepResult:
+    """How one step went in a played lesson (`play --json` prints these)."""
+
+    lesson: str
+    step: str
+    index: int
+    kind: str
+    passed: bool
+    status: str  # passed | missed | skipped | started | not reached
+    attempts: int = 0
+    hints_used: int = 0
+    solution_shown: bool = False
+    reached: bool = False
+    diagnoses: list[str] = field(default_factory=list)  # hint ids the diagnosis gave during the step
+    errors: list[str] = field(default_factory=list)  # errors raised by inputs during the step
+
+    @property
+    def graded(self) -> bool:
+        return self.kind in GRADED
+
+
+def solution_inputs(step) -> list[str]:
+    """The inputs that answer `step` with its own reference answer."""
+    from tutor.lesson import Explain, Predict, Quiz, Task
+    from tutor.runner import split_inputs
+
+    if isinstance(step, Task):
+        return split_inputs(step.solution)
+    if isinstance(step, Quiz):
+        return [next(label for label, c in zip(step.labels, step.choices) if c.correct)]
+    if isinstance(step, Predict):
+        return [f"%answer {step.expect}"]
+    if isinstance(step, Explain):
+        return [f"%answer {step.model_answer.strip()}"]
+    return []
+
+
+class _Printer:
+    """Prints inputs and outcomes the way `run` does (rich on a terminal, plain text otherwise)."""
+
+    def __init__(self, out, width: int | None, quiet: bool):
+        from tutor.render import make_console
+        from tutor.runner import _is_terminal
+
+        self.out, self.width, self.quiet = out, width, quiet
+        self.console = make_console(out, width=width) if (not quiet and _is_terminal(out)) else None
+
+    def show(self, text: str | None, outcome) -> None:
+        from tutor.render import outcome_renderables, outcome_text
+        from tutor.runner import echo_input
+
+        if self.quiet:
+            return
+        if self.console is not None:
+            if text is not None:
+                self.console.print(echo_input(text), style="bold", markup=False)
+            for part in outcome_renderables(outcome):
+                self.console.print(part)
+        else:
+            if text is not None:
+                self.out.write(echo_input(text) + "\n")
+            output = outcome_text(outcome, self.width)
+            if output:
+                self.out.write(output + "\n")
+        self.out.flush()
+
+    def line(self, text: str, style: str = "") -> None:
+        if self.quiet:
+            return
+        if self.console is not None:
+            self.console.print(text, style=style or None, markup=False, highlight=False)
+        else:
+            self.out.write(text + "\n")
+        self.out.flush()
+
+
+def play_lesson(lesson, *, catalog=None, inputs: list[str] | None = None, solutions: bool = False,
+                out=None, quiet: bool = False, width: int | None = None, hints: bool = True,
+                timeout: float | None = None) -> list[StepResult]:
+    """Play one lesson in a fresh Session with an in-memory progress store; a StepResult per step."""
+    from tutor.coach import Coach
+    from tutor.lessons import Catalog, LessonEntry
+    from tutor.progress import ProgressStore
+    from tutor.session import Session
+    from tutor import render_lessons  # noqa: F401 - renderers for the coach's cards
+
+    out = out or sys.stdout
+    printer = _Printer(out, width, quiet)
+    if catalog is None or catalog.number(lesson.id) is None:
+        catalog = Catalog([LessonEntry(lesson.id, "play", lesson=lesson)])
+    session = Session(timeout=timeout, hints=hints)
+    store = ProgressStore(":memory:")
+    coach = Coach(session, catalog=catalog, store=store)
+    ids = [s.id for s in lesson.steps]
+    diagnoses: dict[str, list[str]] = {i: [] for i in ids}
+    errors: dict[str, list[str]] = {i: [] for i in ids}
+    reached: set[str] = set()
+
+    def submit(text: str):
+        before = coach.step.id if coach.lesson is lesson else None
+        outcome = session.submit(text)
+        if before is not None:
+            diagnoses[before].extend(h.id for h in outcome.hints)
+            if outcome.error is not None:
+                errors[before].append(f"{outcome.error.type}: {outcome.error.message}")
+        if coach.lesson is lesson:
+            reached.add(coach.step.id)
+        printer.show(text, outcome)
+        return outcome
+
+    submit(f"%lesson {lesson.id}")
+    if solutions:
+        guard = 4 * len(ids) + 4
+        while coach.lesson is lesson and guard > 0:
+            guard -= 1
+            step = coach.step
+            for text in solution_inputs(step):
+                submit(text)
+                if coach.lesson is not lesson or coach.step is not step:
+                    break
+            if coach.lesson is lesson and coach.step is step:
+                done = coach.records.get(step.id)
+                submit("%next" if done is not None and (done.done or step.kind == "text") else "%skip")
+    else:
+        for text in inputs or []:
+            submit(text)
+            if session.history and session.history[-1].exit_requested:
+                break
+
+    saved = store.lesson(lesson.id)
+    results = []
+    for index, step in enumerate(lesson.steps):
+        rec = saved.steps.get(step.id)
+        status = rec.status if rec is not None else "not reached"
+        kind = getattr(step, "kind", "step")
+        passed = status == "passed"
+        results.append(StepResult(
+            lesson.id, step.id, index, kind, passed, status,
+            attempts=rec.attempts if rec else 0, hints_used=rec.hints_used if rec else 0,
+            solution_shown=bool(rec and rec.solution_shown), reached=step.id in reached or rec is not None,
+            diagnoses=diagnoses[step.id], errors=errors[step.id]))
+    return results
+
+
+def summary_lines(lesson, results: list[StepResult]) -> list[str]:
+    graded = [r for r in results if r.graded]
+    passed = sum(r.passed for r in graded)
+    ok = passed == len(graded)
+    lines = [f"{'✓' if ok else '✗'} {lesson.id}: {passed} of {len(graded)} tasks, quizzes and predictions passed"
+             f" ({len(results)} steps)"]
+    for r in results:
+        if r.graded and not r.passed:
+            lines.append(f"  step {r.index + 1} {r.step} ({r.kind}): {r.status}")
+    return lines
+
+
+def all_passed(results: list[StepResult]) -> bool:
+    return all(r.passed for r in results if r.graded)
+
+
+# -- the subcommands ---------------------------------------------------------------------------
+
+
+def _catalog(args):
+    from tutor import lessons
+
+    dirs = list(args.lessons_dir or [])
+    lessons.configure(dirs)
+    return lessons.default_catalog(refresh=True)
+
+
+def _find(catalog, key: str):
+    import os
+
+    from tutor.lessons import Catalog, dir_entries
+
+    if key.endswith(".py") and os.path.isfile(key):
+        # a lesson file an author is writing: load just that file
+        folder, name = os.path.split(os.path.abspath(key))
+        entries = [e for e in dir_entries(folder) if e.path == os.path.join(folder, name)]
+        if not entries or entries[0].lesson is None:
+            reason = entries[0].error if entries else "it defines no lesson"
+            raise cli.UsageError(f"cannot load the lesson in {key}: {reason}")
+        return entries[0].lesson, Catalog(entries)
+    try:
+        return catalog.find(key), catalog
+    except LookupError as exc:
+        raise cli.UsageError(str(exc).replace("%lessons", "`autograd-tutor lessons`")) from None
+
+
+def cmd_play(args) -> int:
+    catalog = _catalog(args)
+    out = sys.stdout
+    if args.all:
+        if args.lesson or args.answers:
+            raise cli.UsageError("play --all plays every lesson with its solutions; give no LESSON or --answers")
+        targets = [(e.lesson, catalog) for e in catalog]
+        broken = catalog.broken
+        solutions = True
+    else:
+        if not args.lesson:
+            raise cli.UsageError("play needs a LESSON (or --all); `autograd-tutor lessons` lists them")
+        if not args.answers and not args.solutions:
+            raise cli.UsageError("play needs --answers FILE (- for stdin) or --solutions")
+        if args.answers and args.solutions:
+            raise cli.UsageError("choose --answers FILE or --solutions, not both")
+        targets, broken = [_find(catalog, args.lesson)], []
+        solutions = args.solutions
+    inputs = None
+    if args.answers:
+        from tutor.runner import split_inputs
+
+        inputs = split_inputs(cli.read_source(args.answers))
+    status = 0
+    summaries: list[str] = []
+    for entry in broken:
+        status = 1
+        if args.json:
+            out.write(json.dumps({"lesson": entry.name, "step": None, "kind": "error", "passed": False,
+                                  "status": "broken", "attempts": 0, "hints_used": 0,
+                                  "error": entry.error}, ensure_ascii=False) + "\n")
+        else:
+            summaries.append(f"✗ {entry.name}: could not be loaded: {entry.error}")
+    for lesson, lesson_catalog in targets:
+        if lesson is None:
+            continue
+        quiet = args.json or (args.all and args.quiet)
+        results = play_lesson(lesson, catalog=lesson_catalog, inputs=inputs, solutions=solutions, out=out,
+                              quiet=quiet, width=args.width, hints=not args.no_hints, timeout=args.timeout)
+        if not all_passed(results):
+            status = 1
+        if args.json:
+            for r in results:
+                out.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
+            out.flush()
+        else:
+            lines = summary_lines(lesson, results)
+            summaries.extend(lines)
+            if not quiet:
+                out.write("\n" + "\n".join(lines) + "\n\n")
+    if not args.json and (args.all or broken):
+        out.write("\n".join(summaries) + "\n")
+    out.flush()
+    return status
+
+
+def lesson_records(catalog, store=None):
+    """(rows, store): what `lessons --json` prints, one object per lesson (broken ones with their error)."""
+    from tutor.progress import ProgressStore
+
+    store = store or ProgressStore()
+    saved = store.all()
+    rows = []
+    for entry in catalog:
+        lesson = entry.lesson
+        if lesson is None:
+            rows.append({"number": None, "id": entry.name, "title": None, "section": None, "steps": 0,
+                         "origin": entry.origin, "error": entry.error})
+            continue
+        record = saved.get(lesson.id)
+        ids = [s.id for s in lesson.steps]
+        rows.append({
+            "number": catalog.number(lesson.id), "id": lesson.id, "title": lesson.title,
+            "section": lesson.section, "minutes": lesson.minutes, "steps": len(ids),
+            "kinds": {k: sum(1 for s in lesson.steps if s.kind == k)
+                      for k in ("text", "task", "quiz", "predict", "explain")},
+            "prerequisites": list(lesson.prerequisites), "origin": entry.origin, "error": None,
+            "done": record.done_count(ids) if record else 0,
+            "current": record.current if record else None,
+            "completed": bool(record and record.completed),
+        })
+    return rows, store
+
+
+def cmd_lessons(args) -> int:
+    catalog = _catalog(args)
+    if args.json:
+        rows, store = lesson_records(catalog)
+        for notice in store.notices:
+            print(f"autograd-tutor: {notice}", file=sys.stderr)
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 1 if catalog.broken else 0
+    from tutor.coach import Coach
+    from tutor.commands.lessons import lesson_list
+    from tutor.render import make_console
+    from tutor.session import Session
+
+    coach = Coach(Session(), catalog=catalog)
+    data = lesson_list(coach)
+    console = make_console(sys.stdout, width=args.width)
+    from tutor.render import to_renderable
+
+    console.print(to_renderable(data))
+    return 1 if catalog.broken else 0
+
+
+def _wrap_shell(original):
+    def cmd_shell(args):
+        from tutor import lessons
+
+        lessons.configure(getattr(args, "lessons_dir", None))
+        return original(args)
+
+    return cmd_shell
+
+
+def extend(sub, common) -> None:
+    play = sub.add_parser("play", parents=[common], help="play a lesson from a file of answers, or with its solutions")
+    play.add_argument("lesson", nargs="?", metavar="LESSON", help="a lesson id, number, or a lesson file (.py)")
+    play.add_argument("--answers", metavar="FILE", help="the learner's inputs (- for stdin), cut like `run` does")
+    play.add_argument("--solutions", action="store_true", help="answer every step with its reference answer")
+    play.add_argument("--all", action="store_true", help="play every lesson with its solutions (a self-test)")
+    play.add_argument("--json", action="store_true", help="one JSON object per step")
+    play.add_argument("--quiet", action="store_true", help="with --all: print only the summary")
+    play.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")
+    play.add_argument("--lessons-dir", action="append", metavar="DIR", help="also load the lessons in DIR")
+    play.set_defaults(func=cmd_play)
+
+    listing = sub.add_parser("lessons", help="list the lessons and your progress")
+    listing.add_argument("--json", action="store_true", help="one JSON object per lesson")
+    listing.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")
+    listing.add_argument("--lessons-dir", action="append", metavar="DIR", help="also load the lessons in DIR")
+    listing.set_defaults(func=cmd_lessons)
+
+    shell = sub.choices.get("shell")
+    if shell is not None:
+        shell.add_argument("--lessons-dir", action="append", metavar="DIR",
+                           help="also offer the lessons in DIR (or set AUTOGRAD_TUTOR_LESSONS_DIR)")
+        shell.set_defaults(func=_wrap_shell(shell.get_default("func")))
+
+
+if extend not in cli.EXTENSIONS:
+    cli.EXTENSIONS.append(extend)

@@ -1,0 +1,667 @@
+"""Lesson mode: the coach that walks a learner through a lesson inside a Session.
+
+The coach plugs into a Session three ways (the Session knows nothing about lessons):
+- an observer: after every input, the current task's checks run and the verdict is added to
+  `outcome.feedback` (a pass message, or targeted feedback);
+- an input handler, tried before code is evaluated: a bare letter answers the current quiz, `%answer`
+  on a predict step runs the step's code, and an empty input (Enter) continues past a text step or a
+  finished step;
+- a status provider: the toolbar shows lesson, step and progress.
+
+Each lesson has its own namespace, started fresh with the lesson's setup; the free-play namespace is
+kept aside and comes back when the learner leaves the lesson (%lesson stop, or the end of the lesson).
+When a lesson is resumed in a new process, the earlier steps' reference solutions are replayed so the
+namespace holds what those steps define (the same replay `tutor.lesson_verify` uses).
+
+Everything here returns data (StepCard, Verdict, ...); `tutor.render_lessons` draws it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tutor.lesson import CheckContext, Explain, Lesson, Predict, Quiz, Step, Task, Text
+from tutor.progress import ProgressStore, StepRecord
+
+LESSON_COMMANDS = {"lessons", "lesson", "next", "back", "hint", "solution", "skip", "reset", "where", "answer"}
+_SWITCHING = {"lesson", "next", "back", "skip", "reset"}  # commands that may swap the namespace
+_QUIZ_ANSWER = re.compile(r"^\s*\(?([a-zA-Z])[).]?\s*$")
+
+
+class LessonError(Exception):
+    """A lesson command that cannot be done now: one clear sentence (the command turns it into a CommandError)."""
+
+
+# -- the data the renderers draw --------------------------------------------------------------
+
+
+@dataclass
+class StepCard:
+    """The card for one step: what to read or do, and what to type next."""
+
+    lesson: Lesson
+    number: int  # 1-based position of the lesson in the catalog (None if unknown)
+    index: int  # the step's index
+    step: Step
+    record: StepRecord | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.lesson.steps)
+
+
+@dataclass
+class Verdict:
+    """The result of checking an answer."""
+
+    passed: bool
+    messages: list[str] = field(default_factory=list)
+    next: str = ""  # what to do now
+    detail: str = ""  # markdown shown under the messages (a quiz's why, a predict's explanation)
+    title: str = ""
+
+
+@dataclass
+class HintCard:
+    number: int
+    total: int
+    text: str
+
+
+@dataclass
+class SolutionCard:
+    step: Step
+    text: str  # code for a task, the answer otherwise
+    code: bool = True
+    note: str = ""
+
+
+@dataclass
+class ModelAnswer:
+    text: str
+    note: str = ""
+
+
+@dataclass
+class Notice:
+    text: str
+    style: str = "cyan"
+
+
+@dataclass
+class LessonDone:
+    lesson: Lesson
+    passed: int
+    skipped: int
+    missed: int
+    total: int
+    next_lesson: Lesson | None = None
+    note: str = ""
+
+
+@dataclass
+class LessonRow:
+    number: int | None
+    id: str
+    title: str
+    section: str
+    minutes: int
+    steps: int
+    done: int
+    current: str | None
+    completed: bool
+    active: bool = False
+    error: str | None = None
+    origin: str = "built-in"
+
+
+@dataclass
+class LessonList:
+    rows: list[LessonRow]
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cards:
+    """Several cards shown one after another."""
+
+    items: list[Any]
+
+
+# -- the coach -------------------------------------------------------------------------------------
+
+
+def kind_of(step: Step) -> str:
+    return getattr(step, "kind", "step")
+
+
+class Coach:
+    """Lesson mode for one Session. `Coach.of(session)` finds or attaches it."""
+
+    def __init__(self, session, catalog=None, store: ProgressStore | None = None):
+        self.session = session
+        self._catalog = catalog
+        self._store = store
+        self.lesson: Lesson | None = None
+        self.index = 0
+        self.records: dict[str, StepRecord] = {}
+        self.inputs: list[str] = []  # code inputs typed during the current step
+        self.solution_asked = 0
+        self.free_namespace: dict | None = None
+        self.lesson_namespaces: dict[str, dict] = {}
+        self._quiet = 0
+        self.shown_notices = 0
+        session.state["coach"] = self
+        session.observers.append(self.observe)
+        session.status_providers.append(self.status)
+        handlers = getattr(session, "input_handlers", None)
+        if handlers is not None:
+            handlers.append(self.handle_input)
+
+    @classmethod
+    def of(cls, session) -> "Coach":
+        coach = session.state.get("coach")
+        return coach if coach is not None else cls(session)
+
+    @property
+    def catalog(self):
+        if self._catalog is None:
+            from tutor.lessons import default_catalog
+
+            self._catalog = default_catalog()
+        return self._catalog
+
+    @property
+    def store(self) -> ProgressStore:
+        if self._store is None:
+            self._store = ProgressStore()
+        return self._store
+
+    # -- where we are -----------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self.lesson is not None
+
+    @property
+    def step(self) -> Step | None:
+        return self.lesson.steps[self.index] if self.lesson is not None else None
+
+    def record(self, step: Step | None = None) -> StepRecord:
+        step = step or self.step
+        if step.id not in self.records:
+            self.records[step.id] = StepRecord()
+        return self.records[step.id]
+
+    def _save(self, step: Step | None = None) -> None:
+        step = step or self.step
+        self.store.save_step(self.lesson.id, step.id, self.record(step), current=self.step.id)
+
+    def _require(self) -> Step:
+        if self.lesson is None:
+            raise LessonError("no lesson is running: %lessons lists them, %lesson ID starts one")
+        return self.step
+
+    def _notices(self) -> list[str]:
+        """Store notices not shown yet (a corrupt file moved aside, progress kept in memory)."""
+        fresh = self.store.notices[self.shown_notices:]
+        self.shown_notices = len(self.store.notices)
+        return fresh
+
+    def status(self, session=None) -> str:
+        if self.lesson is None:
+            return ""
+        step = self.step
+        done = sum(1 for s in self.lesson.steps if s.id in self.records and self.records[s.id].done)
+        rec = self.records.get(step.id)
+        mark = " ✓" if rec is not None and rec.done else ""
+        number = self.catalog.number(self.lesson.id)
+        prefix = f"lesson {number}: " if number else "lesson "
+        what = "Enter/%next" if (rec is not None and rec.done) or isinstance(step, Text) else _todo(step)
+        return (f"{prefix}{self.lesson.id} · step {self.index + 1}/{len(self.lesson.steps)} {kind_of(step)}{mark}"
+                f" · {done} done · {what}")
+
+    def card(self, notes: list[str] | None = None) -> StepCard:
+        step = self._require()
+        return StepCard(self.lesson, self.catalog.number(self.lesson.id), self.index, step,
+                        self.records.get(step.id), list(notes or []))
+
+    # -- running code quietly (setup, replay) -----------------------------------------------
+
+    def _run_quietly(self, code: str) -> list[str]:
+        """Run code in the session without showing it or checking it; returns error lines."""
+        from tutor.runner import split_inputs
+
+        session = self.session
+        problems = []
+        echo, hints = session.echo, session.hints_enabled
+        session.echo, session.hints_enabled = None, False
+        self._quiet += 1
+        try:
+            for text in split_inputs(code):
+                outcome = session.submit(text)
+                if outcome.error is not None:
+                    problems.append(f"{outcome.error.type}: {outcome.error.message}")
+        finally:
+            self._quiet -= 1
+            session.echo, session.hints_enabled = echo, hints
+        return problems
+
+    def _fresh_namespace(self, lesson: Lesson, upto: int) -> list[str]:
+        """A fresh namespace with the lesson's setup and the steps before `upto` replayed."""
+        self.session.reset()
+        self.session.ensure_torch()
+        problems = self._run_quietly(lesson.setup) if lesson.setup else []
+        for step in lesson.steps[:upto]:
+            if isinstance(step, Task):
+                if step.setup:
+                    problems += self._run_quietly(step.setup)
+                problems += self._run_quietly(step.solution)
+            elif isinstance(step, Predict):
+                self._run_quietly(step.code)  # a predict step may raise on purpose
+        return problems
+
+    def _enter(self, index: int, *, setup: bool = True) -> list[str]:
+        """Make step `index` current (running its setup); returns notes for the card."""
+        self.index = index
+        self.inputs = []
+        self.solution_asked = 0
+        step = self.step
+        notes = []
+        if setup and isinstance(step, Task) and step.setup:
+            problems = self._run_quietly(step.setup)
+            if problems:
+                notes.append(f"this step's setup failed ({problems[0]}); please report it")
+        if step.id not in self.records:
+            self.records[step.id] = StepRecord()
+            self._save(step)
+        else:
+            self.store.set_current(self.lesson.id, step.id)
+        return notes
+
+    # -- starting, leaving --------------------------------------------------------------------
+
+    def _leave(self) -> None:
+        """Put the current namespace aside (the lesson's, or free play's)."""
+        snapshot = dict(self.session.namespace)
+        if self.lesson is not None:
+            self.lesson_namespaces[self.lesson.id] = snapshot
+        else:
+            self.free_namespace = snapshot
+
+    def _restore_free_play(self) -> None:
+        self.lesson = None
+        namespace = self.session.namespace
+        if self.free_namespace is not None:
+            namespace.clear()
+            namespace.update(self.free_namespace)
+            self.free_namespace = None
+        else:
+            self.session.reset()
+
+    def start(self, key: str) -> Cards:
+        """%lesson ID: start a lesson, or resume it where the learner left."""
+        try:
+            lesson = self.catalog.find(key)
+        except LookupError as exc:
+            raise LessonError(str(exc)) from None
+        if self.lesson is lesson:
+            return Cards([Notice(f"You are in lesson {lesson.id} already."), self.card()])
+        saved = self.store.lesson(lesson.id)
+        ids = [s.id for s in lesson.steps]
+        notes = []
+        if saved.completed and all(i in saved.steps and saved.steps[i].done for i in ids):
+            index = 0
+            notes.append("You finished this lesson before; here it is again from the start (your record is kept).")
+        elif saved.current in ids:
+            index = ids.index(saved.current)
+        else:
+            index = next((i for i, s in enumerate(ids) if not (s in saved.steps and saved.steps[s].done)), 0)
+        self._leave()
+        self.lesson = lesson
+        self.records = dict(saved.steps)
+        kept = self.lesson_namespaces.pop(lesson.id, None)
+        if kept is not None:
+            self.session.namespace.clear()
+            self.session.namespace.update(kept)
+            notes.insert(0, f"Back to step {index + 1} of {len(ids)}, with your variables as you left them.")
+            notes += self._enter(index, setup=False)
+        else:
+            problems = self._fresh_namespace(lesson, index)
+            if problems:
+                notes.append(f"the lesson's setup failed ({problems[0]}); please report it")
+            if index > 0:
+                notes.insert(0, f"Welcome back: resuming at step {index + 1} of {len(ids)}. The earlier steps'"
+                             " reference solutions were run, so your namespace has what they define.")
+            notes += self._enter(index)
+        if kept is None and _own_names(self.free_namespace):
+            notes.append("Your free-play variables are kept aside; they come back when the lesson ends"
+                         " or you type %lesson stop.")
+        items: list[Any] = [Notice(n, "yellow") for n in self._notices()]
+        items.append(self.card(notes))
+        return Cards(items)
+
+    def stop(self) -> Cards:
+        """%lesson stop: leave lesson mode; progress is saved, free play comes back."""
+        self._require()
+        lesson = self.lesson
+        self._leave()
+        self._restore_free_play()
+        return Cards([Notice(f"Left lesson {lesson.id} at step {self.index + 1}; your progress is saved."
+                             f" %lesson {lesson.id} resumes it. Your free-play variables are back.")])
+
+    # -- moving ----------------------------------------------------------------------------------
+
+    def next(self) -> Cards:
+        step = self._require()
+        rec = self.record(step)
+        if not rec.done:
+            if isinstance(step, Text):
+                rec.status = "passed"
+                self._save(step)
+            else:
+                raise LessonError(f"step {self.index + 1} is not done yet: {_todo(step, long=True)}"
+                                  " (%hint for help, %skip to move on anyway)")
+        return self._advance()
+
+    def _advance(self) -> Cards:
+        if self.index + 1 < len(self.lesson.steps):
+            notes = self._enter(self.index + 1)
+            return Cards([self.card(notes)])
+        return self._finish()
+
+    def _finish(self) -> Cards:
+        lesson = self.lesson
+        statuses = [self.records.get(s.id, StepRecord("started")).status for s in lesson.steps]
+        self.store.mark_completed(lesson.id)
+        lessons = self.catalog.lessons
+        position = next((i for i, l in enumerate(lessons) if l.id == lesson.id), len(lessons))
+        following = lessons[position + 1] if position + 1 < len(lessons) else None
+        self.lesson_namespaces.pop(lesson.id, None)
+        self.lesson = None
+        self._restore_free_play()
+        return Cards([LessonDone(lesson, statuses.count("passed"), statuses.count("skipped"),
+                                 statuses.count("missed"), len(statuses), following,
+                                 note="You are back in free play, with your own variables.")])
+
+    def back(self) -> Cards:
+        self._require()
+        if self.index == 0:
+            raise LessonError("this is the first step of the lesson")
+        notes = self._enter(self.index - 1, setup=False)
+        return Cards([self.card(notes)])
+
+    def skip(self) -> Cards:
+        step = self._require()
+        rec = self.record(step)
+        if not rec.done:
+            rec.status = "skipped"
+            self._save(step)
+        return self._advance()
+
+    def where(self) -> Cards:
+        self._require()
+        return Cards([self.card()])
+
+    def reset(self, what: str) -> Cards:
+        """%reset step | lesson."""
+        step = self._require()
+        if what in ("", "step"):
+            self.records[step.id] = StepRecord()
+            self._save(step)
+            self._fresh_namespace(self.lesson, self.index)
+            notes = self._enter(self.index)
+            return Cards([Notice(f"Step {self.index + 1} starts again, in a fresh namespace with what the"
+                                 " earlier steps define."), self.card(notes)])
+        if what == "lesson":
+            self.store.reset_lesson(self.lesson.id)
+            self.records = {}
+            self._fresh_namespace(self.lesson, 0)
+            notes = self._enter(0)
+            return Cards([Notice(f"Lesson {self.lesson.id} starts again from step 1; its saved progress"
+                                 " was cleared."), self.card(notes)])
+        raise LessonError(f"%reset takes 'step' or 'lesson', not {what!r}")
+
+    # -- help -----------------------------------------------------------------------------------
+
+    def hint(self) -> Any:
+        step = self._require()
+        hints = list(getattr(step, "hints", []) or [])
+        rec = self.record(step)
+        if isinstance(step, Text):
+            return Notice("This step is reading: try its examples if you like, then Enter or %next.")
+        if isinstance(step, Quiz):
+            return Notice("A quiz has no hints: pick a letter; a wrong choice explains itself.")
+        if not hints:
+            return Notice("This step has no hints. %solution shows the answer.")
+        if rec.hints_used >= len(hints):
+            return Notice(f"That was the last hint ({len(hints)} of {len(hints)}). %solution shows the"
+                          " reference solution.")
+        rec.hints_used += 1
+        self._save(step)
+        return HintCard(rec.hints_used, len(hints), hints[rec.hints_used - 1])
+
+    def solution(self) -> Any:
+        step = self._require()
+        rec = self.record(step)
+        if isinstance(step, Text):
+            return Notice("This step is reading: there is nothing to solve. Enter or %next continues.")
+        hints = list(getattr(step, "hints", []) or [])
+        left = len(hints) - rec.hints_used
+        self.solution_asked += 1
+        if left > 0 and self.solution_asked < 2 and not rec.done:
+            word = "hint" if left == 1 else "hints"
+            return Notice(f"There {'is' if left == 1 else 'are'} still {left} {word} for this step: %hint."
+                          " Type %solution again to see the solution anyway.")
+        rec.solution_shown = True
+        self._save(step)
+        if isinstance(step, Task):
+            return SolutionCard(step, step.solution.strip(), code=True,
+                                note="Type it (or your own version) to pass the step.")
+        if isinstance(step, Quiz):
+            i = next(i for i, c in enumerate(step.choices) if c.correct)
+            choice = step.choices[i]
+            return SolutionCard(step, f"{step.labels[i]}) {choice.text}\n\n{choice.why}", code=False,
+                                note=f"Type {step.labels[i]} to answer.")
+        if isinstance(step, Predict):
+            return SolutionCard(step, step.expect, code=False,
+                                note=f"Type %answer {step.expect} to run it and see.")
+        if isinstance(step, Explain):
+            return SolutionCard(step, step.model_answer, code=False,
+                                note="Write your own answer with %answer, or %skip.")
+        return Notice("This step has no solution to show.")
+
+    # -- answers ----------------------------------------------------------------------------------
+
+    def answer(self, text: str, outcome=None) -> Any:
+        """%answer TEXT for a quiz or an explain step (predict steps are handled in handle_input)."""
+        step = self._require()
+        if isinstance(step, Quiz):
+            return self._answer_quiz(step, text)
+        if isinstance(step, Explain):
+            return self._answer_explain(step, text)
+        if isinstance(step, Predict):
+            raise LessonError("type %answer YOUR PREDICTION at the prompt")
+        if isinstance(step, Task):
+            raise LessonError("this step is a task: type Python code; it is checked after each input")
+        raise LessonError("this step is reading: Enter or %next continues")
+
+    def _answer_quiz(self, step: Quiz, text: str) -> Verdict:
+        rec = self.record(step)
+        result = step.answer(text)
+        if result is None:
+            raise LessonError(f"answer with one of the letters {', '.join(step.labels)}")
+        correct, why = result
+        label = text.strip().lower().strip("().")
+        if rec.done:
+            return Verdict(correct, [f"You answered this one already. {why}"], next=self._next_text())
+        rec.attempts += 1
+        if correct:
+            rec.status = "passed"
+            self._save(step)
+            first = " on the first try" if rec.attempts == 1 else ""
+            return Verdict(True, [f"{label}) is right{first}."], detail=why, next=self._next_text())
+        self._save(step)
+        return Verdict(False, [f"{label}) is not it."], detail=why, next="Try another letter.")
+
+    def _answer_explain(self, step: Explain, text: str) -> Verdict:
+        rec = self.record(step)
+        words = len(text.split())
+        if words < step.min_words:
+            raise LessonError(f"write at least {step.min_words} words after %answer: your own reasoning,"
+                              " in a sentence or two (there is no wrong answer here)")
+        rec.attempts += 1
+        rec.answer = text.strip()
+        rec.status = "passed"
+        self._save(step)
+        return Verdict(True, ["Your answer is saved. Compare it with this model answer:"],
+                       detail=step.model_answer, next=self._next_text(), title="model answer")
+
+    def _answer_predict(self, step: Predict, text: str, outcome) -> None:
+        """Run the predict step's code as if typed, then judge the prediction (fills `outcome`)."""
+        rec = self.record(step)
+        guess = text.strip()
+        outcome.kind = "command"
+        if rec.done:
+            outcome.feedback.append(Notice(f"You predicted this one already ({rec.answer}). "
+                                           + self._next_text()))
+            return
+        if not guess:
+            from tutor.outcome import ErrorInfo
+
+            outcome.error = ErrorInfo("CommandError", "type your prediction after %answer, e.g. %answer "
+                                      + _predict_example(step))
+            return
+        from tutor.render_lessons import ShownCode
+
+        outcome.command_output = ShownCode(step.code)
+        self.session._run_code(step.code, outcome)  # as if the learner typed it: value, error, grads
+        ok, why = step.judge(guess, outcome, self.session.namespace)
+        rec.attempts += 1
+        rec.answer = guess
+        rec.status = "passed" if ok else "missed"
+        self._save(step)
+        message = f"your prediction {guess} is right: {why}." if ok else f"Not quite: you said {guess}, and {why}."
+        outcome.feedback.append(Verdict(ok, [message], detail=step.explanation, next=self._next_text()))
+
+    def _next_text(self) -> str:
+        if self.lesson is None:
+            return ""
+        if self.index + 1 < len(self.lesson.steps):
+            nxt = self.lesson.steps[self.index + 1]
+            return f"Enter or %next: step {self.index + 2} of {len(self.lesson.steps)} ({kind_of(nxt)})."
+        return "Enter or %next finishes the lesson."
+
+    # -- the Session hooks ------------------------------------------------------------------
+
+    def handle_input(self, session, text: str, outcome) -> bool:
+        """Tried before evaluation: quiz letters, %answer on a predict step, Enter to continue."""
+        if self.lesson is None or self._quiet:
+            return False
+        step = self.step
+        stripped = text.strip()
+        if not stripped:
+            rec = self.records.get(step.id)
+            if isinstance(step, Text) or (rec is not None and rec.done):
+                outcome.kind = "command"
+                outcome.command_output = self._run_lesson_command(self.next)
+                return True
+            return False
+        if isinstance(step, Quiz):
+            match = _QUIZ_ANSWER.match(stripped)
+            if match:
+                letter = match.group(1).lower()
+                if letter in step.labels or stripped.lower() not in session.namespace:
+                    outcome.kind = "command"
+                    outcome.command_output = self._run_lesson_command(lambda: self._answer_quiz(step, letter))
+                    return True
+        if isinstance(step, Predict) and stripped.startswith("%answer") and stripped[7:8] in ("", " ", "\n"):
+            self._answer_predict(step, stripped[7:].strip(), outcome)
+            return True
+        return False
+
+    def _run_lesson_command(self, func) -> Any:
+        try:
+            return func()
+        except LessonError as exc:
+            return Notice(str(exc), "red")
+
+    def observe(self, session, outcome) -> None:
+        """After every input: check the current task; tidy lesson commands' output."""
+        if self._quiet:
+            return
+        if outcome.kind == "command":
+            stripped = outcome.input.strip()
+            name = stripped[1:].split(None, 1)[0] if stripped.startswith("%") and len(stripped) > 1 else ""
+            if not stripped or name in _SWITCHING:
+                outcome.gradients = []  # the namespace was switched or replayed: its grads are not news
+            if not stripped.startswith("%") or name in LESSON_COMMANDS:
+                return
+        if self.lesson is None or outcome.kind not in ("code", "command"):
+            return
+        step = self.step
+        if not isinstance(step, Task):
+            if outcome.kind == "code" and isinstance(step, (Predict, Explain)) and _looks_like_prose(outcome):
+                outcome.feedback.append(Notice(f"To answer this step, type %answer {'YOUR PREDICTION' if isinstance(step, Predict) else 'YOUR ANSWER'}."))
+            return
+        rec = self.record(step)
+        if rec.done:
+            return
+        if outcome.kind == "code":
+            self.inputs.append(outcome.input)
+        elif outcome.error is not None and outcome.error.type == "CommandError":
+            return
+        rec.attempts += 1
+        passed, messages = step.check(CheckContext(session.namespace, outcome, list(self.inputs)))
+        if passed:
+            rec.status = "passed"
+            self._save(step)
+            outcome.feedback.append(Verdict(True, _pass_messages(messages), next=self._next_text()))
+            return
+        self._save(step)
+        if outcome.kind == "code":
+            hints = list(step.hints)
+            if rec.hints_used < len(hints):
+                more = f"%hint gives hint {rec.hints_used + 1} of {len(hints)}."
+            else:
+                more = "%solution shows the reference solution."
+            outcome.feedback.append(Verdict(False, messages, next=more))
+
+
+def _pass_messages(messages: list[str]) -> list[str]:
+    shown = [m for m in messages if m and m not in ("yes", "defined", "no error")]
+    return shown[:3]
+
+
+def _todo(step: Step, long: bool = False) -> str:
+    if isinstance(step, Task):
+        return "type Python; %hint" if not long else "its checks have not passed yet"
+    if isinstance(step, Quiz):
+        return "type a letter" if not long else f"answer with a letter ({', '.join(step.labels)})"
+    if isinstance(step, Predict):
+        return "%answer GUESS" if not long else "predict first: %answer YOUR PREDICTION"
+    if isinstance(step, Explain):
+        return "%answer TEXT" if not long else "write your answer: %answer YOUR ANSWER"
+    return "Enter/%next"
+
+
+def _predict_example(step: Predict) -> str:
+    return {"shape": "(2, 3)", "error": "error", "value": "6.0", "text": "..."}.get(step.kind_of_answer, "...")
+
+
+def _own_names(namespace: dict | None) -> list[str]:
+    """The names a learner defined in a namespace (not the tutor's ready-made ones)."""
+    if not namespace:
+        return []
+    from tutor import commands
+
+    ready = {"torch", "np", "math", "_"} | set(commands.HELPERS)
+    return [n for n in namespace if not n.startswith("__") and n not in ready]
+
+
+def _looks_like_prose(outcome) -> bool:
+    error = outcome.error
+    return error is not None and error.type == "SyntaxError"

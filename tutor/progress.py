@@ -1,0 +1,288 @@
+"""The progress store: which lesson steps a learner has done, saved after every step.
+
+One sqlite3 file, `progress.sqlite3` in `tutor.home.data_dir()` (AUTOGRAD_TUTOR_HOME overrides).
+
+- Every write is one transaction (`BEGIN IMMEDIATE ... COMMIT`) in WAL mode, so a process killed in the
+  middle of a write leaves the last committed state behind, never half a write.
+- Two shells may be open at once: WAL lets readers go on while one writer writes, and a busy timeout
+  makes the second writer wait its turn instead of failing.
+- A file that is not a database (or fails sqlite's integrity check) is moved aside as
+  `progress.sqlite3.corrupt-YYYYMMDD-HHMMSS`, with a one-line notice, and a fresh store starts.
+- When nothing can be saved at all (a read-only home, a full disk), the store keeps working in memory
+  and says so once; the tutor never stops because of its progress file.
+
+Statuses of a step: "started" (seen, not finished), "passed", "missed" (a wrong prediction: the step
+is over), "skipped". `done` means passed, missed or skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FILENAME = "progress.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+SCHEMA_VERSION = 1
+DONE = ("passed", "missed", "skipped")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lessons (
+    lesson TEXT PRIMARY KEY,
+    current TEXT,
+    started REAL NOT NULL,
+    updated REAL NOT NULL,
+    completed REAL
+);
+CREATE TABLE IF NOT EXISTS steps (
+    lesson TEXT NOT NULL,
+    step TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    hints_used INTEGER NOT NULL DEFAULT 0,
+    solution_shown INTEGER NOT NULL DEFAULT 0,
+    answer TEXT,
+    updated REAL NOT NULL,
+    PRIMARY KEY (lesson, step)
+);
+"""
+
+
+@dataclass
+class StepRecord:
+    status: str = "started"
+    attempts: int = 0
+    hints_used: int = 0
+    solution_shown: bool = False
+    answer: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status in DONE
+
+
+@dataclass
+class LessonRecord:
+    lesson: str
+    current: str | None = None  # the step the learner was on
+    completed: bool = False
+    steps: dict[str, StepRecord] = field(default_factory=dict)
+
+    def done_count(self, step_ids=None) -> int:
+        ids = self.steps if step_ids is None else step_ids
+        return sum(1 for s in ids if s in self.steps and self.steps[s].done)
+
+
+class ProgressStore:
+    """Saved lesson progress. `ProgressStore()` opens the learner's file; `ProgressStore(":memory:")`
+    keeps everything in memory (`play` and tests)."""
+
+    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+        self.notices: list[str] = []  # one-line messages for the learner (corrupt file, not saving)
+        self.busy_timeout_ms = busy_timeout_ms
+        if path is None:
+            try:
+                from tutor.home import data_dir
+
+                path = data_dir() / FILENAME
+            except OSError as exc:
+                self.notices.append(f"progress will not be saved: cannot create the data directory ({exc})")
+                path = ":memory:"
+        self.path = str(path)
+        self.in_memory = self.path == ":memory:"
+        self._conn: sqlite3.Connection | None = None
+        self._open()
+
+    # -- opening, corruption, fallback -------------------------------------------------------
+
+    def _connect(self, path: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            if path != ":memory:":
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                if mode and str(mode[0]).lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = DELETE")  # a rollback journal is safe too
+                conn.execute("PRAGMA synchronous = NORMAL")
+                check = conn.execute("PRAGMA quick_check").fetchone()
+                if not check or check[0] != "ok":
+                    raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else '?'}")
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open(self) -> None:
+        if self.in_memory:
+            self._conn = self._connect(":memory:")
+            return
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._conn = self._connect(self.path)
+        except sqlite3.OperationalError as exc:
+            if _is_corruption(exc):
+                self._replace_corrupt(exc)
+            else:
+                self._fall_back(exc)
+        except sqlite3.DatabaseError as exc:
+            self._replace_corrupt(exc)
+        except OSError as exc:
+            self._fall_back(exc)
+
+    def _replace_corrupt(self, exc: Exception) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = f"{self.path}.corrupt-{stamp}"
+        n = 1
+        while os.path.exists(aside):
+            n += 1
+            aside = f"{self.path}.corrupt-{stamp}-{n}"
+        try:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm", "-journal"):
+                if os.path.exists(self.path + suffix):
+                    os.replace(self.path + suffix, aside + suffix)
+            self._conn = self._connect(self.path)
+            self.notices.append(
+                f"Your progress file was damaged ({exc}); it was moved to {aside} and a fresh one started."
+            )
+        except (OSError, sqlite3.Error) as again:
+            self._fall_back(again)
+
+    def _fall_back(self, exc: Exception) -> None:
+        self.notices.append(f"Progress cannot be saved to {self.path} ({exc}); it is kept in memory for now.")
+        self.path, self.in_memory = ":memory:", True
+        self._conn = self._connect(":memory:")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- transactions -----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self):
+        """One atomic write: everything inside is saved together or not at all."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _write(self, func) -> None:
+        """Run `func(conn)` in a transaction; a damaged file is replaced and the write tried once more."""
+        try:
+            with self.transaction() as conn:
+                func(conn)
+        except sqlite3.DatabaseError as exc:
+            if self.in_memory:
+                raise
+            if _is_corruption(exc) or not isinstance(exc, sqlite3.OperationalError):
+                self._replace_corrupt(exc)
+            else:  # e.g. still locked after the busy timeout, or the disk is full
+                self.notices.append(f"Progress could not be saved just now ({exc}).")
+                return
+            with self.transaction() as conn:
+                func(conn)
+
+    def _read(self, sql: str, params=()) -> list[tuple]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if self.in_memory:
+                raise
+            self._replace_corrupt(exc)
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- the API the coach uses ---------------------------------------------------------------
+
+    def lesson(self, lesson_id: str) -> LessonRecord:
+        """The saved progress of one lesson (empty if never started)."""
+        record = LessonRecord(lesson_id)
+        rows = self._read("SELECT current, completed FROM lessons WHERE lesson = ?", (lesson_id,))
+        if rows:
+            record.current, record.completed = rows[0][0], rows[0][1] is not None
+        for step, status, attempts, hints, shown, answer in self._read(
+            "SELECT step, status, attempts, hints_used, solution_shown, answer FROM steps WHERE lesson = ?",
+            (lesson_id,),
+        ):
+            record.steps[step] = StepRecord(status, attempts, hints, bool(shown), answer)
+        return record
+
+    def all(self) -> dict[str, LessonRecord]:
+        """Every lesson with saved progress."""
+        return {lesson: self.lesson(lesson) for (lesson,) in self._read("SELECT lesson FROM lessons")}
+
+    def save_step(self, lesson_id: str, step_id: str, record: StepRecord, *, current: str | None = None) -> None:
+        """Save one step's record (and which step is current) in one transaction."""
+        now = time.time()
+
+        def write(conn):
+            conn.execute(
+                "INSERT INTO steps (lesson, step, status, attempts, hints_used, solution_shown, answer, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lesson, step) DO UPDATE SET"
+                " status = excluded.status, attempts = excluded.attempts, hints_used = excluded.hints_used,"
+                " solution_shown = excluded.solution_shown, answer = excluded.answer, updated = excluded.updated",
+                (lesson_id, step_id, record.status, record.attempts, record.hints_used,
+                 int(record.solution_shown), record.answer, now),
+            )
+            _touch_lesson(conn, lesson_id, current if current is not None else step_id, now)
+
+        self._write(write)
+
+    def set_current(self, lesson_id: str, step_id: str) -> None:
+        now = time.time()
+        self._write(lambda conn: _touch_lesson(conn, lesson_id, step_id, now))
+
+    def mark_completed(self, lesson_id: str, completed: bool = True) -> None:
+        now = time.time()
+
+        def write(conn):
+            _touch_lesson(conn, lesson_id, None, now)
+            conn.execute("UPDATE lessons SET completed = ? WHERE lesson = ?",
+                         (now if completed else None, lesson_id))
+
+        self._write(write)
+
+    def reset_lesson(self, lesson_id: str) -> None:
+        def write(conn):
+            conn.execute("DELETE FROM steps WHERE lesson = ?", (lesson_id,))
+            conn.execute("DELETE FROM lessons WHERE lesson = ?", (lesson_id,))
+
+        self._write(write)
+
+    def reset_step(self, lesson_id: str, step_id: str) -> None:
+        self._write(lambda conn: conn.execute(
+            "DELETE FROM steps WHERE lesson = ? AND step = ?", (lesson_id, step_id)))
+
+
+def _touch_lesson(conn, lesson_id: str, current: str | None, now: float) -> None:
+    conn.execute(
+        "INSERT INTO lessons (lesson, current, started, updated) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (lesson) DO UPDATE SET updated = excluded.updated,"
+        " current = COALESCE(excluded.current, lessons.current)",
+        (lesson_id, current, now, now),
+    )
+
+
+def _is_corruption(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("malformed", "not a database", "corrupt", "integrity check",
+                                         "file is encrypted"))
