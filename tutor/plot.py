@@ -105,6 +105,18 @@ def nice_ticks(lo: float, hi: float, target: int) -> tuple[list[float], list[str
     return values, labels
 
 
+def log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
+    """Powers of ten in [lo, hi] (lo > 0) and their labels."""
+    first, last = math.ceil(math.log10(lo) - 1e-9), math.floor(math.log10(hi) + 1e-9)
+    if last - first > 12:
+        step = math.ceil((last - first) / 8)
+        first = step * math.ceil(first / step)
+    else:
+        step = 1
+    values = [10.0**k for k in range(first, last + 1, step)]
+    return values, [number_text(v, 3) for v in values]
+
+
 # -- data ------------------------------------------------------------------------------------------
 
 
@@ -272,9 +284,11 @@ def make_plot(
     else:
         xlim = _limits(xlim, "xlim")
     if ylim is None:
-        ylim = _auto_ylim(cleaned, xlim, notes, robust and yscale == "linear")
+        ylim = _auto_ylim(cleaned, xlim, notes, robust and yscale == "linear", yscale == "log")
     else:
         ylim = _limits(ylim, "ylim")
+    xlim = _log_safe(xlim, xscale, [c.x for c in cleaned], "x", notes)
+    ylim = _log_safe(ylim, yscale, [c.y for c in cleaned], "y", notes)
     return Plot(cleaned, title, xlabel, ylabel, xlim, ylim, xscale, yscale,
                 tuple(figsize) if figsize is not None else None, notes, list(lines or []), caption)
 
@@ -289,12 +303,29 @@ def _limits(pair, name: str) -> tuple[float, float]:
     return lo, hi
 
 
-def _auto_ylim(curves: list[Curve], xlim, notes: list[str], robust: bool) -> tuple[float, float]:
+def _log_safe(lim, scale, values, axis, notes) -> tuple[float, float]:
+    """A log axis cannot start at 0 or below: start it at the smallest value drawn instead."""
+    if scale != "log" or lim[0] > 0:
+        return lim
+    positive = np.concatenate(values)
+    positive = positive[positive > 0]
+    low = float(positive.min()) if positive.size else 1.0
+    high = lim[1] if lim[1] > low else low * 10
+    notes.append(f"note: a log axis cannot reach {number_text(lim[0], 4)}; the {axis}-axis starts at "
+                 f"{number_text(low, 4)} instead.")
+    return low, high
+
+
+def _auto_ylim(curves: list[Curve], xlim, notes: list[str], robust: bool, log: bool = False):
     chosen = [c for c in curves if c.in_range and len(c.y)] or [c for c in curves if len(c.y)]
     ys = np.concatenate([c.y[(c.x >= xlim[0]) & (c.x <= xlim[1])] for c in chosen])
     if ys.size == 0:
         ys = np.concatenate([c.y for c in chosen])
     lo, hi = float(ys.min()), float(ys.max())
+    if log:  # all positive here: pad by a share of the decades
+        low, high = math.log10(lo), math.log10(hi)
+        pad = (high - low) * 0.04 or 0.1
+        return 10 ** (low - pad), 10 ** (high + pad)
     if robust and ys.size >= 20:
         q_lo, q_hi = (float(v) for v in np.quantile(ys, [CLIP_QUANTILE, 1 - CLIP_QUANTILE]))
         spread = (q_hi - q_lo) or max(abs(q_hi), 1.0)
@@ -344,6 +375,49 @@ def rich_color(name: str) -> str | None:
     return f"color({code})" if code is not None else None
 
 
+DASHES = {"--": (8.0, 6.0), ":": (2.0, 4.0), "-.": (8.0, 4.0, 2.0, 4.0)}  # on, off, ... in braille dots
+MAX_DASHES = 400
+
+
+def dash_pieces(pieces, pattern, plot: Plot, width: int, height: int) -> list:
+    """Cut each piece of a curve into dashes (lengths in braille dots on the canvas) for '--', ':', '-.'."""
+    dots_x, dots_y = max(width - 8, 10) * 2, max(height - 5, 4) * 4
+    period = sum(pattern)
+    result = []
+    for xs, ys in pieces:
+        if len(xs) < 2:
+            result.append((xs, ys))
+            continue
+        u, v = xs, ys
+        if plot.xscale == "log":
+            u = np.log10(xs)
+        if plot.yscale == "log":
+            v = np.log10(ys)
+        (x0, x1), (y0, y1) = plot.xlim, plot.ylim
+        if plot.xscale == "log":
+            x0, x1 = math.log10(max(x0, 1e-300)), math.log10(max(x1, 1e-300))
+        if plot.yscale == "log":
+            y0, y1 = math.log10(max(y0, 1e-300)), math.log10(max(y1, 1e-300))
+        u = (u - x0) / ((x1 - x0) or 1.0) * dots_x
+        v = np.clip((v - y0) / ((y1 - y0) or 1.0), -1.0, 2.0) * dots_y
+        t = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(u), np.diff(v)))])
+        total = float(t[-1])
+        if not math.isfinite(total) or total / period > MAX_DASHES or total < period:
+            result.append((xs, ys))  # too many dashes to draw, or too short for one: solid
+            continue
+        start, k = 0.0, 0
+        while start < total:
+            length = pattern[k % len(pattern)]
+            if k % 2 == 0:
+                end = min(start + length, total)
+                inner = (t > start) & (t < end)
+                ts = np.concatenate([[start], t[inner], [end]])
+                result.append((np.interp(ts, t, xs), np.interp(ts, t, ys)))
+            start += length
+            k += 1
+    return result
+
+
 def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> str:
     """Draw the plot area with plotext at `width` × `height` characters (ANSI colours if `color`)."""
     import plotext as plt
@@ -353,12 +427,16 @@ def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> st
         plt.clear_figure()
         try:
             plt.theme("clear")
+            plt.limitsize(False, False)  # our size, not the size of the terminal plotext sees
             plt.plotsize(width, height)
             for i, curve in enumerate(plot.curves):
                 shade, marker = curve_style(plot, i, color)
                 if curve.line:
                     line_marker = "braille" if color else (curve.marker or marker)
-                    for xs, ys in curve.pieces():
+                    pieces = list(curve.pieces())
+                    if color and curve.line in DASHES:
+                        pieces = dash_pieces(pieces, DASHES[curve.line], plot, width, height)
+                    for xs, ys in pieces:
                         plt.plot(xs.tolist(), ys.tolist(), marker=line_marker, color=shade)
                 if curve.marker and (curve.line or color):
                     plt.scatter(curve.x.tolist(), curve.y.tolist(), marker=curve.marker, color=shade)
@@ -372,12 +450,18 @@ def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> st
                 plt.ylabel(plot.ylabel)
             plt.xscale(plot.xscale)
             plt.yscale(plot.yscale)
-            plt.xlim(*plot.xlim)
-            plt.ylim(*plot.ylim)
-            if plot.xscale == "linear":
-                plt.xticks(*nice_ticks(*plot.xlim, max(2, width // 12)))
-            if plot.yscale == "linear":
-                plt.yticks(*nice_ticks(*plot.ylim, max(2, (height - 4) // 3)))
+            for scale, lim, set_lim, set_ticks, target in (
+                (plot.xscale, plot.xlim, plt.xlim, plt.xticks, max(2, width // 12)),
+                (plot.yscale, plot.ylim, plt.ylim, plt.yticks, max(2, (height - 4) // 3)),
+            ):
+                if scale == "log":  # plotext takes log-axis limits as powers of ten
+                    set_lim(math.log10(lim[0]), math.log10(lim[1]))
+                    ticks = log_ticks(*lim)
+                else:
+                    set_lim(*lim)
+                    ticks = nice_ticks(*lim, target)
+                if len(ticks[0]) >= 2:
+                    set_ticks(*ticks)
             text = plt.build()
         finally:
             plt.clear_figure()

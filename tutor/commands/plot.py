@@ -258,7 +258,7 @@ def plot_command(session, args: str):
     if order == 1:
         caption = f"f' by autograd: grad(f(x).sum(), x) on {points} points (sum trick, D2L 2.5.2)"
     elif order == 2:
-        caption = f"f', f'' by autograd: grad of f(x).sum(), create_graph=True, twice (D2L 2.5.2)"
+        caption = f"f', f'' by autograd: grad of f(x).sum(), create_graph=True, twice; {points} points"
     if x0 is not None:
         fx0, slope = tangent_at(func, func_text, x0)
         intercept = fx0 - slope * x0
