@@ -135,12 +135,13 @@ class ProgressStore:
                 self._replace_corrupt(exc)
             else:
                 self._fall_back(exc)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, MemoryError) as exc:  # sqlite reports some damaged pages as NOMEM
             self._replace_corrupt(exc)
         except OSError as exc:
             self._fall_back(exc)
 
     def _replace_corrupt(self, exc: Exception) -> None:
+        exc = exc if str(exc) else type(exc).__name__
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = f"{self.path}.corrupt-{stamp}"
         n = 1
@@ -191,7 +192,7 @@ class ProgressStore:
         try:
             with self.transaction() as conn:
                 func(conn)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, MemoryError) as exc:
             if self.in_memory:
                 raise
             if _is_corruption(exc) or not isinstance(exc, sqlite3.OperationalError):
@@ -205,7 +206,7 @@ class ProgressStore:
     def _read(self, sql: str, params=()) -> list[tuple]:
         try:
             return self._conn.execute(sql, params).fetchall()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, MemoryError) as exc:
             if self.in_memory:
                 raise
             self._replace_corrupt(exc)
@@ -283,6 +284,8 @@ def _touch_lesson(conn, lesson_id: str, current: str | None, now: float) -> None
 
 
 def _is_corruption(exc: Exception) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
     text = str(exc).lower()
     return any(word in text for word in ("malformed", "not a database", "corrupt", "integrity check",
                                          "file is encrypted"))
