@@ -312,7 +312,7 @@ Both end with the same number, f'(2). In Python write `a_dot`, `b_bar` and so on
             "what-bar-means",
             question="Your backward sweep gave c_bar ≈ 1.386. What does that number mean?",
             choices=[
-                Choice("∂y/∂c: if c alone moved by a small ε (everything upstream fixed), y would move by about "
+                Choice("∂y/∂c: if c alone moved by a small ε (b and e held fixed), y would move by about "
                        "1.386·ε.", correct=True,
                        why="Yes: a bar is the sensitivity of the final output to that node. Here y = b·c + e, so "
                            "∂y/∂c = b = log 4."),
@@ -465,8 +465,9 @@ wins when there are few inputs and many outputs (n ≪ m), backward when there a
 outputs (m ≪ n): a loss of a million weights (m = 1) is backward's best case. For our f (n = m = 1)
 both take one pass.
 
-Memory. Forward mode carries each tangent along with its value and can forget both as soon as the next
-node is computed, so it needs no more memory than evaluating f. Backward mode must keep (or recompute)
+Memory. Forward mode carries each tangent along with its value and can forget both once the nodes that
+use them are computed, so it needs only about twice the memory of evaluating f (one tangent per live
+value). Backward mode must keep (or recompute)
 every intermediate value the backward pass will need until that pass runs, so its memory grows with
 the length of the computation: that is what the saved tensors of the graph are.
 
