@@ -375,6 +375,20 @@ def rich_color(name: str) -> str | None:
     return f"color({code})" if code is not None else None
 
 
+def thin(xs: np.ndarray, ys: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most about 4 × `buckets` points that draw the same line: in each run of consecutive
+    points keep the first, the lowest, the highest and the last (so no peak is lost)."""
+    n = len(xs)
+    if n <= 4 * buckets:
+        return xs, ys
+    edges = np.linspace(0, n, buckets + 1).astype(int)
+    keep = [edges[:-1], edges[1:] - 1]
+    for a, b in zip(edges[:-1], edges[1:]):
+        keep.append([a + int(np.argmin(ys[a:b])), a + int(np.argmax(ys[a:b]))])
+    index = np.unique(np.concatenate([np.asarray(k).ravel() for k in keep]))
+    return xs[index], ys[index]
+
+
 DASHES = {"--": (8.0, 6.0), ":": (2.0, 4.0), "-.": (8.0, 4.0, 2.0, 4.0)}  # on, off, ... in braille dots
 MAX_DASHES = 400
 
@@ -433,7 +447,7 @@ def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> st
                 shade, marker = curve_style(plot, i, color)
                 if curve.line:
                     line_marker = "braille" if color else (curve.marker or marker)
-                    pieces = list(curve.pieces())
+                    pieces = [thin(xs, ys, 4 * width) for xs, ys in curve.pieces()]
                     if color and curve.line in DASHES:
                         pieces = dash_pieces(pieces, DASHES[curve.line], plot, width, height)
                     for xs, ys in pieces:

@@ -231,14 +231,15 @@ def _title(func, text: str, a: float, b: float) -> str:
 def plot_command(session, args: str):
     """Plot f on [A, B] with f'(x) computed by autograd (D2L 2.4, 2.5).
 
-    FUNC is a name in your namespace (f, torch.sin, model.act ...); A and B are Python expressions
-    (0, -math.pi, 2*math.pi). Quote anything with spaces: %plot f 0 "2 * math.pi".
-      --order 2        add the second derivative f''(x) (autograd with create_graph=True)
-      --tangent X0     draw the tangent line at X0 and print its equation
-      --points N       number of grid points (default 1000)
-      --no-derivative  plot f alone
-    Example:  f = lambda x: x**3 - 1/x   then   %plot f 0 3 --tangent 1
-    """
+FUNC is a name in your namespace: f, torch.sin, torch.tanh ...
+A and B are Python expressions: 0, -math.pi, 2*math.pi.
+Quote anything with spaces: %plot f 0 "2 * math.pi".
+  --order 2        add f''(x) (autograd again, create_graph=True)
+  --tangent X0     draw the tangent line at X0 and print its equation
+  --points N       number of grid points (default 1000)
+  --no-derivative  plot f alone
+Example:  f = lambda x: x**3 - 1/x   then   %plot f 0 3 --tangent 1
+"""
     from tutor.plot import Curve, PlotError, line_equation, make_plot
 
     (func_text, a_text, b_text), options = parse_args(args)
@@ -330,11 +331,13 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
          yscale="linear", fmts=("-", "m--", "g-.", "r:"), figsize=(3.5, 2.5), axes=None):
     """Draw curves in the terminal, like the D2L book's plot helper (D2L 2.4).
 
-    plot(x, [f(x), 2 * x - 3], 'x', 'f(x)', legend=['f(x)', 'Tangent line (x=1)'])
-    X: the x values (one set for every curve, or one per curve); Y: a curve or a list of curves
-    (Y=None: X holds the y values, drawn against 0, 1, 2 ...). Tensors that require grad are
-    detached for you. fmts give each curve's colour ('m' magenta, 'g' green, 'r' red ...);
-    figsize (inches) sets the share of the terminal width. Returns a Plot, which is shown.
+    plot(x, [f(x), 2 * x - 3], 'x', 'f(x)', legend=['f(x)', 'Tangent (x=1)'])
+    X: the x values, one set for all curves or one per curve.
+    Y: a curve or a list of curves; Y=None draws X against 0, 1, 2 ...
+    Tensors that require grad are detached for you (yours stay as they are).
+    fmts: each curve's colour and line ('m--' magenta dashed, 'g-.', 'r:').
+    figsize (inches) sets the share of the terminal width.
+    Returns a Plot, which the tutor shows.
     """
     import numpy as np
 
