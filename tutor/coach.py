@@ -459,8 +459,9 @@ class Coach:
         rec.solution_shown = True
         self._save(step)
         if isinstance(step, Task):
-            return SolutionCard(step, step.solution.strip(), code=True,
-                                note="Type it (or your own version) to pass the step.")
+            note = ("You passed this step; compare your answer with this one." if rec.done
+                    else "Type it (or your own version) to pass the step.")
+            return SolutionCard(step, step.solution.strip(), code=True, note=note)
         if isinstance(step, Quiz):
             i = next(i for i, c in enumerate(step.choices) if c.correct)
             choice = step.choices[i]

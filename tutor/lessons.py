@@ -117,10 +117,11 @@ def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     first = text[0] if text else ""
     where = ""
+    tutor_dir = str(Path(__file__).resolve().parent)
     tb = exc.__traceback__
-    while tb is not None:
+    while tb is not None:  # the last frame in the lesson's own code (not importlib's, not the tutor's)
         name = tb.tb_frame.f_code.co_filename
-        if "lesson" in Path(name).name and not name.endswith(("tutor/lesson.py", "tutor/lessons.py")):
+        if not name.startswith(("<frozen", tutor_dir)) and "importlib" not in name:
             where = f" ({Path(name).name}, line {tb.tb_lineno})"
         tb = tb.tb_next
     if isinstance(exc, SyntaxError) and exc.lineno:

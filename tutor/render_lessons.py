@@ -80,6 +80,7 @@ def _body(card: StepCard) -> list[RenderableType]:
         parts.append(markdown(step.goal))
     elif isinstance(step, Quiz):
         parts.append(markdown(step.question))
+        parts.append(Text(""))
         choices = Table.grid(padding=(0, 1))
         choices.add_column(style="bold cyan", no_wrap=True)
         choices.add_column()
@@ -195,7 +196,7 @@ def _list(data: LessonList) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("lesson", style="bold cyan", no_wrap=True)
-    table.add_column("title")
+    table.add_column("title", ratio=1)
     table.add_column("D2L", no_wrap=True)
     table.add_column("progress", no_wrap=True)
     broken = []
@@ -209,7 +210,7 @@ def _list(data: LessonList) -> RenderableType:
             at = f" (at step {row.current})" if row.current else ""
             progress = Text(f"▸ {row.done}/{row.steps}{at}", style="yellow")
         else:
-            progress = Text(f"· {row.steps} steps, ~{row.minutes} min", style="dim")
+            progress = Text(f"{row.steps} steps", style="dim")
         if row.active:
             progress.append("  ← you are here", style="bold")
         table.add_row(str(row.number or ""), row.id, row.title, row.section, progress)

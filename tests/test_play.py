@@ -1,0 +1,172 @@
+"""Scripted lesson mode (`autograd-tutor play`) and `autograd-tutor lessons`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lessons"
+KEYS = {"lesson", "step", "kind", "passed", "attempts", "hints_used"}
+
+
+@pytest.fixture(autouse=True)
+def default_catalog_reset():
+    """`--lessons-dir` configures the default catalog for the process; undo it after each test."""
+    from tutor import lessons
+
+    yield
+    lessons.configure(None)
+
+
+def run(capsys, *argv):
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_play_with_solutions_passes_and_shows_what_the_shell_would(capsys):
+    status, out, _ = run(capsys, "play", "tiny", "--solutions", "--lessons-dir", str(FIXTURES), "--width", "80")
+    assert status == 0
+    assert ">>> %lesson tiny" in out and "step 1 of 5 · text" in out
+    assert ">>> y = (x * x).sum()" in out and "✓ Passed: x.grad is right" in out
+    assert ">>> b\n✓ Passed: b) is right on the first try." in out
+    assert ">>> %answer (4,)\n>>> x.grad.shape\ntorch.Size([4])" in out
+    assert "Lesson complete" in out
+    assert "✓ tiny: 3 of 3 tasks, quizzes and predictions passed (5 steps)" in out
+
+
+ANSWERS = """\
+%next
+y = (x * x).sum()
+%hint
+y.backward()
+%next
+a
+b
+%next
+%answer (2, 2)
+%next
+%answer each entry gets one partial derivative
+"""
+
+
+def test_play_with_an_answers_file_and_json(capsys, tmp_path):
+    answers = tmp_path / "answers.txt"
+    answers.write_text(ANSWERS)
+    status, out, _ = run(capsys, "play", "tiny", "--answers", str(answers), "--json",
+                         "--lessons-dir", str(FIXTURES))
+    assert status == 1  # the prediction was wrong
+    steps = json_lines(out)
+    assert [s["step"] for s in steps] == ["intro", "square-grad", "accumulate", "shape", "why"]
+    assert all(KEYS <= set(s) for s in steps)
+    by_id = {s["step"]: s for s in steps}
+    assert by_id["intro"]["kind"] == "text" and by_id["intro"]["passed"]
+    assert by_id["square-grad"] | {"diagnoses": [], "errors": []} == by_id["square-grad"]
+    assert (by_id["square-grad"]["passed"], by_id["square-grad"]["attempts"], by_id["square-grad"]["hints_used"]) \
+        == (True, 2, 1)
+    assert (by_id["accumulate"]["passed"], by_id["accumulate"]["attempts"]) == (True, 2)
+    assert (by_id["shape"]["passed"], by_id["shape"]["status"]) == (False, "missed")
+    assert by_id["why"]["kind"] == "explain" and by_id["why"]["passed"]
+
+
+def test_play_reads_answers_from_stdin_and_reports_steps_not_reached(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("%next\ny = (x * x).sum()\n"))
+    status, out, _ = run(capsys, "play", "tiny", "--answers", "-", "--json", "--lessons-dir", str(FIXTURES))
+    assert status == 1
+    steps = {s["step"]: s for s in json_lines(out)}
+    assert steps["square-grad"]["status"] == "started" and not steps["square-grad"]["passed"]
+    assert steps["accumulate"]["status"] == "not reached" and not steps["accumulate"]["reached"]
+
+
+def test_play_text_output_summarises_failures(capsys, tmp_path):
+    answers = tmp_path / "a.txt"
+    answers.write_text("%next\n%skip\nb\n")
+    status, out, _ = run(capsys, "play", "tiny", "--answers", str(answers), "--lessons-dir", str(FIXTURES))
+    assert status == 1
+    assert "✗ tiny: 1 of 3 tasks, quizzes and predictions passed (5 steps)" in out
+    assert "step 2 square-grad (task): skipped" in out and "step 4 shape (predict): not reached" in out
+
+
+def test_play_never_touches_saved_progress(capsys, tutor_home):
+    from tutor.progress import ProgressStore
+
+    assert run(capsys, "play", "tiny", "--solutions", "--lessons-dir", str(FIXTURES))[0] == 0
+    assert ProgressStore().all() == {}
+
+
+def test_play_a_lesson_file_directly(capsys):
+    status, out, _ = run(capsys, "play", str(FIXTURES / "lesson01_tiny.py"), "--solutions", "--json")
+    assert status == 0 and len(json_lines(out)) == 5
+
+
+def test_play_all_reports_broken_lessons(capsys, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "lesson01_tiny.py").write_text((FIXTURES / "lesson01_tiny.py").read_text().replace('"tiny"', '"tiny2"'))
+    (folder / "lesson02_broken.py").write_text("lesson = undefined_name\n")
+    status, out, _ = run(capsys, "play", "--all", "--json", "--lessons-dir", str(folder))
+    assert status == 1
+    records = json_lines(out)
+    broken = [r for r in records if r["kind"] == "error"]
+    assert len(broken) == 1 and broken[0]["lesson"] == "lesson02_broken"
+    assert "NameError" in broken[0]["error"]
+    mine = [r for r in records if r["lesson"] == "tiny2"]
+    assert len(mine) == 5 and all(r["passed"] for r in mine)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["play", "nosuch", "--solutions"], "no lesson called 'nosuch'"),
+    (["play", "tiny"], "play needs --answers FILE"),
+    (["play"], "play needs a LESSON"),
+    (["play", "tiny", "--solutions", "--answers", "x"], "not both"),
+    (["play", "tiny", "--all"], "give no LESSON"),
+    (["play", "tiny", "--answers", "/no/such/file"], "cannot read /no/such/file"),
+])
+def test_play_usage_errors_are_one_line_and_exit_2(capsys, argv, message):
+    status, _, err = run(capsys, *argv, "--lessons-dir", str(FIXTURES))
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_lessons_lists_with_progress(capsys, tmp_path):
+    from tutor.coach import Coach
+    from tutor.lessons import load_catalog
+    from tutor.session import Session
+
+    session = Session(timeout=20)
+    Coach(session, catalog=load_catalog([str(FIXTURES)], builtin=False, packs=False))  # default store: the home
+    session.submit("%lesson tiny")
+    session.submit("%next")
+    status, out, _ = run(capsys, "lessons", "--json", "--lessons-dir", str(FIXTURES))
+    rows = {r["id"]: r for r in json_lines(out)}
+    assert rows["tiny"]["done"] == 1 and rows["tiny"]["current"] == "square-grad"
+    assert rows["tiny"]["steps"] == 5 and rows["tiny"]["kinds"]["quiz"] == 1
+    assert rows["tiny"]["origin"] == str(FIXTURES)
+    status, out, _ = run(capsys, "lessons", "--lessons-dir", str(FIXTURES), "--width", "100")
+    assert "tiny" in out and "▸ 1/5 (at step 2)" in out
+
+
+def test_lessons_exit_status_reports_broken_lessons(capsys, tmp_path):
+    (tmp_path / "bad.py").write_text("1/0\n")
+    status, out, _ = run(capsys, "lessons", "--lessons-dir", str(tmp_path), "--width", "100")
+    assert status == 1 and "bad" in out and "ZeroDivisionError" in out
+
+
+def test_the_real_command_line(tmp_path):
+    """One end-to-end run through `python -m tutor` (the other tests call cli.main in-process)."""
+    proc = subprocess.run([sys.executable, "-m", "tutor", "play", "tiny", "--solutions", "--json",
+                           "--lessons-dir", str(FIXTURES)], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "AUTOGRAD_TUTOR_HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    assert [r["passed"] for r in json_lines(proc.stdout)] == [True] * 5
