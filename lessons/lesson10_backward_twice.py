@@ -3,6 +3,11 @@
 from tutor.lesson import *
 
 
+def _code(source):
+    """A hint that is code: a fenced block, so its lines stay lines."""
+    return "```python\n" + source + "\n```"
+
+
 def _used_retain_graph(ctx):
     return any("retain_graph" in text for text in ctx.inputs)
 
@@ -60,7 +65,7 @@ function and look at its graph:
             hints=[
                 "Build y from x first, then ask autograd for the gradient.",
                 "A scalar tensor has a method that runs the backward pass.",
-                "y = 2 * torch.dot(x, x)\ny.backward()",
+                _code("y = 2 * torch.dot(x, x)\ny.backward()"),
             ],
             solution="y = 2 * torch.dot(x, x)\ny.backward()",
             wrong=["y = 2 * torch.dot(x, x)", "x.grad = 4 * x.detach()"],
@@ -120,7 +125,7 @@ The error message names the way out: `retain_graph=True` asks backward **not** t
             hints=[
                 "The error message itself names the keyword argument you need.",
                 "Pass retain_graph=True to the FIRST call: it is that call which would free the saved tensors.",
-                "y = 2 * torch.dot(x, x)\ny.backward(retain_graph=True)\ny.backward()",
+                _code("y = 2 * torch.dot(x, x)\ny.backward(retain_graph=True)\ny.backward()"),
             ],
             solution="y = 2 * torch.dot(x, x)\ny.backward(retain_graph=True)\ny.backward()",
             wrong=[
@@ -190,7 +195,7 @@ may conclude "nothing happens": pick the example with care.
             hints=[
                 "Same as before, but y is now the plain sum of x.",
                 "y = x.sum(), then two backward calls.",
-                "y = x.sum()\ny.backward()\ny.backward()",
+                _code("y = x.sum()\ny.backward()\ny.backward()"),
             ],
             solution="y = x.sum()\ny.backward()\ny.backward()",
             wrong=[
@@ -283,7 +288,7 @@ a fresh graph, and clearing `x.grad` at the start of each pass so the passes do 
             hints=[
                 "Everything that leads from x to loss should be computed inside the loop body.",
                 "Start each pass by clearing the gradient: x.grad = None (what optimizer.zero_grad() does).",
-                "for step in range(3):\n    x.grad = None\n    u = x * x\n    loss = u.sum()\n    loss.backward()",
+                _code("for step in range(3):\n    x.grad = None\n    u = x * x\n    loss = u.sum()\n    loss.backward()"),
             ],
             solution="for step in range(3):\n    x.grad = None\n    u = x * x\n    loss = u.sum()\n    loss.backward()",
             wrong=[

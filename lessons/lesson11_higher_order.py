@@ -2,6 +2,11 @@
 
 from tutor.lesson import *
 
+
+def _code(source):
+    """A hint that is code: a fenced block, so its lines stay lines."""
+    return "```python\n" + source + "\n```"
+
 _COUNT_NODES = """\
 def count_nodes(t):
     seen, todo = set(), [t.grad_fn]
@@ -75,7 +80,7 @@ Here `x = torch.tensor(3.0, requires_grad=True)`.
             hints=[
                 "torch.autograd.grad(y, x) gives the gradient of y with respect to x.",
                 "It returns a tuple with one entry per input: take [0], or unpack with `dy, = ...`.",
-                "y = x ** 3\ndy = torch.autograd.grad(y, x)[0]",
+                _code("y = x ** 3\ndy = torch.autograd.grad(y, x)[0]"),
             ],
             solution="y = x ** 3\ndy = torch.autograd.grad(y, x)[0]",
             wrong=["y = x ** 3\ndy = torch.autograd.grad(y, x)", "dy = 3 * x ** 2"],
@@ -142,7 +147,7 @@ rebuild `y` before each new derivative.
             hints=[
                 "Two calls to torch.autograd.grad: one for dy (recording its graph), one for d2.",
                 "dy = torch.autograd.grad(y, x, create_graph=True)[0] -- then the same call on dy.",
-                "y = x ** 3\ndy = torch.autograd.grad(y, x, create_graph=True)[0]\nd2 = torch.autograd.grad(dy, x)[0]",
+                _code("y = x ** 3\ndy = torch.autograd.grad(y, x, create_graph=True)[0]\nd2 = torch.autograd.grad(dy, x)[0]"),
             ],
             solution="y = x ** 3\ndy = torch.autograd.grad(y, x, create_graph=True)[0]\n"
                      "d2 = torch.autograd.grad(dy, x)[0]",
@@ -228,8 +233,8 @@ The next task uses f(x) = (x·x)² at x = [1, 2, 3]. By hand its Hessian is 4(x�
                 "g = torch.autograd.grad(f(x), x, create_graph=True)[0] is the gradient, with a graph.",
                 "Row i is torch.autograd.grad(g[i], x, retain_graph=True)[0]; a list comprehension over "
                 "range(3) collects the rows.",
-                "g = torch.autograd.grad(f(x), x, create_graph=True)[0]\n"
-                "H = torch.stack([torch.autograd.grad(g[i], x, retain_graph=True)[0] for i in range(3)])",
+                _code("g = torch.autograd.grad(f(x), x, create_graph=True)[0]\n"
+                "H = torch.stack([torch.autograd.grad(g[i], x, retain_graph=True)[0] for i in range(3)])"),
             ],
             solution="g = torch.autograd.grad(f(x), x, create_graph=True)[0]\n"
                      "H = torch.stack([torch.autograd.grad(g[i], x, retain_graph=True)[0] for i in range(3)])",
@@ -258,7 +263,7 @@ The next task uses f(x) = (x·x)² at x = [1, 2, 3]. By hand its Hessian is 4(x�
             ],
             hints=[
                 "hessian takes the FUNCTION f (not f(x)) and the point x.",
-                "H2 = torch.autograd.functional.hessian(f, x)",
+                _code("H2 = torch.autograd.functional.hessian(f, x)"),
             ],
             solution="H2 = torch.autograd.functional.hessian(f, x)\ntorch.allclose(H, H2)",
             wrong=[

@@ -2,6 +2,11 @@
 
 from tutor.lesson import *
 
+
+def _code(source):
+    """A hint that is code: a fenced block, so its lines stay lines."""
+    return "```python\n" + source + "\n```"
+
 # f'(x) = (2/x) sin x + log(x^2) cos x - 1/x^2, at x = 2
 FPRIME = "math.sin(2) + math.log(4) * math.cos(2) - 0.25"
 D_DOT = "math.sin(2) + math.log(4) * math.cos(2)"
@@ -108,7 +113,7 @@ the **natural** logarithm (base e); base 10 is `torch.log10`.
             hints=[
                 "Six lines, one per node, each using the names before it.",
                 "b = torch.log(a) and c = torch.sin(x); d multiplies them, e is 1 / x, y adds d and e.",
-                _BUILD,
+                _code(_BUILD),
             ],
             solution=_BUILD,
             wrong=[
@@ -207,7 +212,7 @@ ReciprocalBackward0.
             hints=[
                 "Each factor uses only the node's own rule: power rule, log rule, sin rule, product rule, 1/x.",
                 "db_da = 1 / a (not 1 / x); dd_db = c and dd_dc = b; de_dx = -1 / x ** 2.",
-                _EDGES,
+                _code(_EDGES),
             ],
             solution=_EDGES,
             wrong=[
@@ -260,7 +265,7 @@ Both end with the same number, f'(2). In Python write `a_dot`, `b_bar` and so on
             hints=[
                 "Each dot is (edge factor) × (dot of the node the edge comes from), summed over incoming edges.",
                 "d has two incoming edges: d_dot = dd_db * b_dot + dd_dc * c_dot.",
-                _FORWARD,
+                _code(_FORWARD),
             ],
             solution=_FORWARD,
             wrong=[
@@ -292,7 +297,7 @@ Both end with the same number, f'(2). In Python write `a_dot`, `b_bar` and so on
                 "Each bar is the sum, over the node's outgoing edges, of (edge factor) × (bar of the node the edge "
                 "goes to).",
                 "x has three outgoing edges (to a, c and e): x_bar = a_bar * da_dx + c_bar * dc_dx + e_bar * de_dx.",
-                _BACKWARD,
+                _code(_BACKWARD),
             ],
             solution=_BACKWARD,
             wrong=[
@@ -340,7 +345,7 @@ Both end with the same number, f'(2). In Python write `a_dot`, `b_bar` and so on
             ],
             hints=[
                 "y is a scalar, so y.backward() fills x.grad.",
-                "y.backward()\ntorch.allclose(x.grad, x_bar)",
+                _code("y.backward()\ntorch.allclose(x.grad, x_bar)"),
             ],
             solution="y.backward()\ntorch.allclose(x.grad, x_bar)",
             wrong=[
@@ -397,7 +402,7 @@ sweeps node by node, for comparison with yours.
             hints=[
                 "Import the module first: import torch.autograd.forward_ad as fwAD.",
                 "All three steps (make_dual, f, unpack_dual) must be inside `with fwAD.dual_level():`.",
-                _DUAL,
+                _code(_DUAL),
             ],
             solution=_DUAL,
             wrong=[
