@@ -31,7 +31,7 @@ _BACKWARD = re.compile(r"Backward\d*$")
 OP_WORDS = {
     "Add": "add", "Sub": "sub", "Rsub": "sub (reversed)", "Mul": "mul", "Div": "div",
     "Pow": "pow", "Exp": "exp", "Log": "log", "Sin": "sin", "Cos": "cos", "Tan": "tan",
-    "Tanh": "tanh", "Sigmoid": "sigmoid", "Relu": "relu", "Reciprocal": "reciprocal 1/a",
+    "Tanh": "tanh", "Sigmoid": "sigmoid", "Relu": "relu", "Reciprocal": "reciprocal",
     "Neg": "neg", "Sqrt": "sqrt", "Abs": "abs", "Sum": "sum", "Mean": "mean", "Dot": "dot",
     "Mm": "matrix product", "Mv": "matrix-vector product", "Bmm": "batched matrix product",
     "Addmm": "addmm (linear layer)", "LinalgVectorNorm": "vector norm", "Norm": "norm",
@@ -385,8 +385,8 @@ def describe(fn, op: str, edges: list[Edge]) -> str:
         const = next(e.note for e in edges if e.target is None)
         if re.fullmatch(r"constant -?[0-9.e+-]+", const):
             return f"{op} by {const}"
-    if op == "clamp":
-        return "clamp"
+    if op == "reciprocal":
+        return "reciprocal 1/a"
     return op
 
 
