@@ -127,12 +127,12 @@ In PyTorch, pass p as `ord`: `torch.linalg.vector_norm(u, ord=3)` is (27 + 64)^(
             "compare-norms",
             question="For any vector x, how do its L1, L2 and L∞ norms compare?",
             choices=[
+                Choice("‖x‖₁ ≤ ‖x‖₂ ≤ ‖x‖∞",
+                       why="Backwards: u = [3., -4.] gives L1 = 7, L2 = 5, L∞ = 4."),
                 Choice("‖x‖∞ ≤ ‖x‖₂ ≤ ‖x‖₁", correct=True,
                        why="Right. For u: 4 ≤ 5 ≤ 7. The maximum entry is at most the length, and the length "
                            "is at most the sum of absolute values (square both sides: the sum's square has extra "
                            "non-negative cross terms)."),
-                Choice("‖x‖₁ ≤ ‖x‖₂ ≤ ‖x‖∞",
-                       why="Backwards: u = [3., -4.] gives L1 = 7, L2 = 5, L∞ = 4."),
                 Choice("They are all equal, only the formulas differ",
                        why="They agree only for vectors with a single non-zero entry; for u they are 7, 5 and 4."),
                 Choice("It depends on the signs of the entries",
@@ -281,15 +281,15 @@ Try `torch.linalg.vector_norm?` for the signature.
                 "What does `torch.linalg.norm(X)`, with no `ord` and no `dim`, compute?"
             ),
             choices=[
-                Choice("The L2 norm of all 24 entries, as if X were flattened into one vector", correct=True,
-                       why="Right: without ord and dim it flattens, so it equals "
-                           "torch.linalg.vector_norm(X.flatten()) ≈ 65.76."),
                 Choice("One Frobenius norm per 3×4 matrix, a tensor of shape (2,)",
                        why="That is what torch.linalg.matrix_norm(X) returns (a batch of matrices); "
                            "torch.linalg.norm(X) returns a single number."),
                 Choice("It raises an error because X is not 1-D or 2-D",
                        why="Only when you also pass ord= without dim= (see the next step). "
                            "With neither, it flattens."),
+                Choice("The L2 norm of all 24 entries, as if X were flattened into one vector", correct=True,
+                       why="Right: without ord and dim it flattens, so it equals "
+                           "torch.linalg.vector_norm(X.flatten()) ≈ 65.76."),
                 Choice("The largest singular value of X",
                        why="Singular values belong to matrices (ord=2 on a 2-D input); X has 3 axes."),
             ],

@@ -150,15 +150,15 @@ the line that touches f at x = 1.
                 "**1.907** at h = 1e-6 and **0.0** at h = 1e-8. Why does it get *worse* as h shrinks?"
             ),
             choices=[
+                Choice("The limit of the quotient is not really 2",
+                       why="It is: with Python floats (float64) h = 1e-8 still gives 1.99999999. "
+                           "The trouble is float32 rounding, not the mathematics."),
                 Choice("Rounding: float32 keeps about 7 significant digits, so f(1 + h) − f(1) loses "
                        "most of its digits when h is tiny, and dividing by h blows that error up",
                        correct=True,
                        why="Right. Subtracting two nearly equal numbers cancels their leading digits "
                            "(catastrophic cancellation). Autograd avoids this: it applies the rules exactly, "
                            "with no h at all."),
-                Choice("The limit of the quotient is not really 2",
-                       why="It is: with Python floats (float64) h = 1e-8 still gives 1.99999999. "
-                           "The trouble is float32 rounding, not the mathematics."),
                 Choice("PyTorch computes powers approximately",
                        why="x ** 2 is correctly rounded; the damage comes from subtracting two almost equal "
                            "numbers and dividing by a tiny h."),
@@ -342,17 +342,17 @@ result). The autograd lessons explain each line; here we use it to check answers
             "exercise-5-meaning",
             question="D2L 2.4, exercise 5. What does f'(x) = 0 tell you about f at that x?",
             choices=[
-                Choice("The tangent line is horizontal there: f is momentarily flat. It can be a minimum, "
-                       "a maximum, or neither (x³ at 0)", correct=True,
-                       why="Right. A zero derivative marks a *stationary point*. It is where minima and "
-                           "maxima of a smooth function hide, which is why training looks for small gradients, "
-                           "but x³ at 0 is flat without being either."),
                 Choice("f(x) = 0 at that point",
                        why="The value and the slope are different things: f(x) = x² + 1 has f'(0) = 0 but "
                            "f(0) = 1."),
                 Choice("x is a minimum of f",
                        why="It could be a maximum (−x² at 0) or neither (x³ at 0). f'(x) = 0 is needed for a "
                            "smooth minimum but not enough."),
+                Choice("The tangent line is horizontal there: f is momentarily flat. It can be a minimum, "
+                       "a maximum, or neither (x³ at 0)", correct=True,
+                       why="Right. A zero derivative marks a *stationary point*. It is where minima and "
+                           "maxima of a smooth function hide, which is why training looks for small gradients, "
+                           "but x³ at 0 is flat without being either."),
                 Choice("f is constant",
                        why="Only if f' is 0 *everywhere*. Here it is 0 at one point: x² has f'(0) = 0 but "
                            "changes everywhere else."),

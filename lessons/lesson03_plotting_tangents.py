@@ -72,11 +72,7 @@ several curves. The tutor has the same function, `plot`, drawing in the terminal
 
 X holds the x values, Y a list of curves (one x grid is reused for every curve).
 The lesson has defined the book's `f(x) = 3x² − 4x` and a grid `x = torch.arange(0, 3, 0.1)`
-(30 points from 0 to 2.9). Try:
-
-    plot(x, f(x), 'x', 'f(x)')
-
-`plot?` shows all its arguments.
+(30 points from 0 to 2.9). Try the example below; `plot?` shows all the arguments.
 """,
             examples=["plot(x, f(x), 'x', 'f(x)')"],
             facts=[Fact("x.shape", (30,)), Fact("len(plot(x, f(x)).curves)", 1)],
@@ -88,12 +84,12 @@ The lesson has defined the book's `f(x) = 3x² − 4x` and a grid `x = torch.ara
                 "Which equation describes it?"
             ),
             choices=[
-                Choice("y = f(x₀) + f′(x₀)·(x − x₀)", correct=True,
-                       why="Right: a line through the point (x₀, f(x₀)) with slope f′(x₀). For f at x₀ = 1: "
-                           "f(1) = −1, f′(1) = 2, so y = −1 + 2(x − 1) = 2x − 3."),
                 Choice("y = f′(x₀)·x",
                        why="That line has the right slope but passes through the origin, not through "
                            "(x₀, f(x₀))."),
+                Choice("y = f(x₀) + f′(x₀)·(x − x₀)", correct=True,
+                       why="Right: a line through the point (x₀, f(x₀)) with slope f′(x₀). For f at x₀ = 1: "
+                           "f(1) = −1, f′(1) = 2, so y = −1 + 2(x − 1) = 2x − 3."),
                 Choice("y = f(x₀) + f′(x)·(x − x₀)",
                        why="The slope must be a number, f′ evaluated at x₀; with f′(x) it is a curve, not a line."),
                 Choice("y = f′(x₀) + f(x₀)·(x − x₀)",
@@ -206,14 +202,14 @@ And one thing to watch: 1/x at x = 0.
             "tangent-of-g",
             question="g(1) = 1 − 1 = 0 and g′(1) = 4. Which line is the tangent of g at x = 1?",
             choices=[
-                Choice("y = 4x − 4", correct=True,
-                       why="Right: y = g(1) + g′(1)(x − 1) = 0 + 4(x − 1) = 4x − 4."),
                 Choice("y = 4x",
                        why="Slope right, but at x = 1 it gives 4, not g(1) = 0."),
                 Choice("y = 3x − 3",
                        why="Slope 3 comes from x³ alone; the −1/x term adds 1 to the slope at x = 1."),
                 Choice("y = 4x + 4",
                        why="At x = 1 this gives 8; the tangent must pass through (1, 0)."),
+                Choice("y = 4x − 4", correct=True,
+                       why="Right: y = g(1) + g′(1)(x − 1) = 0 + 4(x − 1) = 4x − 4."),
             ],
             facts=[Fact("g(torch.tensor(1.0))", 0.0)],
         ),
@@ -273,11 +269,8 @@ And one thing to watch: 1/x at x = 0.
 
 The tutor's `%plot FUNC A B` draws a function on [A, B] together with its derivative,
 computed by autograd (never by a formula), and `--tangent X0` adds the tangent line and
-prints its equation. Try it on exercise 6:
-
-    %plot g 0.2 2 --tangent 1
-
-It should report the tangent y = 4x − 4. Now include the pole: `%plot g -2 2 --tangent 1`.
+prints its equation. On exercise 6, `%plot g 0.2 2 --tangent 1` reports the tangent
+y = 4x − 4. Now include the pole: `%plot g -2 2 --tangent 1`.
 Near 0 the values explode, so the y-axis is cut and a note says how far the values reach.
 `--order 2` adds the second derivative.
 """,
@@ -328,15 +321,15 @@ Near 0 the values explode, so the y-axis is cut and a note says how far the valu
             "zoom-in",
             question="Zoom in very close to x = 1 on the plot of g and its tangent. What do you see?",
             choices=[
-                Choice("The curve and the tangent become indistinguishable: the tangent is the best straight-"
-                       "line approximation of g near x = 1", correct=True,
-                       why="Right: g(1 + h) − (tangent at 1 + h) shrinks faster than h (here about 2h²), "
-                           "which is what having derivative 4 at 1 means."),
                 Choice("The tangent crosses the curve at a sharp angle",
                        why="That would be a secant line through two points; the tangent has the curve's own "
                            "slope at the touching point."),
                 Choice("They stay a fixed distance apart",
                        why="They touch at (1, 0), so the gap goes to 0, and faster than h."),
+                Choice("The curve and the tangent become indistinguishable: the tangent is the best straight-"
+                       "line approximation of g near x = 1", correct=True,
+                       why="Right: g(1 + h) − (tangent at 1 + h) shrinks faster than h (here about 2h²), "
+                           "which is what having derivative 4 at 1 means."),
                 Choice("The curve becomes a vertical line",
                        why="g′(1) = 4 is finite; only near the pole at 0 does g shoot off."),
             ],

@@ -163,13 +163,13 @@ is ∂y/∂xᵢ.
             "norm-at-zero-meaning",
             question="Mathematically, what is the gradient of ‖x‖₂ at x = 0?",
             choices=[
+                Choice("The zero vector, because x/‖x‖ is 0/0 = 0",
+                       why="0/0 is undefined, not 0. PyTorch returns zeros as a convention."),
                 Choice("It does not exist: the graph of ‖x‖ is a cone with its tip at 0, and no single plane "
                        "touches a tip. PyTorch's 0 is a convention, not the derivative", correct=True,
                        why="Right. Along any direction v the norm grows like |t|·‖v‖, with a kink at t = 0 "
                            "(like |t| in one dimension). 0 is a *subgradient* there, the flat choice among "
                            "many; it keeps training from producing nan."),
-                Choice("The zero vector, because x/‖x‖ is 0/0 = 0",
-                       why="0/0 is undefined, not 0. PyTorch returns zeros as a convention."),
                 Choice("nan in mathematics and in PyTorch",
                        why="PyTorch's vector_norm gives zeros; nan comes from writing the norm by hand, "
                            "as the next step shows."),
@@ -370,10 +370,6 @@ many "the book is wrong" reports.
                 "∇ₓAx = Aᵀ is a typo. What do you tell them?"
             ),
             choices=[
-                Choice("Both are right: the book stacks gradients as columns (denominator layout), "
-                       "PyTorch's jacobian as rows (numerator layout); the results are transposes",
-                       correct=True,
-                       why="Right. Check the shape: for a 2 × 3 A the book's ∇ₓAx is 3 × 2, jacobian gives 2 × 3."),
                 Choice("The book has a typo: it should say ∇ₓAx = A",
                        why="Not a typo: in the book's convention column j is the gradient of uⱼ, and the "
                            "gradient of uⱼ = (Ax)ⱼ is row j of A, i.e. column j of Aᵀ."),
@@ -382,6 +378,10 @@ many "the book is wrong" reports.
                 Choice("They only disagree when A is not square",
                        why="They disagree for any non-symmetric A; a square A still gives A vs Aᵀ. "
                            "Non-square A just makes the difference visible in the shape."),
+                Choice("Both are right: the book stacks gradients as columns (denominator layout), "
+                       "PyTorch's jacobian as rows (numerator layout); the results are transposes",
+                       correct=True,
+                       why="Right. Check the shape: for a 2 × 3 A the book's ∇ₓAx is 3 × 2, jacobian gives 2 × 3."),
             ],
         ),
         Predict(

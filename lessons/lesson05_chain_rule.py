@@ -124,14 +124,14 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
                 "and what shape does it have?"
             ),
             choices=[
-                Choice("A = ∇ₓu = Wᵀ, of shape 3 × 2", correct=True,
-                       why="Right: one row per input x (3), one column per intermediate u (2). ∇ᵤy = 2u has "
-                           "2 entries, and Wᵀ(2u) has 3: the shape of x, as a gradient must."),
                 Choice("A = W, of shape 2 × 3",
                        why="W is PyTorch's Jacobian of u (one row per u). W times ∇ᵤy (2 entries) does not "
                            "even fit: the shapes force the transpose."),
                 Choice("A = 2u, of shape 2",
                        why="2u is ∇ᵤy, the other factor."),
+                Choice("A = ∇ₓu = Wᵀ, of shape 3 × 2", correct=True,
+                       why="Right: one row per input x (3), one column per intermediate u (2). ∇ᵤy = 2u has "
+                           "2 entries, and Wᵀ(2u) has 3: the shape of x, as a gradient must."),
                 Choice("A = WᵀW, of shape 3 × 3",
                        why="WᵀW appears after you multiply out (∇ₓy = 2WᵀWx), but A is only the derivative "
                            "of u with respect to x."),
@@ -323,14 +323,14 @@ the two.
                 "backward direction (reverse mode) to get the gradient?"
             ),
             choices=[
+                Choice("Forward mode gives wrong answers for deep networks",
+                       why="Both modes compute the same exact derivatives; they differ in cost."),
                 Choice("One backward pass gives the partial derivative for every parameter at once; forward "
                        "mode gives one input direction per pass, so it would need a million passes",
                        correct=True,
                        why="Right. Reverse mode costs about one extra pass per *output*, forward mode one per "
                            "*input*. One output, many inputs: go backwards. The price is memory: the "
                            "intermediate values must be kept until the backward pass uses them."),
-                Choice("Forward mode gives wrong answers for deep networks",
-                       why="Both modes compute the same exact derivatives; they differ in cost."),
                 Choice("The chain rule only works from the output to the input",
                        why="Multiplication of the local derivatives can be grouped either way; only the cost "
                            "differs."),
