@@ -164,8 +164,8 @@ def replay_forward(session, expr: str, tensor):
     if expr.isidentifier():
         source = _last_assignment(session, expr)
         if source is None:
-            raise CommandError(f"cannot find the line that computed {expr} (a plain `{expr} = ...`); "
-                               f"use %forward FUNC POINT, or %trace <the formula> --forward")
+            raise CommandError(f"cannot find the line that computed {expr} in one expression (a plain "
+                               f"`{expr} = ...`); use %forward FUNC POINT, or %trace <the formula> --forward")
     pairs = session.learner_tensors()
     names, _ = _names(pairs)
     g = G.build(tensor, names)
@@ -208,6 +208,8 @@ def _last_assignment(session, name: str) -> str | None:
         for stmt in reversed(tree.body):
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                     and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
+                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.value)):
+                    return None  # y = y + 1: built in steps, one expression cannot replay it
                 return ast.get_source_segment(outcome.input, stmt.value)
             if isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.While)) and name in {
                     n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}:
