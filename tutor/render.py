@@ -131,18 +131,24 @@ def gradient_renderable(change: GradChange) -> RenderableType:
 
 
 def hint_renderable(hint: Hint) -> RenderableType:
-    text = Text()
-    text.append("hint ", style="bold green")
-    text.append(f"[{hint.id}] ", style="green")
-    text.append(hint.title, style="bold")
+    """A hint in three to six lines: id and title, this input's explanation, the fix, where to reread."""
+    from rich.padding import Padding
+
+    head = Text()
+    head.append("hint ", style="bold green")
+    head.append(hint.id, style="green")
+    head.append(" · ", style="dim")
+    head.append(hint.title, style="bold")
+    body: list[RenderableType] = []
     if hint.explanation:
-        text.append("\n" + hint.explanation)
+        body.append(Text(hint.explanation))
     if hint.fix:
-        text.append("\nfix: ", style="bold green")
-        text.append(hint.fix)
-    if hint.section:
-        text.append(f"\nreread D2L {hint.section}", style="dim")
-    return text
+        fix = Text("fix: ", style="bold green")
+        fix.append(hint.fix, style="cyan")
+        body.append(fix)
+    foot = f"reread D2L {hint.section} · " if hint.section else ""
+    body.append(Text(f"{foot}%explain for more", style="dim"))
+    return Group(head, Padding(Group(*body), (0, 0, 0, 2)))
 
 
 def outcome_renderables(outcome: Outcome) -> list[RenderableType]:

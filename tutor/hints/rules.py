@@ -476,10 +476,6 @@ def non_scalar_backward(ctx: Context):
         scal = [term for term, v in vals if ctx.is_tensor(v) and v.numel() == 1]
         if vecs and scal and len(terms) > 1:
             why = f", and {source_of(vecs[0], esrc)} made {t} a vector"
-            dots = [c for c in find_calls(expr, lambda c: call_name(c) == "dot")]
-            if dots:
-                why += (f" ({source_of(dots[0], esrc)} is one number added to every element; for an "
-                        f"elementwise x² write x * x)")
         elif a is not None:
             why = f"; {t} = {source_of(expr, esrc)} keeps one value per element"
     tt = paren(t, target)
@@ -1491,15 +1487,16 @@ def item_cut(ctx: Context):
                     f"graph, so {lhs} has no gradient path back to {ctx.requires_grad_names(call.args[0])[0]}.",
                     f"{lhs} = torch.stack([{items}])  # keeps the graph")
         # x * x.item(): part of the expression became a constant
-        cuts = [c for c in find_calls(value, to_python_call)
-                if ctx.requires_grad_names(c.func.value if isinstance(c.func, ast.Attribute) else c.args[0])]
-        if not cuts:
+        found = None
+        for op in (n for n in ast.walk(value) if isinstance(n, ast.BinOp)):
+            cuts = [c for c in find_calls(op, to_python_call)
+                    if ctx.requires_grad_names(c.func.value if isinstance(c.func, ast.Attribute) else c.args[0])]
+            if cuts and any(_uses_outside(op, cuts, n) for n in ctx.requires_grad_names(op)):
+                found = cuts[0]
+                break
+        if found is None:
             continue
-        outside = [n for n in ctx.requires_grad_names(value)
-                   if not any(n in names_in(c) for c in cuts) or _uses_outside(value, cuts, n)]
-        if not outside:
-            continue
-        c = cuts[0]
+        c = found
         inner = c.func.value if isinstance(c.func, ast.Attribute) else c.args[0]
         fixed = source_of(value, ctx.source).replace(source_of(c, ctx.source), source_of(inner, ctx.source))
         return ctx.hint(
@@ -1563,6 +1560,9 @@ def plot_rg(ctx: Context):
     if ctx.tree is None or ctx.error is not None:
         return None
     for c in find_calls(ctx.tree, lambda c: is_plot_call(ctx, c)):
+        func = ctx.try_value(c.func)
+        if (getattr(func, "__module__", "") or "").startswith("tutor"):
+            continue  # the tutor's own plot() detaches on purpose
         for arg in c.args:
             v = ctx.try_value(arg)
             if ctx.is_tensor(v) and v.requires_grad:
@@ -1576,6 +1576,7 @@ def float_equality(ctx: Context):
         return None
     torch = ctx.torch
     for pair, op in _comparisons(ctx.tree):
+        exact = op in ("==", "!=", "equal")
         a, b = (ctx.try_value(x) for x in pair)
         if not (ctx.is_tensor(a) or ctx.is_tensor(b)):
             continue
@@ -1592,6 +1593,8 @@ def float_equality(ctx: Context):
             continue
         sa, sb = (source_of(x, ctx.source) for x in pair)
         if bool(close.all()):
+            if not exact:
+                continue
             diff = (ta - tb).abs().max().item()
             k, n = int((~equal).sum()), equal.numel()
             return ctx.hint(
@@ -1609,7 +1612,9 @@ def _comparisons(tree: ast.AST):
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             yield (node.left, node.comparators[0]), "==" if isinstance(node.ops[0], ast.Eq) else "!="
-        elif isinstance(node, ast.Call) and call_name(node) in ("allclose", "equal", "isclose", "assert_close") \
+        elif isinstance(node, ast.Call) and call_name(node) == "equal" and len(node.args) >= 2:
+            yield (node.args[0], node.args[1]), "equal"
+        elif isinstance(node, ast.Call) and call_name(node) in ("allclose", "isclose", "assert_close") \
                 and len(node.args) >= 2:
             yield (node.args[0], node.args[1]), call_name(node)
 
