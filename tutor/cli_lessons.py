@@ -101,8 +101,11 @@ class _Printer:
 
 def play_lesson(lesson, *, catalog=None, inputs: list[str] | None = None, solutions: bool = False,
                 out=None, quiet: bool = False, width: int | None = None, hints: bool = True,
-                timeout: float | None = None) -> list[StepResult]:
-    """Play one lesson in a fresh Session with an in-memory progress store; a StepResult per step."""
+                timeout: float | None = None, on_outcome=None) -> list[StepResult]:
+    """Play one lesson in a fresh Session with an in-memory progress store; a StepResult per step.
+
+    `on_outcome(step, text, outcome)`, when given, sees every input and the step it was typed in.
+    """
     from tutor.coach import Coach
     from tutor.lessons import Catalog, LessonEntry
     from tutor.progress import ProgressStore
@@ -122,8 +125,11 @@ def play_lesson(lesson, *, catalog=None, inputs: list[str] | None = None, soluti
     reached: set[str] = set()
 
     def submit(text: str):
-        before = coach.step.id if coach.lesson is lesson else None
+        current = coach.step if coach.lesson is lesson else None
+        before = current.id if current is not None else None
         outcome = session.submit(text)
+        if on_outcome is not None:
+            on_outcome(current, text, outcome)
         if before is not None:
             diagnoses[before].extend(h.id for h in outcome.hints)
             if outcome.error is not None:
