@@ -239,11 +239,11 @@ tangent line at x = 1, y = 2x − 3.
                 "of xⁿ is n·xⁿ⁻¹ (take n a positive integer), of eˣ is eˣ, and of ln x is 1/x."
             ),
             model_answer=(
-                "Constant: (c − c)/h = 0 for every h, so the limit is 0.\n"
+                "Constant: (c − c)/h = 0 for every h, so the limit is 0.\n\n"
                 "Power: expand (x + h)ⁿ with the binomial theorem: xⁿ + n·xⁿ⁻¹·h + (terms with h², h³, …). "
-                "Subtract xⁿ and divide by h: n·xⁿ⁻¹ + (terms with h, h², …) → n·xⁿ⁻¹ as h → 0.\n"
+                "Subtract xⁿ and divide by h: n·xⁿ⁻¹ + (terms with h, h², …) → n·xⁿ⁻¹ as h → 0.\n\n"
                 "Exponential: (e^{x+h} − eˣ)/h = eˣ·(eʰ − 1)/h, and (eʰ − 1)/h → 1 (that limit is what makes "
-                "e special: eʰ = 1 + h + h²/2 + …). So the derivative is eˣ.\n"
+                "e special: eʰ = 1 + h + h²/2 + …). So the derivative is eˣ.\n\n"
                 "Logarithm: (ln(x + h) − ln x)/h = (1/h)·ln(1 + h/x). Put t = h/x: this is (1/x)·ln(1 + t)/t, "
                 "and ln(1 + t)/t → 1 as t → 0, so the limit is 1/x."
             ),
@@ -254,11 +254,11 @@ tangent line at x = 1, y = 2x − 3.
                 "D2L 2.4, exercise 2. Prove the sum, product and quotient rules from the limit definition."
             ),
             model_answer=(
-                "Sum: [(f + g)(x + h) − (f + g)(x)]/h = [f(x + h) − f(x)]/h + [g(x + h) − g(x)]/h → f' + g'.\n"
-                "Product: add and subtract f(x)·g(x + h) in the numerator:\n"
+                "Sum: [(f + g)(x + h) − (f + g)(x)]/h = [f(x + h) − f(x)]/h + [g(x + h) − g(x)]/h → f' + g'.\n\n"
+                "Product: add and subtract f(x)·g(x + h) in the numerator:\n\n"
                 "[f(x+h)g(x+h) − f(x)g(x+h) + f(x)g(x+h) − f(x)g(x)]/h = "
                 "g(x + h)·[f(x+h) − f(x)]/h + f(x)·[g(x+h) − g(x)]/h → g(x)f'(x) + f(x)g'(x), "
-                "using g(x + h) → g(x) (g is continuous because it is differentiable).\n"
+                "using g(x + h) → g(x) (g is continuous because it is differentiable).\n\n"
                 "Quotient: first 1/g: [1/g(x+h) − 1/g(x)]/h = −[g(x+h) − g(x)]/h · 1/(g(x+h)g(x)) → −g'/g² "
                 "(where g(x) ≠ 0). Then f/g = f·(1/g) and the product rule gives "
                 "f'/g − f·g'/g² = (f'g − fg')/g²."
@@ -282,10 +282,10 @@ tangent line at x = 1, y = 2x − 3.
 
 PyTorch can apply the rules for you. The recipe, in four lines:
 
-    x = torch.tensor(1.0, requires_grad=True)   # 1. a float tensor that records operations
-    y = f(x)                                    # 2. compute with it
-    y.backward()                                # 3. apply the chain rule backwards
-    x.grad                                      # 4. dy/dx at x = 1: tensor(2.)
+    x = torch.tensor(1.0, requires_grad=True)  # 1. a float tensor that records
+    y = f(x)                                   # 2. compute with it
+    y.backward()                               # 3. the chain rule, backwards
+    x.grad                                     # 4. dy/dx at x = 1: tensor(2.)
 
 No h, no rounding trouble: the answer is the exact derivative (up to float32 rounding of the
 result). The autograd lessons explain each line; here we use it to check answers.

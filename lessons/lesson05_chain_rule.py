@@ -180,9 +180,9 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
                 "Write the chain rule for ∂u/∂a and ∂u/∂b."
             ),
             model_answer=(
-                "u depends on a through three paths (via x, via y, via z), so sum one product per path:\n"
-                "∂u/∂a = ∂u/∂x·∂x/∂a + ∂u/∂y·∂y/∂a + ∂u/∂z·∂z/∂a\n"
-                "∂u/∂b = ∂u/∂x·∂x/∂b + ∂u/∂y·∂y/∂b + ∂u/∂z·∂z/∂b\n"
+                "u depends on a through three paths (via x, via y, via z), so sum one product per path:\n\n"
+                "∂u/∂a = ∂u/∂x·∂x/∂a + ∂u/∂y·∂y/∂a + ∂u/∂z·∂z/∂a\n\n"
+                "∂u/∂b = ∂u/∂x·∂x/∂b + ∂u/∂y·∂y/∂b + ∂u/∂z·∂z/∂b\n\n"
                 "In matrix form: [∂u/∂a, ∂u/∂b]ᵀ = A·[∂u/∂x, ∂u/∂y, ∂u/∂z]ᵀ with A the 2 × 3 matrix whose "
                 "rows are (∂x/∂a, ∂y/∂a, ∂z/∂a) and (∂x/∂b, ∂y/∂b, ∂z/∂b): the ∇ₓy = A∇ᵤy rule with "
                 "(a, b) as inputs and (x, y, z) in the middle."
@@ -243,8 +243,8 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
             ),
             model_answer=(
                 "Start from f(f⁻¹(y)) = y for every y and differentiate both sides in y. The chain rule on the "
-                "left gives f′(f⁻¹(y)) · (f⁻¹)′(y) = 1, so\n"
-                "(f⁻¹)′(y) = 1 / f′(f⁻¹(y)), wherever f′(f⁻¹(y)) ≠ 0.\n"
+                "left gives f′(f⁻¹(y)) · (f⁻¹)′(y) = 1, so\n\n"
+                "(f⁻¹)′(y) = 1 / f′(f⁻¹(y)), wherever f′(f⁻¹(y)) ≠ 0.\n\n"
                 "Note where f′ is evaluated: at the point x = f⁻¹(y) that f maps to y, not at y. Example: "
                 "f = exp, f⁻¹ = ln: (ln)′(y) = 1/exp(ln y) = 1/y. Geometrically the graph of f⁻¹ is the graph "
                 "of f mirrored in the line y = x, which turns a slope s into 1/s."
