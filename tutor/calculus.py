@@ -387,8 +387,8 @@ def symbolic(func, x0, var: str, namespace: dict | None = None):
         symbols = [sp.Symbol(f"{var}{i + 1}", real=True) for i in range(n)]
         arg = np.array(symbols, dtype=object).reshape(tuple(x0.shape))
     shim = _sympy_shim()
-    translated = _rebind(func, shim)
     try:
+        translated = _rebind(func, shim)
         with contextlib.redirect_stdout(io.StringIO()):
             expr = translated(arg)
         if isinstance(expr, np.ndarray):
@@ -423,7 +423,21 @@ def _rebind(func, shim, memo: dict | None = None):
         return memo[id(func)]
     old = func.__globals__
     new_globals = dict(old)
-    copy = types.FunctionType(func.__code__, new_globals, func.__name__, func.__defaults__, func.__closure__)
+    closure = func.__closure__
+    if closure:
+        cells = []
+        for cell in closure:
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                cells.append(cell)
+                continue
+            if isinstance(value, types.FunctionType):
+                cells.append(types.CellType(_rebind(value, shim, memo)))
+            else:
+                cells.append(cell)
+        closure = tuple(cells)
+    copy = types.FunctionType(func.__code__, new_globals, func.__name__, func.__defaults__, closure)
     memo[id(func)] = copy
     for key in ("torch", "math", "np", "numpy"):
         if key in new_globals:
