@@ -244,7 +244,7 @@ def test_lessons_lists_progress_marks(catalog, tmp_path):
     both = load_catalog([str(FIXTURES), str(tmp_path / "lessons")], builtin=False, packs=False)
     session, coach = make(both, tmp_path / "p.sqlite3")
     before = text_of(session.submit("%lessons"))
-    assert "tiny" in before and "5 steps" in before
+    assert "tiny" in before and "5 steps" in before and "A tiny lesson" in before
     assert "lesson09_broken" in before and "RuntimeError: oops" in before
     session.submit("%lesson tiny")
     session.submit("%next")
@@ -292,3 +292,22 @@ def test_lesson_mode_in_the_shell(catalog, tmp_path):
     assert "lesson 1: tiny · step 2/5 task" in toolbar[2]
     assert "step 5/5 explain · 4 done" in toolbar[-1]
     assert coach.store.lesson("tiny").current == "why"
+
+
+def test_exploring_with_a_forbidden_call_does_not_block_the_step(lesson_session):
+    session, coach = lesson_session
+    session.submit("%lesson tiny")
+    session.submit("%next")
+    out = text_of(session.submit("torch.cos(x)"))  # exploring: the task avoids cos
+    assert "✗ Not yet" in out
+    session.submit("y = (x * x).sum()")
+    assert "✓ Passed" in text_of(session.submit("y.backward()"))
+    assert coach.records["square-grad"].status == "passed"
+
+
+def test_a_forbidden_call_in_the_answer_itself_still_fails(lesson_session):
+    session, coach = lesson_session
+    session.submit("%lesson tiny")
+    session.submit("%next")
+    out = text_of(session.submit("y = (x * x).sum(); y.backward(); c = torch.cos(x)"))
+    assert "not to call cos()" in out and coach.records["square-grad"].status == "started"
