@@ -22,7 +22,7 @@ def _has_loop(ctx):
 
 lesson = Lesson(
     id="backward-twice",
-    title="Backward twice: freed graphs, retain_graph, and a silent doubling",
+    title="Backward twice, retain_graph, and a silent doubling",
     section="2.5",
     prerequisites=["autograd-basics"],
     minutes=15,
@@ -48,9 +48,9 @@ function and look at its graph:
     y.grad_fn                  # MulBackward0 (the "2 *")
     y.grad_fn.next_functions   # leads to DotBackward0 (the dot product)
 
-`%trace y` or `%graph y` draw the same graph, if your tutor has them.
+`%graph y --saved` draws the same graph and lists what each node saved for backward.
 """,
-            examples=["y = 2 * torch.dot(x, x)", "y.grad_fn", "y.grad_fn.next_functions"],
+            examples=["y = 2 * torch.dot(x, x)", "y.grad_fn", "y.grad_fn.next_functions", "%graph y --saved"],
             facts=[
                 Fact("type((2 * torch.dot(x, x)).grad_fn).__name__", "'MulBackward0'"),
                 Fact("type((2 * torch.dot(x, x)).grad_fn.next_functions[0][0]).__name__", "'DotBackward0'"),
@@ -81,9 +81,8 @@ function and look at its graph:
                      "What happens? (a value for x.grad, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: 'Trying to backward through the graph a second time (or directly access "
-                        "saved tensors after they have already been freed)'. The first backward freed the "
-                        "tensors DotBackward0 had saved. The failed call changed nothing: x.grad is still 4x.",
+            explanation="The first backward freed the tensors DotBackward0 had saved (x itself), and the second "
+                        "pass needs them. The failed call changed nothing: x.grad is still 4x.",
             facts=[
                 Fact("y.backward()", raises="RuntimeError"),
                 Fact("x.grad", "4 * x"),
@@ -98,12 +97,13 @@ Saved tensors can be big (think of every activation of a deep network), so autog
 **as soon as a backward pass has used them**. The graph's nodes are still there (`y.grad_fn` still
 prints), but DotBackward0 has lost its copy of `x`, and a second pass cannot compute 2x any more.
 
-You can see the freeing on any node: before backward, `torch.dot(x, x).grad_fn._saved_self` is the
-tensor x; after a backward pass, reading it raises the same RuntimeError.
+See it with `%graph y --saved`: the structure is intact, but DotBackward0's saved tensors are now
+marked as freed. Or by hand: before backward, `torch.dot(x, x).grad_fn._saved_self` is the tensor x;
+after a backward pass, reading it raises the same RuntimeError.
 
 The error message names the way out: `retain_graph=True` asks backward **not** to free what it used.
 """,
-            examples=["d = torch.dot(x, x)", "d.grad_fn._saved_self"],
+            examples=["%graph y --saved", "d = torch.dot(x, x)", "d.grad_fn._saved_self"],
             facts=[
                 Fact("y.grad_fn is not None", True),
                 Fact("w = torch.ones(3, requires_grad=True); d = torch.dot(w, w); d.backward(); d.grad_fn._saved_self",
@@ -148,8 +148,8 @@ The error message names the way out: `retain_graph=True` asks backward **not** t
                      "What does a third `y.backward()` do now? (a value for x.grad, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="It raises the same RuntimeError. retain_graph=True only applies to the call it is "
-                        "passed to; the second call had no retain_graph, so it freed the saved tensors.",
+            explanation="The same error again: retain_graph=True only applies to the call it is passed to. "
+                        "The second call had no retain_graph, so it freed the saved tensors.",
             facts=[Fact("x.grad", "8 * x")],
         ),
         Text(

@@ -35,7 +35,7 @@ def _used(word):
 
 lesson = Lesson(
     id="higher-order",
-    title="Higher-order derivatives: create_graph, second derivatives and the Hessian",
+    title="Higher-order derivatives and the Hessian",
     section="2.5",
     prerequisites=["backward-twice"],
     minutes=20,
@@ -98,9 +98,9 @@ Here `x = torch.tensor(3.0, requires_grad=True)`.
                      "(a value, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn. "
-                        "By default the backward pass is not recorded, so dy is a plain number with no graph "
-                        "behind it: dy.requires_grad is False and dy.grad_fn is None.",
+            explanation="By default the backward pass is not recorded, so dy is a plain number with no graph "
+                        "behind it: dy.requires_grad is False and dy.grad_fn is None. There is nothing to "
+                        "differentiate.",
             facts=[
                 Fact("dy.requires_grad", False),
                 Fact("dy.grad_fn", None),
@@ -333,13 +333,18 @@ def count_nodes(t):
 
 then compare `count_nodes(f(x))` with `count_nodes(g)`.
 
+`%hessian f x` (or `hessian(f, x)`) builds H this way and reports the count: 1 recorded pass for
+the gradient, then 3 more, one per row.
+
 Often you do not need all of H, only H times a vector v (Newton-type methods, curvature along a
 direction). That costs **one** extra pass: differentiate the scalar g·v, i.e.
 `torch.autograd.grad(torch.dot(g, v), x)[0]`, or call `torch.autograd.functional.hvp(f, x, v)`.
 """,
-            examples=[_COUNT_NODES + "count_nodes(f(x))", "count_nodes(g)"],
+            examples=[_COUNT_NODES + "count_nodes(f(x))", "count_nodes(g)", "%hessian f x"],
             facts=[
                 Fact(_COUNT_NODES + "count_nodes(f(x))", 3),
+                Fact("hessian(f, x).passes", 4),
+                Fact("hessian(f, x).matrix", "H"),
                 Fact(_COUNT_NODES + "count_nodes(torch.autograd.grad(f(x), x, create_graph=True)[0])", 8),
                 Fact("v = torch.tensor([1., 0., -1.]); torch.autograd.grad(torch.dot(g, v), x, retain_graph=True)[0]",
                      "H @ v"),

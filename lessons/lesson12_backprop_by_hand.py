@@ -60,7 +60,7 @@ def _dual_without_level(ctx):
 
 lesson = Lesson(
     id="backprop-by-hand",
-    title="Backprop by hand: the graph of f, the chain rule on each edge, forward and backward",
+    title="Backprop by hand: forward and backward sweeps",
     section="2.5",
     prerequisites=["autograd-basics"],
     minutes=25,
@@ -182,6 +182,7 @@ f'(x) = (2/x)·sin x + log(x²)·cos x - 1/x².
 PyTorch computes `1 / x` as reciprocal(x) times 1, so e's node is a MulBackward0 on top of a
 ReciprocalBackward0.
 """,
+            examples=["%graph y"],
             facts=[
                 Fact("torch.autograd.grad(a, x, retain_graph=True)[0]", 4.0),
                 Fact("torch.autograd.grad(b, a, retain_graph=True)[0]", 0.25),
@@ -333,6 +334,27 @@ Both end with the same number, f'(2). In Python write `a_dot`, `b_bar` and so on
                 Fact("c_bar", "math.log(4)"),
             ],
         ),
+        Text(
+            "compare-sweeps",
+            """\
+## Compare with the tutor's sweeps
+
+Your two tables of numbers are what autograd computes. Check them node by node:
+
+- `%trace y` walks the **backward** pass in the order autograd runs it: the gradient arriving at each
+  node, the local derivative, and what leaves to each input. Compare with your bars.
+- `%forward f 2` runs the **forward** pass with dual numbers: each node's value and tangent.
+  Compare with your dots.
+
+Both end at x: 0.0824.
+""",
+            examples=["%trace y", "%forward f 2"],
+            facts=[
+                Fact("forward(f, 2.0).derivative", FPRIME),
+                Fact("forward(f, 2.0).reverse", FPRIME),
+                Fact("forward(f, 2.0).agree", True),
+            ],
+        ),
         Task(
             "autograd-agrees",
             setup="x.grad = None",
@@ -380,8 +402,8 @@ PyTorch does this in `torch.autograd.forward_ad`:
         out = f(xd)
         fwAD.unpack_dual(out).tangent                              # f'(2)
 
-Dual tensors only exist inside a `dual_level()` block. `%forward f 2` and `%trace y` replay the two
-sweeps node by node, for comparison with yours.
+Dual tensors only exist inside a `dual_level()` block. `%forward f 2` (or `forward(f, 2.0)`) does
+exactly this and prints every node's value and tangent.
 """,
             facts=[
                 Fact(_DUAL + "\ntangent", FPRIME),

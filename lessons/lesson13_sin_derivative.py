@@ -57,7 +57,7 @@ _SLOW = "slow = torch.stack([torch.autograd.grad(y[i], x, retain_graph=True)[0][
 
 lesson = Lesson(
     id="sin-derivative",
-    title="sin and its derivative, by autograd, plotted",
+    title="sin and its derivative by autograd, plotted",
     section="2.5",
     prerequisites=["non-scalar-backward"],
     minutes=15,
@@ -118,8 +118,8 @@ The plan:
                      "(a value for x.grad, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: grad can be implicitly created only for scalar outputs. backward() with "
-                        "no argument starts from dy/dy = 1, which only makes sense for one number; y has 101.",
+            explanation="backward() with no argument starts the backward pass from dy/dy = 1, which only makes "
+                        "sense when y is one number; this y has 101.",
             facts=[
                 Fact("y.shape", (101,)),
                 Fact("x.grad", None),
@@ -292,8 +292,8 @@ backward does not record a graph for the gradients it writes (unless create_grap
             question="A learner tries numpy's sine on our x: `np.sin(x)`. What happens? (a value, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: Can't call numpy() on Tensor that requires grad. numpy first converts x "
-                        "to an array, which is refused. And even on x.detach(), np.sin computes outside "
+            explanation="numpy first converts x to an array with .numpy(), which is refused for a tensor that "
+                        "requires grad. And even on x.detach(), np.sin computes outside "
                         "autograd: its result has no graph (requires_grad is False), so nothing could be "
                         "differentiated. Use torch.sin.",
             facts=[Fact("np.sin(x.detach()).requires_grad", False),
