@@ -59,13 +59,13 @@ Out of the box a tensor records nothing: `x.requires_grad` is `False`.
             question="The book writes `torch.arange(4.0)`, not `torch.arange(4)`. Why does the `.0` matter "
                      "here?",
             choices=[
+                Choice("`torch.arange(4)` stops at 3 while `torch.arange(4.0)` includes 4.",
+                       why="Both stop before 4: they hold the same four numbers 0, 1, 2, 3. Only the dtype "
+                           "differs (int64 vs float32)."),
                 Choice("`torch.arange(4)` makes an int64 tensor, and only floating-point tensors can require "
                        "gradients.", correct=True,
                        why="Right. Derivatives need real numbers: asking an integer tensor for gradients raises "
                            "'RuntimeError: only Tensors of floating point dtype can require gradients'."),
-                Choice("`torch.arange(4)` stops at 3 while `torch.arange(4.0)` includes 4.",
-                       why="Both stop before 4: they hold the same four numbers 0, 1, 2, 3. Only the dtype "
-                           "differs (int64 vs float32)."),
                 Choice("It only changes how the tensor prints; autograd treats both the same.",
                        why="The dtype matters to autograd: `torch.arange(4).requires_grad_()` raises a "
                            "RuntimeError, because integer tensors cannot require gradients."),
@@ -124,8 +124,8 @@ Out of the box a tensor records nothing: `x.requires_grad` is `False`.
             goal="Compute the book's function y = 2·xᵀx, that is `y = 2 * torch.dot(x, x)`. "
                  "It should be the scalar tensor 28, and it should remember how it was made.",
             checks=[
-                tensor("y", shape=(), requires_grad=True),
                 close("y", 28.0),
+                tensor("y", shape=(), requires_grad=True),
                 custom("y has a grad_fn", lambda ctx: getattr(ctx.namespace.get("y"), "grad_fn", None) is not None,
                        "y has no grad_fn: build it from x after x.requires_grad_(True)"),
             ],
@@ -177,7 +177,7 @@ stored. `y` is not a leaf. (If your tutor has them, `%trace y` and `%graph y` dr
         Task(
             "backward",
             goal="Run the backward pass from `y`, so that `x.grad` holds dy/dx.",
-            checks=[calls("backward"), grad("x", [0.0, 4.0, 8.0, 12.0])],
+            checks=[grad("x", [0.0, 4.0, 8.0, 12.0]), calls("backward")],
             hints=[
                 "The method to call lives on y, the scalar you want to differentiate.",
                 "It is a method call, so it needs parentheses.",
@@ -255,7 +255,7 @@ still in `x.grad`, and the new one lands on top of it. You will see this happen 
             "zero-then-sum",
             goal="Clear the stale gradient, then compute the gradient of a new function, `y = x.sum()`, "
                  "so that `x.grad` holds only d(x.sum())/dx.",
-            checks=[calls("backward"), grad("x", [1.0, 1.0, 1.0, 1.0])],
+            checks=[grad("x", [1.0, 1.0, 1.0, 1.0]), calls("backward")],
             hints=[
                 "x.grad still holds 8x. Reset it first, then build y and run backward.",
                 "x.grad is a tensor; its in-place method zero_() fills it with zeros.",
@@ -280,16 +280,16 @@ still in `x.grad`, and the new one lands on top of it. You will see this happen 
             "ways-to-reset",
             question="Which of these resets `x.grad` so that the next backward pass starts fresh?",
             choices=[
-                Choice("`x.grad.zero_()` or `x.grad = None`: both work.", correct=True,
-                       why="Right. zero_() keeps the gradient tensor and fills it with zeros; setting it to "
-                           "None drops it, and the next backward creates a fresh one. (Optimizers' "
-                           "zero_grad() does the None version by default.)"),
                 Choice("Only `x.grad.zero_()`.",
                        why="`x.grad = None` works too: x.grad goes back to the state it had before any "
                            "backward, and the next backward stores a new gradient."),
                 Choice("`x.grad = 0`.",
                        why="x.grad must be a tensor or None: assigning the int 0 raises a TypeError "
                            "('assigned grad expected to be a Tensor or None')."),
+                Choice("`x.grad.zero_()` or `x.grad = None`: both work.", correct=True,
+                       why="Right. zero_() keeps the gradient tensor and fills it with zeros; setting it to "
+                           "None drops it, and the next backward creates a fresh one. (Optimizers' "
+                           "zero_grad() does the None version by default.)"),
                 Choice("`x.grad.zero_()` works even before the first backward.",
                        why="Before the first backward x.grad is None, and None has no zero_(): that raises "
                            "an AttributeError. Use `x.grad = None`, or check for None first."),

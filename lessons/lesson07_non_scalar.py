@@ -40,7 +40,8 @@ def _jacobian_rows_all_equal(ctx):
     import torch
 
     J = ctx.namespace.get("J")
-    return isinstance(J, torch.Tensor) and J.shape == (4, 4) and bool((J == J[-1]).all())
+    return (isinstance(J, torch.Tensor) and J.shape == (4, 4) and bool(J.abs().sum() > 0)
+            and bool((J == J[-1]).all()))
 
 
 def _j2_is_diagonal(ctx):
@@ -88,9 +89,8 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`.
                      "(a value for x.grad, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: 'grad can be implicitly created only for scalar outputs'. For a "
-                        "scalar, backward starts from the seed 1; for a vector it does not guess a seed "
-                        "for you.",
+            explanation="For a scalar, backward starts from the seed 1 (dy/dy). For a vector there are many "
+                        "possible seeds, and PyTorch will not guess one for you.",
             facts=[Fact("x.grad is None", True), Fact("y.backward()", raises="RuntimeError")],
         ),
         Text(
@@ -126,10 +126,10 @@ For y = x * x the Jacobian is diagonal, diag(2x), so vᵀJ is just v * 2x.
             goal="(`y = x * x` is set up afresh.) Call `backward` on the vector `y`, passing a vector of "
                  "ones shaped like `y` as the `gradient` argument. `x.grad` should become 2x.",
             checks=[
+                grad("x", "2 * x"),
                 calls("backward"),
                 custom("passes a gradient to backward", _backward_with_seed,
                        "pass the vector v to backward: y.backward(gradient=...)"),
-                grad("x", "2 * x"),
             ],
             hints=[
                 "v must have the same shape as y: four entries.",
@@ -169,7 +169,7 @@ For y = x * x the Jacobian is diagonal, diag(2x), so vᵀJ is just v * 2x.
             setup="x.grad = None\ny = x * x",
             goal="(`x.grad` is cleared and `y = x * x` rebuilt.) Get the same 2x into `x.grad` the short "
                  "way the book recommends: reduce `y` to a scalar by summing, then call backward on that.",
-            checks=[calls("backward"), calls("sum"), grad("x", "2 * x")],
+            checks=[grad("x", "2 * x"), calls("backward"), calls("sum")],
             hints=[
                 "backward() is happy with a scalar. Which reduction turns y into one with all weights 1?",
                 "Sum y, then call backward on the result.",
@@ -191,10 +191,6 @@ For y = x * x the Jacobian is diagonal, diag(2x), so vᵀJ is just v * 2x.
             question="Why do `y.backward(gradient=torch.ones(len(y)))` and `y.sum().backward()` fill "
                      "`x.grad` with the same values?",
             choices=[
-                Choice("The gradient of y.sum() is 1ᵀJ: the vector-Jacobian product with v = all ones.",
-                       correct=True,
-                       why="Right. d(Σᵢ yᵢ)/dxⱼ = Σᵢ 1·∂yᵢ/∂xⱼ, which is exactly what the ones seed asks "
-                           "for. The sum's own backward node simply hands 1 to every yᵢ."),
                 Choice("They agree only because y = x * x is elementwise.",
                        why="They agree for every y: summing is always the same as seeding with ones. "
                            "Elementwise functions are just the case where the result is also the "
@@ -202,6 +198,10 @@ For y = x * x the Jacobian is diagonal, diag(2x), so vᵀJ is just v * 2x.
                 Choice("sum() makes autograd skip the Jacobian, while the gradient argument builds it.",
                        why="Neither builds the Jacobian: both run one backward pass pushing a vector "
                            "through the graph."),
+                Choice("The gradient of y.sum() is 1ᵀJ: the vector-Jacobian product with v = all ones.",
+                       correct=True,
+                       why="Right. d(Σᵢ yᵢ)/dxⱼ = Σᵢ 1·∂yᵢ/∂xⱼ, which is exactly what the ones seed asks "
+                           "for. The sum's own backward node simply hands 1 to every yᵢ."),
                 Choice("It is a coincidence of these numbers.",
                        why="It is an identity: the sum is the ones-weighted combination of the outputs."),
             ],
@@ -242,10 +242,10 @@ Here yᵢ depends on x0 ... xᵢ, so J is lower triangular with J[i, j] = 2xⱼ 
                  "run one backward pass seeded with `torch.eye(4)[i]` and store `x.grad` as row i. "
                  "Use backward, not a ready-made Jacobian function.",
             checks=[
-                tensor("J", shape=(4, 4)),
                 close("J", CUMSUM_JACOBIAN,
                       message="J is not the Jacobian yet: row i should be the gradient of yᵢ alone, "
                               "[2x₀, ..., 2xᵢ, 0, ...]. Look at J and compare."),
+                tensor("J", shape=(4, 4)),
                 calls("backward"),
                 avoids("jacobian", "jacrev", "jacfwd"),
             ],
@@ -319,7 +319,7 @@ Jacobian of x ↦ Ax is A itself.
             goal="Now get the same matrix with one library call and name it `J2`: use "
                  "`torch.func.jacrev` or `torch.autograd.functional.jacobian` on the function "
                  "t ↦ cumsum(t·t).",
-            checks=[calls("jacrev", "jacobian"), tensor("J2", shape=(4, 4)), close("J2", "J")],
+            checks=[close("J2", "J"), tensor("J2", shape=(4, 4)), calls("jacrev", "jacobian")],
             hints=[
                 "Both tools take a function; a lambda is the quickest way to write one.",
                 "lambda t: torch.cumsum(t * t, 0) is the function.",
@@ -347,12 +347,12 @@ Jacobian of x ↦ Ax is A itself.
             question="f maps n inputs to m outputs. Building its Jacobian row by row with backward, as you "
                      "did, takes how many backward passes?",
             choices=[
-                Choice("m: one per output, each seeded with a one-hot vector.", correct=True,
-                       why="Right. Each pass gives one row vᵀJ = row i. That is why reverse mode shines when "
-                           "there are few outputs (m = 1 for a loss: one pass for the whole gradient)."),
                 Choice("n: one per input.",
                        why="One per input is the count for forward mode, which produces one column Jv per "
                            "pass. Backward produces rows."),
+                Choice("m: one per output, each seeded with a one-hot vector.", correct=True,
+                       why="Right. Each pass gives one row vᵀJ = row i. That is why reverse mode shines when "
+                           "there are few outputs (m = 1 for a loss: one pass for the whole gradient)."),
                 Choice("1: backward computes the whole Jacobian at once.",
                        why="One backward pass gives one vector-Jacobian product, a single row when v is "
                            "one-hot, never the whole matrix."),
@@ -397,8 +397,8 @@ or matrix? `f` still runs (norm and sum work for any shape), and `d = f(a)` has 
                      "the book does it for a scalar. What happens? (a value for a.grad, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: 'grad can be implicitly created only for scalar outputs'. d has "
-                        "three entries, so backward needs a seed, or a scalar made from d.",
+            explanation="The same error as with y = x * x: d has three entries, so backward needs a seed "
+                        "vector, or a scalar made from d.",
             facts=[Fact("d.shape", "torch.Size([3])"), Fact("a.grad is None", True)],
         ),
         Task(
@@ -406,7 +406,7 @@ or matrix? `f` still runs (norm and sum work for any shape), and `d = f(a)` has 
             setup="a = torch.randn(3, requires_grad=True)\nd = f(a)",
             goal="(A fresh random vector `a` and `d = f(a)` are set up.) Make the backward pass work "
                  "with one of this lesson's two ways, so that `a.grad` is filled.",
-            checks=[calls("backward"), tensor("a", shape=(3,), requires_grad=True), grad("a", "d / a")],
+            checks=[grad("a", "d / a"), tensor("a", shape=(3,), requires_grad=True), calls("backward")],
             hints=[
                 "backward wants a scalar, or a seed vector shaped like d.",
                 "The sum trick works here too.",
@@ -425,7 +425,7 @@ or matrix? `f` still runs (norm and sum work for any shape), and `d = f(a)` has 
             "matrix-a-grad",
             goal="Same with a **matrix**: make `a` a random 2×3 tensor that requires gradients, set "
                  "`d = f(a)`, and fill `a.grad`.",
-            checks=[tensor("a", shape=(2, 3), requires_grad=True), calls("backward"), grad("a", "d / a")],
+            checks=[grad("a", "d / a"), tensor("a", shape=(2, 3), requires_grad=True), calls("backward")],
             hints=[
                 "torch.randn(2, 3, requires_grad=True) makes the matrix.",
                 "d is 2×3 as well; reduce it to a scalar before backward.",
@@ -448,12 +448,6 @@ or matrix? `f` still runs (norm and sum work for any shape), and `d = f(a)` has 
             question="Look at `a.grad` and at `d / a`: every entry of `a.grad` is the same number, and it "
                      "equals `d / a`. Why?",
             choices=[
-                Choice("f(a) = k·a for one scalar k (a power of 2, times 100 if the sum is negative), chosen "
-                       "by the loop and the if; so d.sum() = k·Σa and its gradient is k everywhere.",
-                       correct=True,
-                       why="Right. The loop and the branch only decide k, and autograd differentiates the "
-                           "operations that actually ran: multiplications by constants. k = d / a in every "
-                           "entry."),
                 Choice("autograd averages the gradient over the entries of a.",
                        why="autograd never averages: each entry's derivative is computed separately. They "
                            "are equal here because f multiplies every entry by the same k."),
@@ -463,6 +457,12 @@ or matrix? `f` still runs (norm and sum work for any shape), and `d = f(a)` has 
                 Choice("The while loop makes autograd stop tracking a, so a.grad is a default value.",
                        why="The loop is recorded like any other code: each pass adds a multiplication by "
                            "2 to the graph."),
+                Choice("f(a) = k·a for one scalar k (a power of 2, times 100 if the sum is negative), chosen "
+                       "by the loop and the if; so d.sum() = k·Σa and its gradient is k everywhere.",
+                       correct=True,
+                       why="Right. The loop and the branch only decide k, and autograd differentiates the "
+                           "operations that actually ran: multiplications by constants. k = d / a in every "
+                           "entry."),
             ],
             facts=[
                 Fact("a.grad.unique().numel()", 1),

@@ -43,9 +43,9 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
             goal="Compute `y = x * x` and make `u`, a detached copy of `y`: the same values, but with no "
                  "link back to `x`.",
             checks=[
-                tensor("y", shape=(4,), requires_grad=True),
                 close("u", [0.0, 1.0, 4.0, 9.0]),
                 tensor("u", shape=(4,), requires_grad=False),
+                tensor("y", shape=(4,), requires_grad=True),
                 true("u.grad_fn is None", "u still has a grad_fn: it is linked to x. Use y.detach()."),
             ],
             hints=[
@@ -78,7 +78,7 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
             "z-backward",
             setup="x.grad = None",
             goal="Compute the book's `z = u * x`, then fill `x.grad` with the gradient of `z.sum()`.",
-            checks=[close("z", "u * x"), calls("backward"), grad("x", "u")],
+            checks=[grad("x", "u"), close("z", "u * x"), calls("backward")],
             hints=[
                 "z is a vector, so sum it before the backward pass.",
                 "z = u * x, then z.sum().backward().",
@@ -100,12 +100,12 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
             question="`x.grad` equals `u`, that is x² = [0, 1, 4, 9], and not 3x² = [0, 3, 12, 27], the "
                      "derivative of x·x·x. Why?",
             choices=[
-                Choice("u is a constant to autograd, so z = u·x is linear in x and dz/dx is u.", correct=True,
-                       why="Right. Only the x in u * x is tracked. The product rule's other term, which would "
-                           "come through u = x², is missing because u has no history."),
                 Choice("detach() made a copy of y's values, and copying loses precision.",
                        why="The values are identical (detach does not even copy memory). The difference is "
                            "the missing history, not the numbers."),
+                Choice("u is a constant to autograd, so z = u·x is linear in x and dz/dx is u.", correct=True,
+                       why="Right. Only the x in u * x is tracked. The product rule's other term, which would "
+                           "come through u = x², is missing because u has no history."),
                 Choice("backward() only differentiates the last operation of the graph.",
                        why="backward() goes through the whole recorded graph; with z = y * x you get the "
                            "full 3x². The graph simply stops at u."),
@@ -123,7 +123,7 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
             "y-still-works",
             goal="Detaching made a new tensor; `y` itself still has its graph. Clear `x.grad`, then compute "
                  "the gradient of `y.sum()` with respect to `x`.",
-            checks=[calls("backward"), grad("x", "2 * x")],
+            checks=[grad("x", "2 * x"), calls("backward")],
             hints=[
                 "x.grad holds u from the last step: reset it first.",
                 "x.grad.zero_() (or x.grad = None), then sum y and run backward.",
@@ -150,8 +150,8 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
             question="And what does `u.sum().backward()` do? (a value, or 'error')",
             kind_of_answer="error",
             expect="error",
-            explanation="RuntimeError: 'element 0 of tensors does not require grad and does not have a "
-                        "grad_fn'. u has no history, so there is no graph to walk back through.",
+            explanation="u has no history: it does not require grad and has no grad_fn, so there is no "
+                        "graph to walk back through.",
         ),
         Text(
             "shared-memory",
@@ -177,15 +177,15 @@ When you want an independent copy, with no history, write `y.detach().clone()`.
             "detach-vs-clone",
             question="A common forum question: what is the difference between `y.detach()` and `y.clone()`?",
             choices=[
-                Choice("detach() shares y's memory and drops the history; clone() copies the memory and "
-                       "keeps the history (gradients flow back through it).", correct=True,
-                       why="Right. Their jobs are independent: detach is about the graph, clone about memory. "
-                           "y.detach().clone() does both."),
                 Choice("Both copy the memory; only clone() keeps the history.",
                        why="detach() does not copy: u and y share storage (same data_ptr)."),
                 Choice("clone() drops the history, detach() keeps it.",
                        why="It is the other way round: y.clone() has grad_fn CloneBackward0 and requires "
                            "grad; y.detach() has no grad_fn."),
+                Choice("detach() shares y's memory and drops the history; clone() copies the memory and "
+                       "keeps the history (gradients flow back through it).", correct=True,
+                       why="Right. Their jobs are independent: detach is about the graph, clone about memory. "
+                           "y.detach().clone() does both."),
                 Choice("They are the same, clone() is just the older name.",
                        why="They differ in both memory (shared vs copied) and history (dropped vs kept)."),
             ],
@@ -295,9 +295,9 @@ underneath). The tutor's own `plot(...)` helper detaches for you, but in a noteb
             goal="(`x` and `y = x * x` are set up afresh.) Make `arr`, a NumPy array holding the values of "
                  "`y`, for instance to hand them to a plotting library.",
             checks=[
+                close("arr", [0.0, 1.0, 4.0, 9.0]),
                 custom("arr is a NumPy array", _arr_is_ndarray,
                        "arr should be a NumPy array (numpy.ndarray)"),
-                close("arr", [0.0, 1.0, 4.0, 9.0]),
             ],
             hints=[
                 "y.numpy() will complain; read what it suggests.",

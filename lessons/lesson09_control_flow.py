@@ -50,6 +50,10 @@ def _grad_and_fd_disagree(ctx):
         return False
 
 
+def _called_backward(ctx):
+    return calls("backward")(ctx).passed
+
+
 def _grad_is_100_power_of_two(ctx):
     import math
 
@@ -122,16 +126,16 @@ Both the number of loop passes and the branch are decided by the **value** of `a
             question="For any fixed path through the loop and the `if`, what kind of function of `a` is "
                      "`f`?",
             choices=[
-                Choice("Linear: d = k·a, where k is 2ⁿ or 100·2ⁿ and only the path decides n and the 100.",
-                       correct=True,
-                       why="Right. Every recorded operation is a multiplication by a constant (2 or 100). "
-                           "The control flow only chooses how many. Overall f is piecewise linear."),
                 Choice("Quadratic, because b keeps being multiplied.",
                        why="b is multiplied by constants (2, 100), never by a again, so the result stays "
                            "proportional to a."),
                 Choice("Constant: the loop always stops near 1000, whatever a is.",
                        why="The size of the result is always between 1000 and 2000 (times 100 in the else "
                            "branch), but on each piece it still scales with a: d = k·a."),
+                Choice("Linear: d = k·a, where k is 2ⁿ or 100·2ⁿ and only the path decides n and the 100.",
+                       correct=True,
+                       why="Right. Every recorded operation is a multiplication by a constant (2 or 100). "
+                           "The control flow only chooses how many. Overall f is piecewise linear."),
                 Choice("Impossible to say: autograd cannot handle loops.",
                        why="It can: the loop passes that ran are recorded like any other operations."),
             ],
@@ -142,11 +146,11 @@ Both the number of loop passes and the branch are decided by the **value** of `a
             goal="Do the book's experiment: make `a` a **random** scalar (shape `()`) that requires "
                  "gradients, compute `d = f(a)`, and run the backward pass.",
             checks=[
-                calls("randn", "rand"),
+                grad("a", "d / a", message="a.grad does not match d / a yet: compute d = f(a) for your new a, "
+                                           "then call d.backward()"),
                 tensor("a", shape=(), requires_grad=True),
+                calls("randn", "rand"),
                 calls("backward"),
-                grad("a", "d / a", message="a.grad does not match d / a: did you recompute d = f(a) for the "
-                                           "new a before calling backward?"),
             ],
             hints=[
                 "torch.randn makes random normal numbers; size=() makes a scalar.",
@@ -164,7 +168,7 @@ Both the number of loop passes and the branch are decided by the **value** of `a
                         "a does not require gradients, so nothing was recorded: "
                         "torch.randn(size=(), requires_grad=True)."),
                 Mistake(avoids("backward"),
-                        "d is computed; now call d.backward() to fill a.grad."),
+                        "Next: d = f(a) for this a, then d.backward() to fill a.grad."),
             ],
         ),
         Predict(
@@ -205,13 +209,13 @@ along different routes is a job for `torch.allclose`.
                  "branch, `100 * b`. Compute `d = f(a)` and `a.grad`. The 100 should show up in the "
                  "gradient.",
             checks=[
+                custom("a.grad is 100 times a power of 2", _grad_is_100_power_of_two,
+                       "a.grad should be 100·2ⁿ: compute d = f(a) for this a, then call d.backward()"),
                 tensor("a", shape=(), requires_grad=True),
                 true("bool(a.detach() < 0)", "f takes the else branch only when b.sum() is not positive: "
                                             "choose a negative a"),
-                calls("backward"),
                 grad("a", "d / a"),
-                custom("a.grad is 100 times a power of 2", _grad_is_100_power_of_two,
-                       "a.grad should be 100·2ⁿ: recompute d = f(a) for this a, then call d.backward()"),
+                calls("backward"),
             ],
             hints=[
                 "The sign of b is the sign of a. Which sign makes b.sum() > 0 false?",
@@ -236,13 +240,13 @@ along different routes is a job for `torch.allclose`.
             "a-zero",
             question="Think, do NOT run it: what happens on `f(torch.tensor(0.0))`?",
             choices=[
+                Choice("It returns 0 and a.grad is 0.",
+                       why="It never gets to return: the loop condition 0 < 1000 stays true forever."),
                 Choice("It never returns: b stays 0, its norm stays below 1000, and the while loop spins "
                        "forever.", correct=True,
                        why="Right. Doubling 0 gives 0, so the condition b.norm() < 1000 never turns false. "
                            "The book warns about exactly this. (If it happens to you, Ctrl-C stops the "
                            "input.)"),
-                Choice("It returns 0 and a.grad is 0.",
-                       why="It never gets to return: the loop condition 0 < 1000 stays true forever."),
                 Choice("It raises ZeroDivisionError.",
                        why="Nothing divides in f. The loop only doubles, and 2·0 = 0 forever."),
                 Choice("It returns 100·0 = 0 because the sum is not positive.",
@@ -325,10 +329,6 @@ differentiated. A finite difference that straddles the jump would disagree wildl
             question="At a = 0.97, `a.grad` is 2048, yet f(0.98) is far below f(0.97). What does that tell "
                      "you about the gradient autograd returns for code with control flow?",
             choices=[
-                Choice("It is the exact slope of the piece the input lies on; it says nothing about jumps "
-                       "between pieces.", correct=True,
-                       why="Right. The gradient is local: exact for the path that ran, blind to where a "
-                           "different path would start."),
                 Choice("Autograd got it wrong; the true derivative at 0.97 is negative.",
                        why="At 0.97 itself f is smooth (linear, slope 2048). The fall happens at the jump "
                            "near 0.9766, where f has no derivative at all."),
@@ -337,6 +337,10 @@ differentiated. A finite difference that straddles the jump would disagree wildl
                            "operations that ran."),
                 Choice("The gradient is 2048 only because a was a scalar.",
                        why="The same holds for vectors and matrices: one piece, one constant slope."),
+                Choice("It is the exact slope of the piece the input lies on; it says nothing about jumps "
+                       "between pieces.", correct=True,
+                       why="Right. The gradient is local: exact for the path that ran, blind to where a "
+                           "different path would start."),
             ],
         ),
         Task(
@@ -412,7 +416,8 @@ differentiated. A finite difference that straddles the jump would disagree wildl
                         "a.grad and fd disagree. Is a within h of the point where g switches branches? "
                         "There g has a kink or a jump, fd mixes two pieces, and autograd reports the slope "
                         "of just one. Move a away from the switch point."),
-                Mistake(avoids("backward"),
+                Mistake(custom("fd but no backward", lambda ctx: "fd" in ctx.namespace
+                               and not _called_backward(ctx)),
                         "fd is there; now run d.backward() so that a.grad exists to compare with."),
             ],
         ),
