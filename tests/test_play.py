@@ -170,3 +170,15 @@ def test_the_real_command_line(tmp_path):
                           env={**__import__("os").environ, "AUTOGRAD_TUTOR_HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     assert [r["passed"] for r in json_lines(proc.stdout)] == [True] * 5
+
+
+def test_the_shell_takes_lessons_dir_and_configures_the_catalog(tmp_path, monkeypatch):
+    from tutor import lessons
+
+    cli._load_extensions()
+    seen = {}
+    parser = cli.build_parser()
+    args = parser.parse_args(["shell", "--lessons-dir", str(FIXTURES)])
+    monkeypatch.setattr("tutor.shell.run_shell", lambda **kw: seen.setdefault("ran", kw) and 0)
+    assert args.func(args) == 0 and "ran" in seen
+    assert "tiny" in [lesson.id for lesson in lessons.default_catalog().lessons]
