@@ -161,22 +161,14 @@ the **natural** logarithm (base e); base 10 is `torch.log10`.
             """\
 ## A chain-rule factor on every edge (exercise 6)
 
-Each edge u → v of the graph carries the **local derivative** ∂v/∂u, worked out from that one
-operation alone, at the values of this point:
+Each edge u → v of the graph carries the **local derivative** ∂v/∂u: how v changes with u, worked
+out from that one operation alone (the other inputs of v held fixed). The graph has eight edges:
 
-| edge  | node          | local derivative | at x = 2       |
-|-------|---------------|------------------|----------------|
-| x → a | a = x²        | 2x               | 4              |
-| a → b | b = log a     | 1/a              | 0.25           |
-| x → c | c = sin x     | cos x            | -0.416         |
-| b → d | d = b·c       | c                | 0.909          |
-| c → d | d = b·c       | b                | 1.386          |
-| x → e | e = 1/x       | -1/x²            | -0.25          |
-| d → y, e → y | y = d + e | 1            | 1              |
+- x → a (a = x²), a → b (b = log a), x → c (c = sin x), x → e (e = 1/x),
+- b → d and c → d (d = b·c), d → y and e → y (y = d + e).
 
-The chain rule then says: **df/dx is the sum over every path from x to y of the product of the
-factors along it**. The three paths give (2x)(1/a)(c) + (cos x)(b) + (-1/x²), i.e.
-f'(x) = (2/x)·sin x + log(x²)·cos x - 1/x².
+The chain rule then says: **df/dx is the sum, over every path from x to y, of the product of the
+factors along the path**. Here there are three paths: x → a → b → d → y, x → c → d → y and x → e → y.
 
 `%graph y` (or `graph(y)`) draws the graph PyTorch recorded. It shows one node you did not write:
 PyTorch computes `1 / x` as reciprocal(x) times 1, so e's node is a MulBackward0 on top of a
@@ -184,22 +176,15 @@ ReciprocalBackward0.
 """,
             examples=["%graph y"],
             facts=[
-                Fact("torch.autograd.grad(a, x, retain_graph=True)[0]", 4.0),
-                Fact("torch.autograd.grad(b, a, retain_graph=True)[0]", 0.25),
-                Fact("torch.autograd.grad(c, x, retain_graph=True)[0]", "math.cos(2)"),
-                Fact("torch.autograd.grad(d, b, retain_graph=True)[0]", "math.sin(2)"),
-                Fact("torch.autograd.grad(d, c, retain_graph=True)[0]", "math.log(4)"),
-                Fact("torch.autograd.grad(e, x, retain_graph=True)[0]", -0.25),
-                Fact("torch.autograd.grad(y, d, retain_graph=True)[0]", 1.0),
-                Fact("torch.autograd.grad(y, e, retain_graph=True)[0]", 1.0),
                 Fact("type(e.grad_fn).__name__", "'MulBackward0'"),
+                Fact("type(e.grad_fn.next_functions[0][0]).__name__", "'ReciprocalBackward0'"),
             ],
         ),
         Task(
             "edge-factors",
-            goal="Exercise 6. Write the six local derivatives yourself, as formulas in the node values: "
-                 "`da_dx`, `db_da`, `dc_dx`, `dd_db`, `dd_dc`, `de_dx` (the table above tells you what each "
-                 "is; type the formula, for example `da_dx = 2 * x`).",
+            goal="Exercise 6. Work out the six local derivatives that are not just 1, and type them as "
+                 "formulas in x and the node values: `da_dx`, `db_da`, `dc_dx`, `dd_db`, `dd_dc`, `de_dx` "
+                 "(for example `da_dx = 2 * x`).",
             checks=[
                 defined("da_dx", "db_da", "dc_dx", "dd_db", "dd_dc", "de_dx"),
                 avoids("grad", "backward", message="write the formulas by hand here; autograd checks them later"),
@@ -234,6 +219,21 @@ ReciprocalBackward0.
             """\
 ## Two ways to multiply along the paths (exercise 7)
 
+Your factors, at x = 2:
+
+| edge         | node      | local derivative | at x = 2 |
+|--------------|-----------|------------------|----------|
+| x → a        | a = x²    | 2x               | 4        |
+| a → b        | b = log a | 1/a              | 0.25     |
+| x → c        | c = sin x | cos x            | -0.416   |
+| b → d        | d = b·c   | c                | 0.909    |
+| c → d        | d = b·c   | b                | 1.386    |
+| x → e        | e = 1/x   | -1/x²            | -0.25    |
+| d → y, e → y | y = d + e | 1                | 1        |
+
+Summing the three path products gives f'(x) = (2x)(1/a)(c) + (cos x)(b) - 1/x², that is
+(2/x)·sin x + log(x²)·cos x - 1/x². There are two orders in which to evaluate it at x = 2:
+
 **Forward (x → f).** Attach to every node its derivative with respect to x, written with a dot
 (ȧ = da/dx). Start with ẋ = 1 and visit nodes in the order they were computed; each node sums,
 over its incoming edges, *factor × dot of the source*:
@@ -248,6 +248,17 @@ its *outgoing* edges, *factor × bar of the target*:
 
 Both end with the same number, f'(2). In Python write `a_dot`, `b_bar` and so on.
 """,
+            facts=[
+                Fact("torch.autograd.grad(a, x, retain_graph=True)[0]", 4.0),
+                Fact("torch.autograd.grad(b, a, retain_graph=True)[0]", 0.25),
+                Fact("torch.autograd.grad(c, x, retain_graph=True)[0]", "math.cos(2)"),
+                Fact("torch.autograd.grad(d, b, retain_graph=True)[0]", "math.sin(2)"),
+                Fact("torch.autograd.grad(d, c, retain_graph=True)[0]", "math.log(4)"),
+                Fact("torch.autograd.grad(e, x, retain_graph=True)[0]", -0.25),
+                Fact("torch.autograd.grad(y, d, retain_graph=True)[0]", 1.0),
+                Fact("torch.autograd.grad(y, e, retain_graph=True)[0]", 1.0),
+                Fact("torch.autograd.grad(f(x), x)[0]", "(2 / 2) * math.sin(2) + math.log(4) * math.cos(2) - 1 / 2 ** 2"),
+            ],
         ),
         Task(
             "forward-sweep",
