@@ -89,7 +89,7 @@ def _register() -> None:
         panels = []
         for hint in data.hints:
             e = entry(hint.id)
-            parts = []
+            parts = [Text(e.title, style="bold")]
             if hint.explanation:
                 mine = Text("In your input: ", style="bold")
                 mine.append(hint.explanation)
@@ -105,9 +105,7 @@ def _register() -> None:
             parts.append(Text("Try it (paste into the shell):", style="bold"))
             parts.append(Syntax(e.example, "python", theme="ansi_dark", background_color="default",
                                 word_wrap=True))
-            title = Text()
-            title.append(e.id, style="bold green")
-            title.append(f" · {e.title}")
+            title = Text(e.id, style="bold green")
             panels.append(Panel(Group(*parts), title=title, title_align="left",
                                 subtitle=Text(f"D2L {e.section}", style="dim"), subtitle_align="right",
                                 border_style="green", box=box.ROUNDED))

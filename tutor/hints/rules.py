@@ -393,6 +393,8 @@ def no_grad_fn(ctx: Context):
     plain = [n for n in leaves if not ctx.tensor(n).requires_grad]
     if leaves and not any_rg:
         n = plain[0]
+        computed = [p.name for p in pieces[1:] if p.name and not p.name.startswith("def ")]
+        t = computed[0] if computed and not isinstance(target, ast.Name) else t
         a = ctx.assignment(n)
         fix = f"{n}.requires_grad_(True)  # then compute {t} again"
         made = ""
@@ -438,21 +440,33 @@ def double_backward(ctx: Context):
                     f"{p.name} = {p.src()} was computed once, before the loop; the first "
                     f"{t}.backward() freed what its graph saved, so the next step cannot go through it.",
                     f"{p.name} = {p.src()}  # move it inside the loop, before {t} = ...")
-    earlier = None
-    for stmt in reversed(ctx.stmts[:-1] if ctx.stmts else []):
-        for c, tgt, kind in ctx.backward_calls(stmt.node):
-            if tgt is not None and source_of(tgt, stmt.source) == t:
-                earlier = stmt
-                break
-        if earlier:
-            break
-    when = f" (input [{earlier.index}])" if earlier is not None and not earlier.current else ""
-    rebuild = f"{t} = {stmt_value_src(a.stmt, a.value)}; " if a is not None and a.value is not None else ""
+    root = _root_name(ctx, target) if target is not None else None
+    ra = ctx.assignment(root) if root else None
+    g = root or t
+    rebuild = f"{root} = {stmt_value_src(ra.stmt, ra.value)}; " if ra is not None and ra.value is not None else ""
     return ctx.hint(
         "double-backward",
-        f"{paren(t, target)}.backward() already ran once{when} and freed the values {t}'s graph saved "
-        f"for it; this second pass finds them gone.",
-        f"{rebuild}{paren(t, target)}.backward()  # build {t} again first, or pass retain_graph=True the first time")
+        f"a backward pass already went through {g}'s graph and freed the values it saved; "
+        f"{paren(t, target)}.backward() needs them again.",
+        f"{rebuild}{paren(t, target)}.backward()  # build {g} again first (or retain_graph=True the first time)")
+
+
+def _root_name(ctx: Context, target: ast.AST) -> str | None:
+    """The named, computed tensor a target expression starts from: y for y, y.sum(), (y * 2)[0]."""
+    node = target
+    while True:
+        if isinstance(node, ast.Name):
+            t = ctx.tensor(node.id)
+            return node.id if t is not None and t.grad_fn is not None else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        elif isinstance(node, ast.BinOp):
+            names = [n for n in names_in(node) if (t := ctx.tensor(n)) is not None and t.grad_fn is not None]
+            return names[0] if names else None
+        else:
+            return None
 
 
 @rule(20)
@@ -602,13 +616,13 @@ def _none_before_backward(ctx: Context, x: str) -> Hint:
         tsrc = source_of(tgt, stmt.source)
         return ctx.hint(
             "grad-none-before-backward",
-            f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward() in "
-            f"[{stmt.index}]) did not reach {x}, because {tsrc} does not depend on {x}.",
+            f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
+            f"reach {x}, because {tsrc} does not depend on {x}.",
             f"({x} * 2).sum().backward()  # only an output computed from {x} fills {x}.grad")
     return ctx.hint(
         "grad-none-before-backward",
         f"{x}.grad is None: no backward pass has reached {x} yet, so there is no gradient to use.",
-        f"y = (2 * {x}).sum(); y.backward()  # any output computed from {x}; then {x}.grad is a tensor")
+        f"({x} * 2).sum().backward()  # any output computed from {x} fills {x}.grad")
 
 
 def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
@@ -618,8 +632,8 @@ def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
         fac = _construction_factory(a.value)
         return ctx.hint(
             kind,
-            f"{made}: the leaf is what {source_of(fac, a.stmt.source)} made; the operation after it gives "
-            f"{x} a grad_fn ({grad_fn_name(t)}), so {x}.grad is never filled in.",
+            f"{made}: the operation after {call_name(fac)}(...) makes {x} a computed tensor "
+            f"({grad_fn_name(t)}), not a leaf, so {x}.grad is never filled in.",
             f"{x} = {_construction_fix(a.value, a.stmt.source)}")
     if kind == "manual-update-nonleaf" and a is not None:
         return ctx.hint(
@@ -712,15 +726,17 @@ def inplace_saved(ctx: Context):
                 f"{name} = {stmt_value_src(a.stmt, a.value)} shares memory with {base}, so `{s}` also changed "
                 f"{base}, which backward still needs.",
                 f"{name} = {base}.detach().clone()  # an independent copy you may change")
+        again = f"{name} = {stmt_value_src(a.stmt, a.value)}; " if a is not None and a.value is not None else ""
         if how == "augassign":
-            fix = f"{name} = {name} {_OPS.get(type(stmt.node.op), '+')} {stmt.src(stmt.node.value)}  # out of place"
+            fix = (f"{again}{name} = {name} {_OPS.get(type(stmt.node.op), '+')} {stmt.src(stmt.node.value)}"
+                   f"  # out of place")
         elif how == "method":
             meth = stmt.node.value.func.attr[:-1]
             args = ", ".join(stmt.src(x) for x in stmt.node.value.args)
-            fix = f"{name} = {name}.{meth}({args})  # out of place"
+            fix = f"{again}{name} = {name}.{meth}({args})  # out of place"
         else:
-            fix = f"{name} = {name}.clone(); {s}  # change a copy"
-        where = f" (input [{stmt.index}])" if not stmt.current else ""
+            fix = f"{again}{name} = {name}.clone(); {s}  # change a copy"
+        where = ""
         return ctx.hint(
             "inplace-saved-tensor",
             f"`{s}`{where} changed {name} in place, but the backward pass of {op} needs the value it saved "
@@ -1127,14 +1143,18 @@ def grad_tuple_error(ctx: Context):
         value = ctx.ns[name]
         return ctx.hint(
             "grad-returns-tuple",
-            f"{name} is a tuple {brief_tuple(value)}: torch.autograd.grad gives one gradient per input, "
-            f"always in a tuple.",
-            f"({name},) = {csrc}  # unpack; or {name} = {csrc}[0]")
+            f"{name} is the tuple {brief_tuple(value)}: torch.autograd.grad returns one gradient per input, "
+            f"in a tuple.",
+            f"({name},) = {csrc}  # unpack the tuple")
     return None
 
 
 def brief_tuple(value) -> str:
-    return "(" + ", ".join(brief(v) for v in value[:3]) + ("," if len(value) == 1 else "") + ")"
+    def one(v):
+        text = repr(v) if not hasattr(v, "numel") or v.numel() == 1 else f"tensor of shape {shape_of(v)}"
+        return text.replace(", requires_grad=True", "")
+    text = "(" + ", ".join(one(v) for v in value[:3]) + ("," if len(value) == 1 else "") + ")"
+    return text if len(text) <= 60 else f"of {len(value)} tensors"
 
 
 @rule(20)
@@ -1290,9 +1310,9 @@ def accumulation(ctx: Context):
                 b = source_of(inner[0].func.value, ctx.source)
                 return ctx.hint(
                     "grad-accumulation",
-                    f"the loop calls {paren(b, inner[0].func.value)}.backward() on every step without resetting "
-                    f"{change.name}.grad, so each step adds to it: {change.name}.grad is now {brief(change.new)}.",
-                    f"{change.name}.grad = None  # first line inside the loop, before the backward")
+                    f"the loop calls {paren(b, inner[0].func.value)}.backward() on every step and never resets "
+                    f"{change.name}.grad, so the steps add up: {change.name}.grad is now {brief(change.new)}.",
+                    f"{change.name}.grad = None  # first thing in the loop body")
         old = change.old
         if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != change.new.shape:
             continue
@@ -1300,9 +1320,9 @@ def accumulation(ctx: Context):
             continue
         return ctx.hint(
             "grad-accumulation",
-            f"{change.name}.grad went from {brief(old)} to {brief(change.new)}: backward() added this pass's "
-            f"gradient to the one already there.",
-            f"{change.name}.grad.zero_()  # before the next backward (or {change.name}.grad = None)")
+            f"{change.name}.grad went from {brief(old)} to {brief(change.new)}: backward() adds to .grad, it "
+            f"does not replace it.",
+            f"{change.name}.grad.zero_()  # before the next backward")
     return None
 
 
@@ -1394,7 +1414,7 @@ def _construction_fix(value: ast.AST, source: str) -> str:
             if isinstance(node.func, ast.Attribute) and node.func.attr == "requires_grad_":
                 pass
     text = unparse(new).replace(".requires_grad_()", "")
-    return f"({text}).requires_grad_()  # finish the tensor first, then mark it"
+    return f"({text}).requires_grad_()  # finish it, then mark it"
 
 
 @rule(35)
@@ -1410,9 +1430,8 @@ def nonleaf_construction(ctx: Context):
                 continue
             return ctx.hint(
                 "nonleaf-by-construction",
-                f"in {w} = {source_of(node.value, ctx.source)}, the leaf is what {source_of(fac, ctx.source)} "
-                f"made; the operation after it makes {w} a computed tensor (grad_fn={grad_fn_name(t)}), so "
-                f"{w}.grad will stay None.",
+                f"the operation after {call_name(fac)}(..., requires_grad=True) makes {w} a computed tensor "
+                f"({grad_fn_name(t)}), not a leaf, so {w}.grad will stay None.",
                 f"{w} = {_construction_fix(node.value, ctx.source)}")
     return None
 
@@ -1676,9 +1695,9 @@ def grad_tuple_silent(ctx: Context):
             what = source_of(node, ctx.source)
             return ctx.hint(
                 "grad-returns-tuple",
-                f"{name} is a tuple {brief_tuple(ctx.ns[name])}, so {what} works on the tuple, not on the "
-                f"gradient: torch.autograd.grad always returns one gradient per input in a tuple.",
-                f"({name},) = {csrc}  # unpack; or {name} = {csrc}[0]")
+                f"{name} is the tuple {brief_tuple(ctx.ns[name])}, so {what} works on the tuple, not on "
+                f"the gradient.",
+                f"({name},) = {csrc}  # unpack the tuple")
     return None
 
 
@@ -1729,11 +1748,10 @@ def where_nan(ctx: Context):
             arg = p.src(danger.args[0]) if danger is not None and danger.args else name
             return ctx.hint(
                 "where-nan-gradient",
-                f"{name}.grad has NaN although the values look fine: {p.src(w)} computes {dsrc} for every "
-                f"element, and where it is not used its derivative is NaN or infinite: 0 times that is "
-                f"still NaN.",
-                f"safe = torch.where({p.src(cond)}, {arg}, torch.ones_like({arg}))  # then use "
-                f"{dsrc.replace(arg, 'safe', 1) if danger is not None else 'safe'} inside the where")
+                f"{name}.grad has NaN: torch.where computes {dsrc} for every element, and where it is "
+                f"unused its derivative is NaN or inf; 0 times that is still NaN.",
+                f"safe = torch.where({p.src(cond)}, {arg}, torch.ones_like({arg}))  # use "
+                f"{dsrc.replace(arg, 'safe', 1) if danger is not None else 'safe'} in the where")
         for s in find_calls(p.node, lambda c: call_name(c) == "sqrt"):
             return ctx.hint(
                 "where-nan-gradient",
