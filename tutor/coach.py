@@ -365,8 +365,8 @@ class Coach:
                 rec.status = "passed"
                 self._save(step)
             else:
-                raise LessonError(f"step {self.index + 1} is not done yet: {_todo(step, long=True)}"
-                                  " (%hint for help, %skip to move on anyway)")
+                helps = "%hint for help, %skip to move on anyway" if isinstance(step, Task) else "%skip to move on"
+                raise LessonError(f"step {self.index + 1} is not done yet: {_todo(step, long=True)} ({helps})")
         return self._advance()
 
     def _advance(self) -> Cards:
