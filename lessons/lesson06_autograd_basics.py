@@ -161,9 +161,13 @@ Follow the links with `y.grad_fn.next_functions`: the first entry is `DotBackwar
 `torch.dot(x, x)`. The second is `None`, because the constant 2 needs no gradient.
 
 `x` is a **leaf**: you made it yourself, it has no `grad_fn`, and it is where gradients are
-stored. `y` is not a leaf. (If your tutor has them, `%trace y` and `%graph y` draw this graph.)
+stored. `y` is not a leaf.
+
+`%graph y` draws this graph, and `%trace y` walks the backward pass through it node by node,
+without touching `x.grad`.
 """,
-            examples=["y", "y.grad_fn", "y.grad_fn.next_functions", "x.is_leaf, y.is_leaf"],
+            examples=["y", "y.grad_fn", "y.grad_fn.next_functions", "x.is_leaf, y.is_leaf", "%graph y",
+                      "%trace y"],
             facts=[
                 Fact("repr(y)", "'tensor(28., grad_fn=<MulBackward0>)'"),
                 Fact("type(y.grad_fn).__name__", "'MulBackward0'"),

@@ -306,8 +306,12 @@ themselves. Like your loop, the result has one row per output: J[i, j] = ∂yᵢ
 That row-per-output layout is the transpose of the "gradient as a column" convention the
 book uses in D2L 2.4: there the gradient of Ax with respect to x is written Aᵀ, while PyTorch's
 Jacobian of x ↦ Ax is A itself.
+
+The tutor's `%jacobian FUNC POINT` shows the matrix with its cost; it wants a named function:
+`def h(t): return torch.cumsum(t * t, 0)`, then `%jacobian h x`.
 """,
-            examples=["torch.func.jacrev(lambda t: torch.cumsum(t * t, 0))(x)"],
+            examples=["torch.func.jacrev(lambda t: torch.cumsum(t * t, 0))(x)",
+                      "def h(t):\n    return torch.cumsum(t * t, 0)", "%jacobian h x"],
             facts=[
                 Fact("torch.func.jacrev(lambda t: torch.cumsum(t * t, 0))(x)", "J"),
                 Fact("torch.autograd.functional.jacobian(lambda t: torch.tensor([[1., 2.], [3., 4.], "

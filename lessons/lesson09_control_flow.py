@@ -109,7 +109,7 @@ Both the number of loop passes and the branch are decided by the **value** of `a
             expect="1024.",
             explanation="b goes 2, 4, 8, ..., 512, 1024 and stops at the first value ≥ 1000. The sum is "
                         "positive, so f returns b: d = 1024 = 2¹⁰·a. The graph holds ten multiplications by "
-                        "2 (try `%trace d` if your tutor has it).",
+                        "2: `%trace d` walks through all ten.",
             facts=[
                 Fact("type(d.grad_fn).__name__", "'MulBackward0'"),
                 # ten multiplications in the recorded graph: 2 * a, then nine doublings in the loop
@@ -312,9 +312,13 @@ A bigger input, a much smaller output.
 
 Autograd at a = 0.97 reports 2048, the slope of the piece it is on. It cannot see the jump at
 a ≈ 0.9766 a little to the right: the jump is in the loop condition, which is never
-differentiated. A finite difference that straddles the jump would disagree wildly.
+differentiated. A finite difference that straddles the jump disagrees wildly.
+
+See it with the tutor's derivative check, which compares autograd with a finite difference:
+`%check f 0.97` agrees (2048), while `%check f 0.9765625`, right at the jump (1024·0.9765625 is
+exactly 1000), shows autograd's 1024 against a central difference of about -5·10⁸.
 """,
-            examples=["f(torch.tensor(0.97)), f(torch.tensor(0.98))"],
+            examples=["f(torch.tensor(0.97)), f(torch.tensor(0.98))", "%check f 0.97", "%check f 0.9765625"],
             facts=[
                 Fact("f(torch.tensor(0.97))", 1986.56),
                 Fact("f(torch.tensor(0.98))", 1003.52),
@@ -322,6 +326,11 @@ differentiated. A finite difference that straddles the jump would disagree wildl
                 Fact("f(torch.tensor(0.9766))", 1000.0384),
                 Fact("a7 = torch.tensor(0.97, requires_grad=True); f(a7).backward(); a7.grad", 2048.0),
                 Fact("((f(torch.tensor(0.98)) - f(torch.tensor(0.97))) / 0.01).item() < -90000", True),
+                Fact("check(f, 0.97).passed", True),
+                Fact("check(f, 0.97).rows[0].value", 2048.0),
+                Fact("check(f, 0.9765625).passed", False),
+                Fact("[r.value for r in check(f, 0.9765625).rows if 'difference' in r.method][0]", -5e8,),
+                Fact("check(f, 0.9765625).rows[0].value", 1024.0),
             ],
         ),
         Quiz(
@@ -445,6 +454,7 @@ differentiated. A finite difference that straddles the jump would disagree wildl
 - `a = 0` never leaves the loop: think before you run code whose loop depends on data.
 - Vector or matrix `a` (exercise 3): `d.sum().backward()`, and a.grad is one constant k.
 - The gradient is the slope of the current piece; jumps between pieces are invisible to it.
+- `%check FUNC POINT` compares autograd with a finite difference for you (try `%check g 2.0`).
 """,
         ),
     ],
