@@ -40,7 +40,7 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
         ),
         Task(
             "make-u",
-            goal="Compute `y = x * x` and make `u`, a detached copy of `y`: the same values, but with no "
+            goal="Compute `y = x * x` and make the book's `u`: a tensor with the values of `y`, but no "
                  "link back to `x`.",
             checks=[
                 close("u", [0.0, 1.0, 4.0, 9.0]),
