@@ -7,6 +7,11 @@ def _code(source):
     """A hint that is code: a fenced block, so its lines stay lines."""
     return "```python\n" + source + "\n```"
 
+
+def _both(first, second):
+    """A mistake check that needs two things at once (e.g. an answer is there AND autograd was not used)."""
+    return custom(f"{first.describe} and {second.describe}", lambda ctx: first(ctx).passed and second(ctx).passed)
+
 _COUNT_NODES = """\
 def count_nodes(t):
     seen, todo = set(), [t.grad_fn]
@@ -87,7 +92,7 @@ Here `x = torch.tensor(3.0, requires_grad=True)`.
             mistakes=[
                 Mistake(true("isinstance(dy, tuple)", ""),
                         "torch.autograd.grad returns a tuple (one gradient per input). Take its [0]."),
-                Mistake(avoids("grad"),
+                Mistake(_both(defined("dy"), avoids("grad")),
                         "That is the formula worked out by hand. Let autograd compute it: torch.autograd.grad(y, x)."),
             ],
         ),
@@ -163,7 +168,7 @@ rebuild `y` before each new derivative.
                 Mistake(raised("RuntimeError", "second time"),
                         "y's graph was already used up by an earlier call: rebuild y = x ** 3 first."),
                 Mistake(close("d2", 27.0), "27 is the first derivative 3x²; differentiate dy once more."),
-                Mistake(avoids("grad", "backward"),
+                Mistake(_both(close("d2", 18.0), avoids("grad", "backward")),
                         "6x is right, but worked out by hand: get it from autograd instead."),
             ],
         ),

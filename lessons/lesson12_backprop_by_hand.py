@@ -7,6 +7,11 @@ def _code(source):
     """A hint that is code: a fenced block, so its lines stay lines."""
     return "```python\n" + source + "\n```"
 
+
+def _both(first, second):
+    """A mistake check that needs two things at once (e.g. an answer is there AND autograd was not used)."""
+    return custom(f"{first.describe} and {second.describe}", lambda ctx: first(ctx).passed and second(ctx).passed)
+
 # f'(x) = (2/x) sin x + log(x^2) cos x - 1/x^2, at x = 2
 FPRIME = "math.sin(2) + math.log(4) * math.cos(2) - 0.25"
 D_DOT = "math.sin(2) + math.log(4) * math.cos(2)"
@@ -386,7 +391,8 @@ Both end at x: 0.0824.
                 "y = torch.log10(x ** 2) * torch.sin(x) + 1 / x\ny.backward()",
             ],
             mistakes=[
-                Mistake(avoids("backward", "grad"), "Copying x_bar proves nothing: ask autograd, with y.backward()."),
+                Mistake(_both(true("x.grad is not None", ""), avoids("backward", "grad")),
+                        "Copying x_bar proves nothing: ask autograd, with y.backward()."),
                 Mistake(grad("x", "math.sin(2) / math.log(10) + math.log10(4) * math.cos(2) - 0.25"),
                         "That is the gradient with torch.log10. The book's log is natural: torch.log."),
             ],
