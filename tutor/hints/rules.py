@@ -662,8 +662,7 @@ def _manual_update_fix(ctx: Context, w: str, value: ast.AST, source: str) -> str
     if isinstance(value, ast.BinOp) and isinstance(value.left, ast.Name) and value.left.id == w and isinstance(
             value.op, (ast.Sub, ast.Add)):
         op = "-=" if isinstance(value.op, ast.Sub) else "+="
-        return (f"with torch.no_grad(): {w} {op} {source_of(value.right, source)}  # the same leaf, updated in "
-                f"place; then {w}.grad = None")
+        return f"with torch.no_grad(): {w} {op} {source_of(value.right, source)}  # then {w}.grad = None"
     return f"with torch.no_grad(): {w}.copy_({source_of(value, source)})  # then {w}.grad = None"
 
 
