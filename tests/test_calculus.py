@@ -11,6 +11,7 @@ import torch
 from torch.testing import assert_close
 
 from tutor import calculus as C
+from tutor import render_autograd  # noqa: F401 - registers the renderers
 from tutor.commands import CommandError
 from tutor.render import outcome_text
 from tutor.runner import run_inputs

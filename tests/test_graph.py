@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from tutor import graph as G
+from tutor import render_autograd  # noqa: F401 - registers the renderers
 from tutor.commands import CommandError
 from tutor.render import outcome_text, plain_text, to_renderable
 from tutor.runner import run_inputs
@@ -220,3 +221,22 @@ def test_benchmark_helper_runs():
     results = G.benchmark(sizes=(50, 200), torchviz=False)
     assert [r["nodes"] for r in results] == [51, 201]
     assert all(r["build_s"] >= 0 and r["rows"] == 3 for r in results)
+
+
+def test_walk_stops_at_the_limit_and_says_so(monkeypatch):
+    monkeypatch.setattr(G, "WALK_LIMIT", 1_000)
+    x, y = chain(3_000)
+    g = G.build(y, {id(x): ["x"]}, title="y", walk_limit=G.WALK_LIMIT)
+    assert g.truncated and len(g.nodes) == 1_000 and not g.leaves
+    assert g.constant_inputs == 0
+    text = plain_text([to_renderable(g)], 80)
+    assert "more than 1,000 operations (the walk stops at 1,000 nodes)" in text
+    assert "… the graph goes on (not walked): more than 1,000 nodes" in text
+
+
+def test_infinite_values_do_not_break_labels():
+    x = torch.tensor(1000.0, requires_grad=True)
+    y = torch.exp(x) * float("inf")
+    g = G.build(y, {id(x): ["x"]}, show_saved=True)
+    assert "mul by constant inf" in {n.label for n in g.operations}
+    assert "inf" in plain_text([to_renderable(g)], 80)

@@ -14,6 +14,7 @@ untouched (D2L 2.5; exercises 5-7).
 from __future__ import annotations
 
 import heapq
+import math
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -144,6 +145,8 @@ def _scalars(fn) -> dict[str, str]:
 
 
 def _num(v: float) -> str:
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
     if isinstance(v, int) or (isinstance(v, float) and v == int(v) and abs(v) < 1e15):
         return str(int(v))
     return f"{v:.4g}"
@@ -192,9 +195,9 @@ def backward_trace(tensor, gradient=None, *, names: dict[int, list[str]] | None 
                                f"{G._shape(tensor.shape)}: they must match (like y.backward(gradient=v))")
         seed = gradient.detach().to(tensor.dtype)
 
-    fns, index, nexts = G.walk(tensor.grad_fn)
+    fns, index, nexts = G.walk(tensor.grad_fn, TRACE_LIMIT + 1)
     if len(fns) > TRACE_LIMIT:
-        raise CommandError(f"{title}'s graph has {len(fns):,} nodes: too many to walk step by step "
+        raise CommandError(f"{title}'s graph has more than {TRACE_LIMIT:,} nodes: too many to walk step by step "
                            f"(at most {TRACE_LIMIT:,}); %graph {title} summarises it")
     graph = G.build(tensor, names, title=title, constants=constants)
     if any(G.is_freed(fn) for fn in fns):

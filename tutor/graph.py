@@ -13,12 +13,17 @@ nodes already shown, and long chains of a repeated pattern folded into one row. 
 from __future__ import annotations
 
 import gc
+import math
 import re
 import sys
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+# PyTorch 2.13 frees a graph recursively in C++ once Python has looked at its nodes (each node then
+# owns its Python wrapper): past ~45,000 walked nodes in a chain, dropping the learner's tensor
+# overflows the C stack and kills the process. So we walk at most WALK_LIMIT nodes.
+WALK_LIMIT = 25_000
 DETAIL_LIMIT = 5_000  # nodes (in walk order) whose constants and saved tensors are read
 DEPTH_LIMIT = 12  # tree levels shown by default
 ROW_LIMIT = 60  # tree rows shown at most
@@ -79,6 +84,7 @@ class Edge:
 
     target: int | None  # node id, or None for an input without gradient
     note: str = ""  # for None: "constant 3", "u (requires_grad=False)", ...
+    cut: bool = False  # the graph goes on here, but the walk stopped (WALK_LIMIT)
 
 
 @dataclass(slots=True)
@@ -116,6 +122,7 @@ class Graph:
     depth_limit: int = DEPTH_LIMIT
     build_seconds: float = 0.0
     freed: bool = False  # saved tensors were freed by an earlier backward()
+    truncated: bool = False  # the walk stopped at WALK_LIMIT nodes
 
     @property
     def operations(self) -> list[GraphNode]:
@@ -127,7 +134,7 @@ class Graph:
 
     @property
     def constant_inputs(self) -> int:
-        return sum(1 for n in self.nodes for e in n.edges if e.target is None)
+        return sum(1 for n in self.nodes for e in n.edges if e.target is None and not e.cut)
 
     def op_counts(self) -> Counter:
         return Counter(n.op for n in self.nodes if not n.is_leaf)
@@ -140,6 +147,9 @@ class Graph:
 
     def summary(self) -> str:
         ops = len(self.nodes) - len(self.leaves)
+        if self.truncated:
+            return (f"more than {ops:,} operations (the walk stops at {WALK_LIMIT:,} nodes), "
+                    f"{_count(len(self.leaves), 'leaf', 'leaves')} reached")
         leaves = ", ".join(self.leaf_label(n) for n in self.leaves[:6])
         more = f", … {len(self.leaves) - 6} more" if len(self.leaves) > 6 else ""
         consts = self.constant_inputs
@@ -240,7 +250,7 @@ def names_from_namespace(namespace: dict) -> tuple[dict[int, list[str]], list]:
     return names_by_id(pairs), pairs
 
 
-def walk(root_fn) -> tuple[list, dict[int, int], list[tuple]]:
+def walk(root_fn, limit: int | None = WALK_LIMIT) -> tuple[list, dict[int, int], list[tuple]]:
     """The autograd nodes reachable from `root_fn`, breadth first, each once.
 
     Returns the nodes, {id(fn): index} and each node's `next_functions` (read once: each read
@@ -252,6 +262,8 @@ def walk(root_fn) -> tuple[list, dict[int, int], list[tuple]]:
     for fn in fns:  # fns grows while we go: a breadth-first queue
         nf = fn.next_functions
         nexts.append(nf)
+        if limit is not None and len(fns) >= limit:
+            continue  # no new nodes: edges to unseen ones are marked cut by build()
         for nxt, _ in nf:
             if nxt is not None and id(nxt) not in index:
                 index[id(nxt)] = len(fns)
@@ -295,8 +307,11 @@ def is_freed(fn) -> bool:
 
 def build(tensor, names: dict[int, list[str]] | None = None, *, title: str = "y",
           show_saved: bool = False, depth_limit: int = DEPTH_LIMIT,
-          constants: dict[tuple, str] | None = None) -> Graph:
-    """The Graph behind `tensor` (which must have a grad_fn or be a leaf that requires grad)."""
+          constants: dict[tuple, str] | None = None, walk_limit: int | None = WALK_LIMIT) -> Graph:
+    """The Graph behind `tensor` (which must have a grad_fn or be a leaf that requires grad).
+
+    `walk_limit=None` walks everything: only safe if the graph is freed on a big C stack (see
+    WALK_LIMIT and `benchmark`)."""
     torch = sys.modules["torch"]
     started = time.perf_counter()
     names = names or {}
@@ -308,15 +323,16 @@ def build(tensor, names: dict[int, list[str]] | None = None, *, title: str = "y"
     gc_was_on = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects: no use scanning them half-way
     try:
-        return _build(tensor, root, names, title, show_saved, depth_limit, constants, started)
+        return _build(tensor, root, names, title, show_saved, depth_limit, constants, started, walk_limit)
     finally:
         if gc_was_on:
             gc.enable()
 
 
-def _build(tensor, root, names, title, show_saved, depth_limit, constants, started) -> Graph:
+def _build(tensor, root, names, title, show_saved, depth_limit, constants, started, walk_limit) -> Graph:
     torch = sys.modules["torch"]
-    fns, index, nexts = walk(root)
+    fns, index, nexts = walk(root, walk_limit)
+    truncated = False
     nodes: list[GraphNode] = []
     freed = False
     for i, fn in enumerate(fns):
@@ -326,7 +342,12 @@ def _build(tensor, root, names, title, show_saved, depth_limit, constants, start
         edges = []
         for slot, (nxt, _) in enumerate(nexts[i]):
             if nxt is not None:
-                edges.append(Edge(index[id(nxt)]))
+                j = index.get(id(nxt))
+                if j is None:
+                    truncated = True
+                    edges.append(Edge(None, "the graph goes on (not walked)", cut=True))
+                else:
+                    edges.append(Edge(j))
             else:
                 note = _constant_note(fn, op, slot, constants) if detailed else "constant (no grad)"
                 edges.append(Edge(None, note))
@@ -347,7 +368,7 @@ def _build(tensor, root, names, title, show_saved, depth_limit, constants, start
         nodes.append(node)
     _number(nodes)
     graph = Graph(title, nodes, tuple(tensor.shape), _dtype(tensor.dtype), _longest_path(nodes),
-                  show_saved, depth_limit, freed=freed)
+                  show_saved, depth_limit, freed=freed, truncated=truncated)
     graph.build_seconds = time.perf_counter() - started
     return graph
 
@@ -383,7 +404,7 @@ def describe(fn, op: str, edges: list[Edge]) -> str:
             return f"{op} over dim {dims}"
     if op in ("mul", "div") and any(e.target is None for e in edges):
         const = next(e.note for e in edges if e.target is None)
-        if re.fullmatch(r"constant -?[0-9.e+-]+", const):
+        if re.fullmatch(r"constant (-?[0-9.e+-]+|-?inf|nan)", const):
             return f"{op} by {const}"
     if op == "reciprocal":
         return "reciprocal 1/a"
@@ -519,7 +540,7 @@ def tree_rows(graph: Graph, depth_limit: int | None = None, row_limit: int = ROW
             cut = True
             break
         if edge.target is None:
-            rows.append(TreeRow(level, "constant", None, edge.note))
+            rows.append(TreeRow(level, "more" if edge.cut else "constant", None, edge.note))
             continue
         i = edge.target
         if shown[i]:
@@ -534,9 +555,9 @@ def tree_rows(graph: Graph, depth_limit: int | None = None, row_limit: int = ROW
         children = node.edges
         run = _foldable_run(nodes, shown, node)
         if run:
-            pattern, repeats, after = run
+            pattern, repeats, after, last = run
             rows.append(TreeRow(level + 1, "fold", None, " → ".join(pattern), repeats))
-            children = [Edge(after)] if after is not None else []
+            children = [Edge(after)] if after is not None else [e for e in nodes[last].edges if e.cut]
             level += 1
         for e in reversed(children):
             stack.append((level + 1, e))
@@ -576,7 +597,7 @@ def _foldable_run(nodes, shown, node):
     for j in chain:
         shown[j] = 2
     after = _single_input(nodes[chain[-1]])
-    return pattern, count // period, after
+    return pattern, count // period, after, chain[-1]
 
 
 def _single_input(node: GraphNode) -> int | None:
@@ -595,6 +616,8 @@ def _num(v) -> str:
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     if isinstance(v, float):
         if v == int(v) and abs(v) < 1e15:
@@ -629,11 +652,29 @@ def _mm(text: str) -> str:
 # -- benchmark ---------------------------------------------------------------------------------
 
 
+def release_on_big_stack(holder: list) -> None:
+    """Empty `holder` (holding the last references to a graph) in a thread with a 1 GB stack.
+
+    A graph whose nodes Python has walked is freed recursively by PyTorch (see WALK_LIMIT); on a
+    big enough stack that is harmless. Used by the benchmark, which walks 100,000-node chains.
+    """
+    import threading
+
+    old = threading.stack_size(1 << 30)
+    try:
+        thread = threading.Thread(target=holder.clear)
+        thread.start()
+    finally:
+        threading.stack_size(old)
+    thread.join()
+
+
 def benchmark(sizes=(1_000, 10_000, 100_000), op: str = "sin", torchviz: bool = True) -> list[dict]:
     """Time building the Graph of chains of `sizes` operations (and torchviz's make_dot if present).
 
-    Returns one dict per size: nodes, build seconds, tree-row seconds, and torchviz seconds or the
-    error torchviz raised (None when torchviz is not installed).
+    The whole chain is walked (no WALK_LIMIT) and freed on a big stack afterwards. Returns one dict
+    per size: nodes, build seconds, tree-row seconds, and torchviz seconds, the error torchviz
+    raised, or None when torchviz is not installed.
     """
     import torch
 
@@ -644,7 +685,7 @@ def benchmark(sizes=(1_000, 10_000, 100_000), op: str = "sin", torchviz: bool = 
         for _ in range(n):
             y = getattr(torch, op)(y)
         started = time.perf_counter()
-        g = build(y, {id(x): ["x"]}, title="y")
+        g = build(y, {id(x): ["x"]}, title="y", walk_limit=None)
         built = time.perf_counter() - started
         started = time.perf_counter()
         rows, _ = tree_rows(g)
@@ -667,5 +708,7 @@ def benchmark(sizes=(1_000, 10_000, 100_000), op: str = "sin", torchviz: bool = 
                 finally:
                     sys.setrecursionlimit(limit)
         results.append(result)
+        holder = [y, g]
         del y, g
+        release_on_big_stack(holder)
     return results

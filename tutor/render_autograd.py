@@ -46,6 +46,8 @@ def _row_label(graph: G.Graph, row: G.TreeRow) -> Text:
         return _node_label(graph, graph.nodes[row.node])
     if row.kind == "constant":
         return Text(f"◦ {row.text}", style=DIM)
+    if row.kind == "more":
+        return Text(f"… {row.text}: more than {G.WALK_LIMIT:,} nodes", style="yellow")
     if row.kind == "fold":
         pattern = " → ".join(row.text.split(" → "))
         what = "the same operation" if " → " not in pattern else "a repeated pattern"
