@@ -201,7 +201,7 @@ def render_check(result: CheckResult) -> RenderableType:
             mark = Text("✓", style="green") if row.ok else Text("✗", style="bold red")
             if row.note:
                 mark.append(f" {row.note}", style=DIM)
-            abs_d, rel_d = short(row.abs_diff, 2), short(row.rel_diff, 2)
+            abs_d, rel_d = short(row.abs_diff, 3), short(row.rel_diff, 2)
         table.add_row(row.method, short(row.value, 6), abs_d, rel_d, mark)
     parts: list[RenderableType] = [head, table]
     if result.symbolic:
