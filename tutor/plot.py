@@ -38,7 +38,7 @@ MARKERS = {".": "•", ",": "·", "o": "o", "x": "x", "X": "x", "+": "+", "P": "
 LINE_STYLES = ("--", "-.", "-", ":")
 
 CLIP_QUANTILE = 0.02  # the robust y-range looks at the 2% and 98% quantiles ...
-CLIP_FACTOR = 1.0  # ... and clips when the extreme lies beyond them by more than their spread
+CLIP_FACTOR = 3.0  # ... and clips when an extreme lies beyond them by more than 3 spreads (a pole)
 
 _LOCK = threading.RLock()
 
@@ -120,7 +120,7 @@ def log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
 # -- data ------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class Curve:
     """One curve: its finite points (in order) and how it is drawn."""
 
@@ -141,7 +141,7 @@ class Curve:
                 yield self.x[a:b], self.y[a:b]
 
 
-@dataclass
+@dataclass(eq=False)
 class Plot:
     """A plot: curves, labels, the view ranges, notes for the learner and text lines under it."""
 
