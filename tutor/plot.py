@@ -132,6 +132,7 @@ class Curve:
     marker: str | None = None  # character drawn at every point, if any
     in_range: bool = True  # whether it counts for the automatic y-range
     starts: tuple[int, ...] = ()  # where a new piece begins (after points were dropped)
+    z: int = 0  # curves with a higher z are drawn later, on top
 
     def pieces(self):
         """(x, y) of each connected piece."""
@@ -270,7 +271,7 @@ def make_plot(
                     keep &= ~nonpos
         dropped.append(x[~keep])
         starts = tuple(int(i) for i in np.flatnonzero(np.diff(np.cumsum(~keep)[keep]) > 0) + 1)
-        cleaned.append(Curve(x[keep], y[keep], c.label, c.color, c.line, c.marker, c.in_range, starts))
+        cleaned.append(Curve(x[keep], y[keep], c.label, c.color, c.line, c.marker, c.in_range, starts, c.z))
     if kinds:
         notes.append(_dropped_note(np.concatenate(dropped), kinds))
     all_x = [c.x for c in cleaned if len(c.x)]
@@ -443,7 +444,8 @@ def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> st
             plt.theme("clear")
             plt.limitsize(False, False)  # our size, not the size of the terminal plotext sees
             plt.plotsize(width, height)
-            for i, curve in enumerate(plot.curves):
+            for i in sorted(range(len(plot.curves)), key=lambda k: plot.curves[k].z):
+                curve = plot.curves[i]
                 shade, marker = curve_style(plot, i, color)
                 if curve.line:
                     line_marker = "braille" if color else (curve.marker or marker)

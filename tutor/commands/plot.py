@@ -254,7 +254,7 @@ Example:  f = lambda x: x**3 - 1/x   then   %plot f 0 3 --tangent 1
 
     x, ys = autograd_curves(func, func_text, a, b, points, order)
     xs = x.numpy()
-    curves = [Curve(xs, y.numpy(), LABELS[k]) for k, y in enumerate(ys)]
+    curves = [Curve(xs, y.numpy(), LABELS[k], z=int(k == 0)) for k, y in enumerate(ys)]  # f on top
     lines, caption = [], None
     if order == 1:
         caption = f"f' by autograd: grad(f(x).sum(), x) on {points} points (sum trick, D2L 2.5.2)"
