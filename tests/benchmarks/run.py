@@ -1,0 +1,701 @@
+"""The tutor's benchmark: every figure against a baseline measured in the same run.
+
+    python tests/benchmarks/run.py [--repeat N] [--json PATH] [--quick] [--only NAME ...]
+
+Prints a table and writes it as JSON (default bench-results/latest.json). Each figure is the median
+of N runs (default 5) and is set against a baseline timed in the same run, so a slow or busy machine
+changes both sides alike:
+
+  prompt      time to a visible `>>>` in a real terminal (pexpect, `python -m tutor`)
+              vs `python -c "import torch"`                                  goal <= 0.5 x
+  result      time to the first result (`torch.ones(2).sum()` typed as soon as the prompt
+              shows, until `tensor(2.)` arrives) vs the same baseline          goal <= 1.3 x
+  per_input   `autograd-tutor run` on a script of 1,000 small inputs vs plain `python` running the
+              same statements: (tutor - python) / 1,000                      goal <= 3 ms
+  complete    completion of `torch.` and of a tensor's attributes (`x.`), first call and warm, through
+              the shell's NamespaceCompleter, vs dir() of the object, filtered  goal <= 50 ms
+  graph       building the %graph data of chains of 1,000 / 10,000 / 100,000 operations: us per node
+              (linear growth) and vs torchviz's make_dot where torchviz is installed (optional)
+                                                                                goal: faster than make_dot
+  plot        `%plot torch.sin 0 6.3` (two curves x 1,000 points) drawn on a 100-column colour console
+              vs plotext alone drawing the same two curves                   goal <= 100 ms
+  memory      resident memory at the prompt after torch loaded vs a python that imported torch
+                                                                                goal <= 1.15 x
+
+Measurements that import torch run in child processes (`run.py --worker NAME`), so the 100,000-node
+graph (which PyTorch frees recursively; see tutor/graph.py) cannot take the whole benchmark down.
+`--quick` (one run, small sizes) is for the smoke test; its figures are not meaningful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_JSON = ROOT / "bench-results" / "latest.json"
+FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory")
+GRAPH_SIZES = (1_000, 10_000, 100_000)
+MAKE_DOT_SMALL = 200  # chain length make_dot manages at Python's default recursion limit
+INPUTS = 1_000
+TIMEOUT = 120  # seconds for any one child process
+
+# One block of a learner's script (D2L 2.5's first example and some arithmetic), repeated.
+SCRIPT_BLOCK = """\
+x = torch.arange(4.0, requires_grad=True)
+y = 2 * torch.dot(x, x)
+y.backward()
+x.grad
+x.grad == 4 * x
+x.grad.zero_()
+a = torch.ones(3)
+b = a * 2 + 1
+b.sum()
+n = len(b) + 1
+"""
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def median(values):
+    values = [v for v in values if isinstance(v, (int, float))]
+    return statistics.median(values) if values else None
+
+
+def child_env(home: str | None = None) -> dict:
+    env = dict(os.environ)
+    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM=env.get("TERM") or "xterm-256color",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
+    env.pop("NO_COLOR", None)
+    if home:
+        env["AUTOGRAD_TUTOR_HOME"] = home
+    return env
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def worker(name: str, *args: str) -> dict:
+    """Run `run.py --worker name args` in a child process; its last stdout line is JSON."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT * 3, env=child_env())
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        reason = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+        return {"error": f"worker {name} {' '.join(args)} failed: {reason[0]} (exit {proc.returncode})"}
+    return json.loads(lines[-1])
+
+
+def say(*parts) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+# -- 1, 2, 7: the real terminal -------------------------------------------------------------------
+
+
+def time_import_torch() -> float:
+    import pexpect
+
+    started = time.perf_counter()
+    child = pexpect.spawn(sys.executable, ["-c", "import torch"], env=child_env(), timeout=TIMEOUT)
+    child.expect(pexpect.EOF)
+    elapsed = time.perf_counter() - started
+    child.close()
+    return elapsed
+
+
+def torch_rss() -> float:
+    """Resident MB of a python that imported torch and waits."""
+    import pexpect
+
+    code = "import sys, torch; print('ready', flush=True); sys.stdin.readline()"
+    child = pexpect.spawn(sys.executable, ["-c", code], env=child_env(), timeout=TIMEOUT)
+    child.expect_exact("ready")
+    time.sleep(0.2)  # as long as the tutor's child has to settle after its result
+    rss = rss_mb(child.pid)
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    return rss
+
+
+def tutor_terminal() -> dict:
+    """Seconds to the prompt and to the first result, and resident MB at the next prompt."""
+    import pexpect
+
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        started = time.perf_counter()
+        child = pexpect.spawn(sys.executable, ["-m", "tutor"], env=child_env(home),
+                              dimensions=(40, 100), timeout=TIMEOUT)
+        child.delaybeforesend = None
+        child.expect_exact(">>>")  # prompt_toolkit draws ">>>" then moves the cursor past the space
+        prompt = time.perf_counter() - started
+        child.send("torch.ones(2).sum()\r")
+        child.expect_exact("tensor(2.)")
+        result = time.perf_counter() - started
+        child.expect_exact(">>>")  # back at the prompt, torch loaded
+        time.sleep(0.2)
+        rss = rss_mb(child.pid)
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF)
+        child.close()
+    return {"prompt_s": prompt, "result_s": result, "rss_mb": rss}
+
+
+def measure_terminal(repeat: int, warmup: bool) -> dict:
+    if warmup:  # the first start of anything reads files from disk
+        time_import_torch()
+        tutor_terminal()
+    runs = {"import_torch_s": [], "prompt_s": [], "result_s": [], "rss_mb": [], "torch_rss_mb": []}
+    for _ in range(repeat):  # interleaved, so drift hits both sides
+        runs["import_torch_s"].append(time_import_torch())
+        tutor = tutor_terminal()
+        for key, value in tutor.items():
+            runs[key].append(value)
+        runs["torch_rss_mb"].append(torch_rss())
+    med = {key: median(values) for key, values in runs.items()}
+    base = med["import_torch_s"]
+    return {
+        "prompt": {
+            "title": "time to a visible prompt", "value": med["prompt_s"] / base, "unit": "x",
+            "goal": 0.5, "tutor": med["prompt_s"], "baseline": base, "tutor_unit": "s",
+            "baseline_name": 'python -c "import torch"', "runs": runs["prompt_s"],
+            "baseline_runs": runs["import_torch_s"],
+        },
+        "result": {
+            "title": "time to the first result", "value": med["result_s"] / base, "unit": "x",
+            "goal": 1.3, "tutor": med["result_s"], "baseline": base, "tutor_unit": "s",
+            "baseline_name": 'python -c "import torch"', "runs": runs["result_s"],
+            "baseline_runs": runs["import_torch_s"],
+        },
+        "memory": {
+            "title": "resident memory at the prompt", "value": med["rss_mb"] / med["torch_rss_mb"],
+            "unit": "x", "goal": 1.15, "tutor": med["rss_mb"], "baseline": med["torch_rss_mb"],
+            "tutor_unit": "MB", "baseline_name": "python that imported torch", "runs": runs["rss_mb"],
+            "baseline_runs": runs["torch_rss_mb"],
+        },
+    }
+
+
+# -- 3: per-input overhead of `run` ---------------------------------------------------------------
+
+
+def make_script(inputs: int) -> str:
+    block = SCRIPT_BLOCK.splitlines(keepends=True)
+    lines = ["import torch\n"] + [block[i % len(block)] for i in range(inputs - 1)]
+    return "".join(lines)
+
+
+def measure_per_input(repeat: int, inputs: int, warmup: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        script = Path(tmp) / "inputs.py"
+        script.write_text(make_script(inputs))
+        env = child_env(str(Path(tmp) / "home"))
+        python_cmd = [sys.executable, str(script)]
+        tutor_cmd = [sys.executable, "-m", "tutor", "run", str(script)]
+        check = subprocess.run(tutor_cmd + ["--json"], capture_output=True, text=True, env=env,
+                               timeout=TIMEOUT)
+        records = [json.loads(line) for line in check.stdout.splitlines()]
+        failed = [r["input"] for r in records if not r["ok"]]
+        if len(records) != inputs or failed:
+            raise RuntimeError(f"the benchmark script did not run cleanly: {len(records)} records, "
+                               f"failed: {failed[:3]}")
+
+        def timed(cmd) -> float:
+            started = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                           timeout=TIMEOUT, check=True)
+            return time.perf_counter() - started
+
+        if warmup:
+            timed(python_cmd)
+            timed(tutor_cmd)
+        python_runs, tutor_runs = [], []
+        for _ in range(repeat):
+            python_runs.append(timed(python_cmd))
+            tutor_runs.append(timed(tutor_cmd))
+    tutor, python = median(tutor_runs), median(python_runs)
+    return {"per_input": {
+        "title": f"per-input overhead of run ({inputs:,} inputs)", "value": (tutor - python) / inputs * 1000,
+        "unit": "ms", "goal": 3.0, "tutor": tutor, "baseline": python, "tutor_unit": "s",
+        "baseline_name": "python running the same statements", "inputs": inputs,
+        "ratio": tutor / python, "runs": tutor_runs, "baseline_runs": python_runs,
+    }}
+
+
+# -- 4: completion --------------------------------------------------------------------------------
+
+
+def worker_complete(warm_repeat: int) -> dict:
+    """In a fresh process: first and warm completion of `torch.` and `x.` (ms), ours and bare dir()."""
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from tutor.complete import NamespaceCompleter
+    from tutor.session import Session
+    from tutor.shell import Shell
+
+    session = Session()
+    session.ensure_torch()
+    outcome = session.submit("x = torch.ones(3, requires_grad=True)")
+    assert outcome.ok, outcome.error
+    completer = NamespaceCompleter(lambda: session.namespace, Shell._command_names)
+    event = CompleteEvent(completion_requested=True)
+
+    def ours(text):
+        return [c.text for c in completer.get_completions(Document(text), event)]
+
+    def theirs(text):  # the least any completer does: dir() of the object, filtered
+        base, _, prefix = text.rpartition(".")
+        obj = eval(base, session.namespace)
+        return sorted(n for n in dir(obj) if n.startswith(prefix) and not n.startswith("_"))
+
+    result = {}
+    for name, func in (("ours", ours), ("dir", theirs)):
+        for text in ("torch.", "x."):
+            started = time.perf_counter()
+            found = func(text)
+            first = (time.perf_counter() - started) * 1000
+            warm = []
+            for _ in range(warm_repeat):
+                started = time.perf_counter()
+                func(text)
+                warm.append((time.perf_counter() - started) * 1000)
+            result[f"{name} {text} first"] = first
+            result[f"{name} {text} warm"] = median(warm)
+            result[f"{name} {text} count"] = len(found)
+    return result
+
+
+def measure_complete(repeat: int) -> dict:
+    runs = [worker("complete", str(20 if repeat > 1 else 3)) for _ in range(repeat)]
+    errors = [r["error"] for r in runs if "error" in r]
+    if errors:
+        raise RuntimeError(errors[0])
+    med = {key: median([r[key] for r in runs]) for key in runs[0]}
+    cases = {}
+    for text in ("torch.", "x."):
+        for when in ("first", "warm"):
+            cases[f"{text} {when}"] = {
+                "ms": med[f"ours {text} {when}"], "baseline_ms": med[f"dir {text} {when}"],
+                "completions": med[f"ours {text} count"],
+            }
+    worst = max(case["ms"] for case in cases.values())
+    worst_key = max(cases, key=lambda k: cases[k]["ms"])
+    return {"complete": {
+        "title": "completion latency (slowest case)", "value": worst, "unit": "ms", "goal": 50.0,
+        "tutor": worst, "baseline": cases[worst_key]["baseline_ms"], "tutor_unit": "ms",
+        "baseline_name": f"dir() of the object, filtered ({worst_key})", "cases": cases,
+    }}
+
+
+# -- 5: %graph ------------------------------------------------------------------------------------
+
+
+def _chain(torch, n: int):
+    x = torch.tensor(0.5, requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = torch.sin(y)
+    return x, y
+
+
+def _big_stack(func):
+    """Run func() in a thread with a 1 GB stack; return its result or raise its exception."""
+    import threading
+
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = func()
+        except BaseException as exc:  # noqa: BLE001 - passed to the caller
+            box["error"] = exc
+
+    old = threading.stack_size(1 << 30)
+    try:
+        thread = threading.Thread(target=target)
+        thread.start()
+    finally:
+        threading.stack_size(old)
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
+    """Build the Graph of a chain of n sin operations (a fresh chain each run); the same with make_dot."""
+    import torch
+
+    from tutor import graph as G
+    from tutor.render import outcome_text
+    from tutor.session import Session
+
+    keep: list = []  # every graph we walked, freed on a big stack at the end (see tutor/graph.py)
+    build, nodes = [], 0
+    for _ in range(repeat):
+        x, y = _chain(torch, n)
+        started = time.perf_counter()
+        g = G.build(y, {id(x): ["x"]}, title="y", walk_limit=None)
+        build.append(time.perf_counter() - started)
+        nodes = len(g.nodes)
+        keep.append([x, y, g])
+        del x, y, g
+        G.release_on_big_stack(keep.pop())
+
+    # The whole %graph command as a learner types it: walk (up to WALK_LIMIT), tree, plain text.
+    session = Session()
+    session.ensure_torch()
+    command = []
+    for _ in range(repeat):
+        x, y = _chain(torch, n)
+        session.namespace.update(x=x, y=y)
+        del x, y
+        started = time.perf_counter()
+        outcome = session.submit("%graph y")
+        text = outcome_text(outcome, 100)
+        command.append(time.perf_counter() - started)
+        if not outcome.ok or not text:
+            raise RuntimeError(f"%graph y failed: {outcome.error}")
+        holder = [session.namespace.pop("x"), session.namespace.pop("y"), outcome]
+        session.history.clear()
+        del outcome
+        G.release_on_big_stack(holder)
+
+    result = {"ops": n, "nodes": nodes, "build_s": median(build), "build_runs": build,
+              "command_s": median(command), "walk_limit": G.WALK_LIMIT}
+    try:
+        from torchviz import make_dot
+    except ImportError:
+        result["make_dot"] = "torchviz is not installed"
+        return result
+
+    # make_dot as it comes (Python's recursion limit): RecursionError on long chains.
+    holder = list(_chain(torch, n))
+    try:
+        started = time.perf_counter()
+        make_dot(holder[1], params={"x": holder[0]})
+        result["make_dot_default_s"] = time.perf_counter() - started
+    except RecursionError:
+        result["make_dot_default_s"] = "RecursionError"
+    G.release_on_big_stack(holder)
+    if not with_make_dot:
+        return result
+
+    # make_dot with the recursion limit raised, on a 1 GB stack, so it finishes at every size.
+    times = []
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * n + 1000))
+    try:
+        for _ in range(repeat):
+            holder = list(_chain(torch, n))  # [x, y]; nothing else may keep them
+
+            def run():
+                started = time.perf_counter()
+                make_dot(holder[1], params={"x": holder[0]})
+                return time.perf_counter() - started
+
+            times.append(_big_stack(run))
+            G.release_on_big_stack(holder)
+    finally:
+        sys.setrecursionlimit(limit)
+    result["make_dot_s"] = median(times)
+    result["make_dot_runs"] = times
+    return result
+
+
+def measure_graph(repeat: int, sizes) -> dict:
+    rows = []
+    for n in sizes:
+        say(f"  graph: chain of {n:,}")
+        row = worker("graph", str(n), str(repeat if n < 100_000 else max(1, min(repeat, 3))), "1")
+        if "error" in row:
+            row = {"ops": n, **row}
+        rows.append(row)
+    per_node = {r["ops"]: r["build_s"] / r["nodes"] * 1e6 for r in rows if "build_s" in r}
+    ratios = {r["ops"]: r["build_s"] / r["make_dot_s"] for r in rows
+              if isinstance(r.get("make_dot_s"), float) and "build_s" in r}
+    small, large = min(per_node), max(per_node)
+    growth = per_node[large] / per_node[small]
+    worst_ratio = max(ratios.values()) if ratios else None
+    return {"graph": {
+        "title": "%graph build vs make_dot (slowest size)", "value": worst_ratio, "unit": "x",
+        "goal": 1.0, "goal_strict": True, "us_per_node": per_node,
+        "growth": growth, "growth_note": f"us/node at {large:,} ÷ us/node at {small:,}",
+        "vs_make_dot": ratios, "sizes": rows, "baseline_name": "torchviz make_dot",
+    }}
+
+
+# -- 6: %plot -------------------------------------------------------------------------------------
+
+
+def worker_plot(repeat: int) -> dict:
+    """`%plot torch.sin 0 6.3` through Session.submit and onto a 100-column colour console (ms)."""
+    import io
+
+    import numpy as np
+    from rich.console import Console
+
+    from tutor.render import outcome_renderables
+    from tutor.session import Session
+
+    session = Session()
+    session.ensure_torch()
+
+    def ours():
+        outcome = session.submit("%plot torch.sin 0 6.3")
+        if not outcome.ok:
+            raise RuntimeError(f"%plot failed: {outcome.error}")
+        console = Console(file=io.StringIO(), width=100, color_system="256", force_terminal=True)
+        for part in outcome_renderables(outcome):
+            console.print(part)
+        session.history.clear()
+
+    x = np.linspace(0, 6.3, 1000)
+    y1, y2 = np.sin(x).tolist(), np.cos(x).tolist()
+    xs = x.tolist()
+
+    def plotext_alone():
+        import plotext as plt
+
+        plt.clear_figure()
+        plt.theme("clear")
+        plt.plotsize(100, 30)
+        plt.plot(xs, y1, marker="braille")
+        plt.plot(xs, y2, marker="braille")
+        plt.build()
+        plt.clear_figure()
+
+    result = {}
+    for name, func in (("ours", ours), ("plotext", plotext_alone)):
+        started = time.perf_counter()
+        func()
+        result[f"{name} first"] = (time.perf_counter() - started) * 1000
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            func()
+            times.append((time.perf_counter() - started) * 1000)
+        result[f"{name} warm"] = median(times)
+        result[f"{name} runs"] = times
+    return result
+
+
+def measure_plot(repeat: int) -> dict:
+    data = worker("plot", str(max(repeat * 4, 1)))
+    if "error" in data:
+        raise RuntimeError(data["error"])
+    return {"plot": {
+        "title": "%plot, 2 curves x 1,000 points", "value": data["ours warm"], "unit": "ms",
+        "goal": 100.0, "tutor": data["ours warm"], "baseline": data["plotext warm"], "tutor_unit": "ms",
+        "baseline_name": "plotext alone, same curves", "first_ms": data["ours first"],
+        "baseline_first_ms": data["plotext first"], "runs": data["ours runs"],
+        "baseline_runs": data["plotext runs"],
+    }}
+
+
+# -- the table ------------------------------------------------------------------------------------
+
+
+def _num(value, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "ms":
+        return f"{value:.1f} ms" if value >= 1 else f"{value:.2f} ms"
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "us":
+        return f"{value:.2f} µs"
+    return f"{value:.3g}"
+
+
+def judge(fig: dict) -> None:
+    value, goal = fig.get("value"), fig.get("goal")
+    if value is None or goal is None:
+        fig["met"] = None
+    elif fig.get("goal_strict"):
+        fig["met"] = value < goal
+    else:
+        fig["met"] = value <= goal
+
+
+def table_rows(figures: dict) -> list[list[str]]:
+    rows = []
+
+    def status(met):
+        return {True: "met", False: "MISSED", None: "n/a"}[met]
+
+    def ratio(a, b):
+        return f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) and b else "-"
+
+    for key in FIGURES:
+        fig = figures.get(key)
+        if fig is None:
+            continue
+        if "error" in fig:
+            rows.append([key, fig.get("title", key), "-", "-", "error", "-", fig["error"][:60]])
+            continue
+        if key == "complete":
+            for case, c in fig["cases"].items():
+                rows.append([key, f"completion `{case}`", _num(c["ms"], "ms"),
+                             f"dir() {_num(c['baseline_ms'], 'ms')}", _num(c["ms"], "ms"),
+                             "<= 50 ms", status(c["ms"] <= fig["goal"])])
+            continue
+        if key == "graph":
+            for row in fig["sizes"]:
+                n = row["ops"]
+                if "error" in row:
+                    rows.append([key, f"%graph build, {n:,} ops", "-", "-", "error", "-", row["error"][:60]])
+                    continue
+                md = row.get("make_dot_s")
+                default = row.get("make_dot_default_s")
+                note = "" if not isinstance(default, str) else " (default: RecursionError)"
+                base = f"make_dot {_num(md, 's')}{note}" if isinstance(md, float) else str(row.get("make_dot"))
+                per = fig["us_per_node"][n]
+                rows.append([key, f"%graph build, {n:,} ops", f"{_num(row['build_s'], 's')} "
+                             f"({per:.2f} µs/node)", base, ratio(row["build_s"], md), "< 1x",
+                             status(row["build_s"] < md if isinstance(md, float) else None)])
+            for row in fig["sizes"]:
+                if "command_s" in row:
+                    rows.append([key, f"%graph y (whole command), {row['ops']:,} ops",
+                                 _num(row["command_s"], "s"), "-", "-", "-", "info"])
+            rows.append([key, "%graph growth (µs/node, largest ÷ smallest)", f"{fig['growth']:.2f}",
+                         "-", f"{fig['growth']:.2f}", "linear (~1)", "info"])
+            continue
+        unit = fig["unit"]
+        goal = f"<= {fig['goal']:g} {unit}" if unit != "x" else f"<= {fig['goal']:g}x"
+        rows.append([key, fig["title"], _num(fig["tutor"], fig["tutor_unit"]),
+                     f"{_num(fig['baseline'], fig['tutor_unit'])}", _num(fig["value"], unit), goal,
+                     status(fig["met"])])
+    return rows
+
+
+def print_table(figures: dict, out=sys.stdout) -> None:
+    head = ["figure", "what", "tutor", "baseline", "result", "goal", "status"]
+    rows = table_rows(figures)
+    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+    line = "  ".join(h.ljust(w) for h, w in zip(head, widths))
+    print(line, file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip(), file=out)
+    baselines = sorted({f"{k}: {f['baseline_name']}" for k, f in figures.items() if f.get("baseline_name")})
+    print("baselines: " + "; ".join(baselines), file=out)
+
+
+def machine() -> dict:
+    info = {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count()}
+    try:
+        import importlib.metadata as md
+
+        for name in ("torch", "prompt_toolkit", "rich", "plotext", "torchviz"):
+            try:
+                info[name] = md.version(name)
+            except md.PackageNotFoundError:
+                info[name] = None
+    except ImportError:
+        pass
+    return info
+
+
+# -- main -----------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="The tutor's benchmark (see the module docstring).")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per figure (default 5; 1 with --quick)")
+    parser.add_argument("--json", default=str(DEFAULT_JSON), metavar="PATH",
+                        help="where to write the results (default bench-results/latest.json)")
+    parser.add_argument("--quick", action="store_true",
+                        help="one run, small sizes, no warm-up: checks the benchmark works, not the tutor")
+    parser.add_argument("--only", nargs="+", choices=FIGURES, default=None, help="measure only these")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("worker_args", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        return run_worker(args.worker, args.worker_args)
+
+    quick = args.quick
+    repeat = args.repeat or (1 if quick else 5)
+    sizes = (200, 1_000) if quick else GRAPH_SIZES
+    inputs = 100 if quick else INPUTS
+    only = set(args.only or FIGURES)
+    figures: dict = {}
+    started = time.perf_counter()
+
+    def step(name, keys, func, *a):
+        if not only & set(keys):
+            return
+        say(f"measuring {name} …")
+        try:
+            figures.update(func(*a))
+        except Exception as exc:  # noqa: BLE001 - one failed measurement does not stop the others
+            for key in keys:
+                figures[key] = {"title": key, "error": f"{type(exc).__name__}: {exc}"}
+
+    step("the terminal: prompt, first result, memory", ("prompt", "result", "memory"),
+         measure_terminal, repeat, not quick)
+    step("per-input overhead of run", ("per_input",), measure_per_input, repeat, inputs, not quick)
+    step("completion", ("complete",), measure_complete, repeat)
+    step("%graph", ("graph",), measure_graph, repeat, sizes)
+    step("%plot", ("plot",), measure_plot, repeat)
+    figures = {k: v for k, v in figures.items() if k in only}
+    for fig in figures.values():
+        if "error" not in fig:
+            judge(fig)
+
+    print_table(figures)
+    report = {
+        "command": "python tests/benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "quick": quick, "repeat": repeat, "seconds": round(time.perf_counter() - started, 1),
+        "machine": machine(), "figures": figures, "table": table_rows(figures),
+    }
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"written to {path}")
+    return 1 if any("error" in f for f in figures.values()) else 0
+
+
+def run_worker(name: str, args: list[str]) -> int:
+    if name == "complete":
+        result = worker_complete(int(args[0]))
+    elif name == "graph":
+        result = worker_graph(int(args[0]), int(args[1]), args[2] == "1")
+    elif name == "plot":
+        result = worker_plot(int(args[0]))
+    else:
+        raise SystemExit(f"unknown worker {name}")
+    print(json.dumps(result), flush=True)
+    os._exit(0)  # skip freeing what is left (graphs walked by Python are freed recursively)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
