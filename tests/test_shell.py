@@ -1,0 +1,84 @@
+"""The prompt_toolkit shell, driven in process through a pipe (no terminal needed)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from tutor.render import make_console
+from tutor.session import Session
+from tutor.shell import Shell, is_complete, next_indent
+
+
+def drive(keys: str, session: Session | None = None) -> tuple[int, str, Session]:
+    """Type `keys` into a fresh shell; returns (exit status, plain screen text, session)."""
+    session = session or Session(timeout=10)
+    console = make_console(io.StringIO(), width=80, plain=True)
+    session.echo = console.file
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()  # end of input: the shell sees EOF once the keys are read
+        shell = Shell(session, input=pipe, output=DummyOutput(), console=console)
+        status = shell.run()
+    return status, console.file.getvalue(), session
+
+
+def test_evaluates_and_shows_value_and_gradients():
+    status, screen, session = drive(
+        "x = torch.arange(4.0, requires_grad=True)\r(2 * torch.dot(x, x)).backward()\rx.grad\r\x04"
+    )
+    assert status == 0
+    assert "x.grad = tensor([ 0.,  4.,  8., 12.])" in screen
+    assert session.namespace["x"].grad is not None
+
+
+def test_enter_continues_a_block_and_a_blank_line_runs_it():
+    status, screen, session = drive("for i in range(3):\rprint(i * 10)\r\r\x04")
+    assert status == 0 and "0\n10\n20" in screen
+
+
+def test_enter_continues_an_open_bracket():
+    _, _, session = drive("v = [1,\r2]\r\x04")
+    assert session.namespace["v"] == [1, 2]
+
+
+def test_syntax_error_keeps_the_text_and_runs_nothing():
+    # The invalid line stays in the buffer; Ctrl-C clears it and the shell goes on.
+    _, screen, session = drive("ran = 1)\r\x03ok = 2\r\x04")
+    assert "ran" not in session.namespace and session.namespace["ok"] == 2
+
+
+def test_commands_and_help_work_in_the_shell():
+    _, screen, _ = drive("x = torch.ones(2)\r%who\rtorch.ones?\r\x04")
+    assert "x      (2,)" in screen.replace("  ", "  ") or "(2,)" in screen
+    assert "torch.ones" in screen
+
+
+def test_quit_command_and_exit_leave_with_status_zero():
+    status, _, session = drive("a = 1\r%quit\rb = 2\r")
+    assert status == 0 and "b" not in session.namespace
+    status, _, session = drive("exit()\rb = 2\r")
+    assert status == 0 and "b" not in session.namespace
+
+
+def test_end_of_input_exits_zero():
+    status, _, _ = drive("")
+    assert status == 0
+
+
+@pytest.mark.parametrize(
+    "text, complete",
+    [("x = 1", True), ("def f():", False), ("for i in r:\n    print(i)", False),
+     ("for i in r:\n    print(i)\n", True), ("x = [1,", False), ("x = 1)", True), ("%who", True),
+     ("torch.ones?", True), ("", True)],
+)
+def test_is_complete(text, complete):
+    assert is_complete(text) is complete
+
+
+def test_next_indent_after_a_colon():
+    assert next_indent("def f(x):") == "    "
+    assert next_indent("def f(x):\n    y = 1") == "    "

@@ -1,0 +1,63 @@
+"""The real shell in a pseudo-terminal (pexpect): start, evaluate, Ctrl-C, Ctrl-D."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+pytestmark = pytest.mark.terminal
+PROMPT = ">>>"  # prompt_toolkit moves the cursor over the trailing space
+
+
+@pytest.fixture
+def shell(tutor_home):
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", AUTOGRAD_TUTOR_HOME=str(tutor_home), TERM="xterm")
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "tutor"], env=env, encoding="utf-8",
+                          dimensions=(40, 100), timeout=60)
+    child.expect_exact(PROMPT)
+    yield child
+    if child.isalive():
+        child.terminate(force=True)
+
+
+def test_starts_and_evaluates(shell):
+    shell.sendline("x = torch.arange(4.0, requires_grad=True); y = 2 * torch.dot(x, x); y.backward()")
+    shell.expect_exact("x.grad")
+    shell.expect(r"tensor\(\[ 0\.,\s+4\.,\s+8\., 12\.\]\)")
+    shell.sendline("x.grad.sum().item()")
+    shell.expect_exact("24.0")
+
+
+def test_ctrl_c_stops_a_runaway_loop_and_the_shell_goes_on(shell):
+    shell.sendline("kept = torch.tensor(41.0)")  # waits until torch is loaded
+    shell.expect_exact(PROMPT)
+    shell.sendline("while True: pass")
+    shell.expect_exact("while True: pass")
+    time.sleep(1.5)  # let the loop start: a Ctrl-C before that only clears the prompt line
+    shell.sendintr()
+    shell.expect_exact("Interrupted")
+    shell.sendline("int(kept) + 1")
+    shell.expect_exact("42")
+
+
+def test_ctrl_d_exits_with_status_zero(shell):
+    shell.sendline("1 + 1")
+    shell.expect_exact("2")
+    shell.sendcontrol("d")
+    shell.expect(pexpect.EOF)
+    shell.close()
+    assert shell.exitstatus == 0
+
+
+def test_history_persists_across_sessions(shell, tutor_home):
+    shell.sendline("remembered_value = 12345")
+    shell.expect_exact(PROMPT)
+    shell.sendcontrol("d")
+    shell.expect(pexpect.EOF)
+    assert "remembered_value = 12345" in (tutor_home / "history").read_text()
