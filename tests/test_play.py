@@ -175,10 +175,10 @@ def test_the_real_command_line(tmp_path):
 def test_the_shell_takes_lessons_dir_and_configures_the_catalog(tmp_path, monkeypatch):
     from tutor import lessons
 
-    cli._load_extensions()
-    seen = {}
-    parser = cli.build_parser()
-    args = parser.parse_args(["shell", "--lessons-dir", str(FIXTURES)])
-    monkeypatch.setattr("tutor.shell.run_shell", lambda **kw: seen.setdefault("ran", kw) and 0)
-    assert args.func(args) == 0 and "ran" in seen
-    assert "tiny" in [lesson.id for lesson in lessons.default_catalog().lessons]
+    for argv in (["shell", "--lessons-dir", str(FIXTURES)], ["--lessons-dir", str(FIXTURES)]):
+        lessons.configure([])
+        seen = {}
+        monkeypatch.setattr("tutor.shell.run_shell", lambda **kw: seen.setdefault("ran", kw) and 0)
+        assert cli.main(argv) == 0 and "ran" in seen
+        assert "tiny" in [lesson.id for lesson in lessons.default_catalog(refresh=True).lessons]
+    lessons.configure(None)

@@ -69,7 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
                         help="stop any input that runs longer than S seconds")
     common.add_argument("--no-hints", action="store_true", help="do not diagnose mistakes")
-    parser.set_defaults(func=cmd_shell, timeout=None, no_hints=False)
+    common.add_argument("--lessons-dir", action="append", metavar="DIR",
+                        help="also offer the lessons in DIR (or set AUTOGRAD_TUTOR_LESSONS_DIR)")
+    # The shell is the default command, so its options work without naming it too.
+    for action in common._actions:
+        if action.option_strings and action.dest != "help":
+            parser._add_action(action)
+    parser.set_defaults(func=cmd_shell)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     shell = sub.add_parser("shell", parents=[common], help="the interactive shell (the default)")
@@ -102,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "lessons_dir", None):
+            from tutor import lessons
+
+            lessons.configure(args.lessons_dir)
         return int(args.func(args) or 0)
     except UsageError as exc:
         print(f"autograd-tutor: {exc}", file=sys.stderr)

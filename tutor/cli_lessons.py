@@ -326,16 +326,6 @@ def cmd_lessons(args) -> int:
     return 1 if catalog.broken else 0
 
 
-def _wrap_shell(original):
-    def cmd_shell(args):
-        from tutor import lessons
-
-        lessons.configure(getattr(args, "lessons_dir", None))
-        return original(args)
-
-    return cmd_shell
-
-
 def extend(sub, common) -> None:
     play = sub.add_parser("play", parents=[common], help="play a lesson from a file of answers, or with its solutions")
     play.add_argument("lesson", nargs="?", metavar="LESSON", help="a lesson id, number, or a lesson file (.py)")
@@ -345,20 +335,12 @@ def extend(sub, common) -> None:
     play.add_argument("--json", action="store_true", help="one JSON object per step")
     play.add_argument("--quiet", action="store_true", help="with --all: print only the summary")
     play.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")
-    play.add_argument("--lessons-dir", action="append", metavar="DIR", help="also load the lessons in DIR")
     play.set_defaults(func=cmd_play)
 
-    listing = sub.add_parser("lessons", help="list the lessons and your progress")
+    listing = sub.add_parser("lessons", parents=[common], help="list the lessons and your progress")
     listing.add_argument("--json", action="store_true", help="one JSON object per lesson")
     listing.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")
-    listing.add_argument("--lessons-dir", action="append", metavar="DIR", help="also load the lessons in DIR")
     listing.set_defaults(func=cmd_lessons)
-
-    shell = sub.choices.get("shell")
-    if shell is not None:
-        shell.add_argument("--lessons-dir", action="append", metavar="DIR",
-                           help="also offer the lessons in DIR (or set AUTOGRAD_TUTOR_LESSONS_DIR)")
-        shell.set_defaults(func=_wrap_shell(shell.get_default("func")))
 
 
 if extend not in cli.EXTENSIONS:

@@ -581,10 +581,19 @@ class Coach:
                     outcome.kind = "command"
                     outcome.command_output = self._run_lesson_command(lambda: self._answer_quiz(step, letter))
                     return True
+        if isinstance(step, Explain) and not stripped.startswith("%") and not _parses(stripped):
+            # Prose typed straight at the prompt answers an explain step (no %answer needed).
+            outcome.kind = "command"
+            outcome.command_output = self._run_lesson_command(lambda: self._answer_explain(step, stripped))
+            return True
         if isinstance(step, Predict) and stripped.startswith("%answer") and stripped[7:8] in ("", " ", "\n"):
             self._answer_predict(step, stripped[7:].strip(), outcome)
             return True
         return False
+
+    def wants_prose(self) -> bool:
+        """True while the current step takes words rather than code (the shell then skips its syntax check)."""
+        return self.lesson is not None and isinstance(self.step, (Explain, Predict))
 
     def _run_lesson_command(self, func) -> Any:
         try:
@@ -692,6 +701,19 @@ def _own_names(namespace: dict | None) -> list[str]:
 
     ready = {"torch", "np", "math", "_"} | set(commands.HELPERS)
     return [n for n in namespace if not n.startswith("__") and n not in ready]
+
+
+def _parses(text: str) -> bool:
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+        return True
+    except (SyntaxError, ValueError):
+        return False
 
 
 def _looks_like_prose(outcome) -> bool:

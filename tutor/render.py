@@ -192,8 +192,16 @@ def _register_core() -> None:
         table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
         table.add_column("command", style="bold cyan", no_wrap=True)
         table.add_column("what it does")
-        for usage, summary, _group in data.rows:
-            table.add_row(usage, summary)
+        group = None
+        for usage, summary, kind in data.rows:
+            if len(data.rows) > 1 and kind != group:
+                group = kind
+                table.add_row(Text(kind, style="bold"), "")
+            name, _, args = usage.partition(" ")
+            what = Text(summary)
+            if args:
+                what.append(f"\n{usage}", style="dim")
+            table.add_row(f"  {name}" if len(data.rows) > 1 else name, what)
         if data.detail:
             return Group(table, Text(data.detail))
         return table

@@ -62,12 +62,19 @@ def next_indent(text: str) -> str:
 
 
 class SyntaxValidator(Validator):
-    """Refuses input that does not parse, with the cursor at the error."""
+    """Refuses input that does not parse, with the cursor at the error (unless a lesson step wants words)."""
+
+    def __init__(self, session: Session | None = None):
+        self.session = session
+
+    def _prose_wanted(self) -> bool:
+        coach = self.session.state.get("coach") if self.session is not None else None
+        return bool(coach is not None and getattr(coach, "wants_prose", lambda: False)())
 
     def validate(self, document) -> None:
         text = document.text
         stripped = text.strip()
-        if not stripped or stripped.startswith("%") or help_target(stripped):
+        if not stripped or stripped.startswith("%") or help_target(stripped) or self._prose_wanted():
             return
         try:
             with warnings.catch_warnings():
@@ -137,7 +144,7 @@ class Shell:
             complete_while_typing=False,
             auto_suggest=AutoSuggestFromHistory(),
             history=history(),
-            validator=SyntaxValidator(),
+            validator=SyntaxValidator(self.session),
             validate_while_typing=False,
             key_bindings=key_bindings(),
             bottom_toolbar=self.toolbar,

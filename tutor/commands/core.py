@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 from tutor.commands import CommandError, all_commands, command, find
@@ -22,10 +23,12 @@ def help_command(session, args: str):
         cmd = find(name)
         if cmd is None:
             raise CommandError(f"no command %{name}; %help lists them all")
-        doc = (cmd.func.__doc__ or "").strip()
+        doc = inspect.cleandoc(cmd.func.__doc__ or "")
         return CommandHelp([(cmd.usage, cmd.summary, cmd.group)], detail=doc or None)
     rows = [(c.usage, c.summary, c.group) for c in all_commands()]
-    rows.append(("NAME?", "signature and documentation of NAME (e.g. torch.autograd.grad?)", "general"))
+    last_general = max(i for i, row in enumerate(rows) if row[2] == "general")
+    rows.insert(last_general + 1,
+                ("NAME?", "signature and documentation of NAME (e.g. torch.autograd.grad?)", "general"))
     return CommandHelp(rows)
 
 
