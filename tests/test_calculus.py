@@ -13,6 +13,7 @@ from torch.testing import assert_close
 from tutor import calculus as C
 from tutor import render_autograd  # noqa: F401 - registers the renderers
 from tutor.commands import CommandError
+from tutor.render import plain_text
 from tutor.render import outcome_text
 from tutor.runner import run_inputs
 
@@ -183,3 +184,15 @@ def test_runner_json(calc_session):
     assert "usage: %check FUNC POINT" in records[1]["error"]["message"]
     assert "name 'nothing' is not defined" in records[2]["error"]["message"]
     assert "unknown option --x" in records[3]["error"]["message"]
+
+
+def test_check_accepts_a_quoted_formula():
+    from tutor.session import Session
+
+    s = Session()
+    s.submit("f = lambda x: x**3 - 1/x")
+    right = s.submit('%check f 1.0 --expect "3*x**2 + 1/x**2"')
+    wrong = s.submit("%check f 1.0 --expect '3*x**2 - 1/x**2'")
+    assert right.ok and wrong.ok
+    assert "your formula is right" in plain_text([right.command_output], 90)
+    assert "your formula differs" in plain_text([wrong.command_output], 90)

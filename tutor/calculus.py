@@ -311,6 +311,8 @@ def _expected(expect, x0, var, namespace):
         except Exception as exc:  # noqa: BLE001
             raise CommandError(f"evaluating the formula {expect!r} with {var} = {short(x0)} raised "
                                f"{type(exc).__name__}: {exc}") from None
+        if isinstance(value, str):  # the formula was quoted: --expect "3*x**2 + 1/x**2"
+            return _expected(value, x0, var, namespace)
     elif callable(expect):
         value = call(expect, [x64], f"the expected derivative ({var})")
     else:

@@ -162,12 +162,15 @@ class Shell:
 
     def toolbar(self):
         status = self.session.status()
-        loading = "" if torchload.ready() else " · loading torch…"
-        where = f" · {status}" if status else ""
+        loading = " · loading torch…" if not torchload.ready() else ""
+        if status:  # in a lesson the step comes first; keep the keys short
+            keys = " · <toolbar-key>%help</toolbar-key> · <toolbar-key>Ctrl-D</toolbar-key> quit"
+            return HTML(f" <b>autograd-tutor</b> · {_escape(status)}{loading}{keys}")
         return HTML(
-            f" <b>autograd-tutor</b>{where}{loading} · <toolbar-key>%help</toolbar-key> commands"
-            " · <toolbar-key>Tab</toolbar-key> complete · <toolbar-key>Ctrl-R</toolbar-key> search"
-            " · <toolbar-key>Ctrl-C</toolbar-key> stop · <toolbar-key>Ctrl-D</toolbar-key> quit"
+            f" <b>autograd-tutor</b>{loading} · <toolbar-key>%help</toolbar-key> commands"
+            " · <toolbar-key>%lessons</toolbar-key> · <toolbar-key>Tab</toolbar-key> complete"
+            " · <toolbar-key>Ctrl-R</toolbar-key> search · <toolbar-key>Ctrl-C</toolbar-key> stop"
+            " · <toolbar-key>Ctrl-D</toolbar-key> quit"
         )
 
     def banner(self) -> None:
@@ -203,6 +206,10 @@ class Shell:
                 continue
             if outcome.exit_requested:
                 return 0
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def run_shell(*, timeout: float | None = None, hints: bool = True) -> int:
