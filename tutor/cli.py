@@ -40,10 +40,7 @@ def read_source(path: str) -> str:
 
 
 def cmd_shell(args) -> int:
-    from tutor import torchload
-
-    torchload.start()
-    from tutor.shell import run_shell
+    from tutor.shell import run_shell  # torch starts importing once the first prompt is drawn
 
     return run_shell(timeout=args.timeout, hints=not args.no_hints)
 
