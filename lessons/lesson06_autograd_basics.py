@@ -20,6 +20,12 @@ def _backward_not_called(ctx):
     return False
 
 
+def _only_reads_the_flag(ctx) -> bool:
+    """The last input is `x.requires_grad` (reading the flag) while x still records nothing."""
+    text = ctx.inputs[-1].strip() if ctx.inputs else ""
+    return text in ("x.requires_grad", "x.requires_grad;") and not ctx.namespace["x"].requires_grad
+
+
 lesson = Lesson(
     id="autograd-basics",
     title="Autograd basics: requires_grad, backward, .grad",
@@ -103,7 +109,7 @@ Out of the box a tensor records nothing: `x.requires_grad` is `False`.
                 Mistake(tensor("x", dtype="int64"),
                         "x holds integers now (torch.arange(4) is int64), and integer tensors cannot require "
                         "gradients. Make it with torch.arange(4.0) instead."),
-                Mistake(tensor("x", dtype="float32", requires_grad=False),
+                Mistake(custom("typed x.requires_grad on its own", _only_reads_the_flag),
                         "x.requires_grad only READS the flag. To switch it on, call x.requires_grad_(True) "
                         "(note the underscore), or rebuild x with torch.arange(4.0, requires_grad=True)."),
             ],

@@ -26,6 +26,12 @@ def shell(tutor_home):
         child.terminate(force=True)
 
 
+def settle(child) -> None:
+    """Wait for the next prompt to be drawn, so keys reach prompt_toolkit and not the cooked tty."""
+    child.expect_exact(PROMPT)
+    time.sleep(0.3)
+
+
 def test_starts_and_evaluates(shell):
     shell.sendline("x = torch.arange(4.0, requires_grad=True); y = 2 * torch.dot(x, x); y.backward()")
     shell.expect_exact("x.grad")
@@ -35,8 +41,8 @@ def test_starts_and_evaluates(shell):
 
 
 def test_ctrl_c_stops_a_runaway_loop_and_the_shell_goes_on(shell):
-    shell.sendline("kept = torch.tensor(41.0)")  # waits until torch is loaded
-    shell.expect_exact(PROMPT)
+    shell.sendline("kept = torch.tensor(41.0); print('ready', 6 * 7)")  # waits until torch is loaded
+    shell.expect_exact("ready 42")
     shell.sendline("while True: pass")
     shell.expect_exact("while True: pass")
     time.sleep(1.5)  # let the loop start: a Ctrl-C before that only clears the prompt line
@@ -49,6 +55,7 @@ def test_ctrl_c_stops_a_runaway_loop_and_the_shell_goes_on(shell):
 def test_ctrl_d_exits_with_status_zero(shell):
     shell.sendline("1 + 1")
     shell.expect_exact("2")
+    settle(shell)
     shell.sendcontrol("d")
     shell.expect(pexpect.EOF)
     shell.close()
@@ -56,8 +63,9 @@ def test_ctrl_d_exits_with_status_zero(shell):
 
 
 def test_history_persists_across_sessions(shell, tutor_home):
-    shell.sendline("remembered_value = 12345")
-    shell.expect_exact(PROMPT)
+    shell.sendline("remembered_value = 12345; remembered_value + 1")
+    shell.expect_exact("12346")
+    settle(shell)
     shell.sendcontrol("d")
     shell.expect(pexpect.EOF)
     assert "remembered_value = 12345" in (tutor_home / "history").read_text()

@@ -422,7 +422,9 @@ class Predict(Step):
         answer = answer.strip()
         error = getattr(outcome, "error", None)
         if self.kind_of_answer == "error":
-            said_error = "error" in answer.lower() or (error is not None and error.type.lower() in answer.lower())
+            lowered = answer.lower()
+            denied = re.search(r"\b(no|without|not an?)\s+(an?\s+)?error", lowered) is not None
+            said_error = not denied and ("error" in lowered or (error is not None and error.type.lower() in lowered))
             if error is not None:
                 return said_error, f"it raised {error.type}: {error.message}"
             return not said_error and bool(answer), "it ran without an error"

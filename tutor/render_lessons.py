@@ -33,6 +33,22 @@ def code_block(code: str) -> RenderableType:
     return Syntax(code.strip("\n"), "python", theme="ansi_dark", background_color="default", word_wrap=True)
 
 
+def prose_or_code(text: str) -> RenderableType:
+    """Markdown, except that several lines of plain Python are shown as code (markdown would join them)."""
+    if "\n" in text.strip() and "```" not in text:
+        import ast
+        import warnings
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+            return code_block(text)
+        except SyntaxError:
+            pass
+    return markdown(text)
+
+
 @renders(ShownCode)
 def _shown(data: ShownCode) -> RenderableType:
     lines = data.code.strip("\n").splitlines() or [""]
@@ -141,7 +157,7 @@ def _verdict(v: Verdict) -> RenderableType:
 def _hint(h: HintCard) -> RenderableType:
     head = Text(f"hint {h.number} of {h.total}", style="bold green")
     more = "%hint for the next one" if h.number < h.total else "that was the last hint; %solution shows the answer"
-    return Group(head, Padding(markdown(h.text), (0, 0, 0, 2)), Text(more, style="dim"))
+    return Group(head, Padding(prose_or_code(h.text), (0, 0, 0, 2)), Text(more, style="dim"))
 
 
 @renders(SolutionCard)
