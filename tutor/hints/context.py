@@ -288,21 +288,53 @@ class Context:
                 past.append(o)
         return list(reversed(past))
 
+    def _flat(self, o) -> list[tuple[ast.stmt, tuple]]:
+        """(statement, contexts) of outcome `o` in execution order, up to the line that failed.
+
+        Cached for past outcomes: every input's diagnosis looks at the whole history, and parsing
+        and flattening it again each time made `run` quadratic (tests/benchmarks/run.py)."""
+        current = o is self.outcome
+        cache = self.session.state.setdefault("hints.flat", {})
+        key = (o.index, o.input)
+        if not current and key in cache:
+            return cache[key]
+        tree = self.tree if current else self._parsed(o)
+        flat: list[tuple[ast.stmt, tuple]] = []
+        if tree is not None:
+            cutoff = None
+            if o.error is not None and o.error.frames:
+                cutoff = o.error.frames[0][1]
+            flat = [(node, contexts) for node, contexts in flatten(tree.body)
+                    if cutoff is None or node.lineno <= cutoff]
+        if not current:
+            cache[key] = flat
+            if len(cache) > 1000:
+                cache.pop(next(iter(cache)))
+        return flat
+
+    @cached_property
+    def _past(self) -> list:
+        return self.past_outcomes()
+
+    @cached_property
+    def current_stmts(self) -> list[Stmt]:
+        """The statements of the input being diagnosed: the end of `stmts`, same order numbers."""
+        cache = self.session.state.get("hints.flat", {})
+        start = 0
+        for o in self._past:
+            flat = cache.get((o.index, o.input))
+            start += len(flat if flat is not None else self._flat(o))
+        return [Stmt(node, self.outcome.index, self.outcome.input, start + i, contexts, True)
+                for i, (node, contexts) in enumerate(self._flat(self.outcome))]
+
     @cached_property
     def stmts(self) -> list[Stmt]:
         """Every statement run since the last %reset, oldest first, the current input last."""
         result: list[Stmt] = []
-        for o in [*self.past_outcomes(), self.outcome]:
-            tree = self._parsed(o) if o is not self.outcome else self.tree
-            if tree is None:
-                continue
-            cutoff = None
-            if o.error is not None and o.error.frames:
-                cutoff = o.error.frames[0][1]
-            for node, contexts in flatten(tree.body):
-                if cutoff is not None and node.lineno > cutoff:
-                    continue
-                result.append(Stmt(node, o.index, o.input, len(result), contexts, o is self.outcome))
+        for o in self._past:
+            for node, contexts in self._flat(o):
+                result.append(Stmt(node, o.index, o.input, len(result), contexts, False))
+        result.extend(self.current_stmts)
         return result
 
     def assignment(self, name: str, before: int | None = None) -> Assignment | None:

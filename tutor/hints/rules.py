@@ -1442,8 +1442,8 @@ def manual_update(ctx: Context):
     error_none = ctx.error_is("TypeError", "'NoneType'")
     if ctx.error is not None and not error_none:
         return None
-    for stmt in ctx.stmts:
-        if not stmt.current or "no_grad" in stmt.contexts:
+    for stmt in ctx.current_stmts:
+        if "no_grad" in stmt.contexts:
             continue
         node = stmt.node
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
