@@ -14,7 +14,6 @@ from typing import Any, Callable
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -232,4 +231,6 @@ _register_core()
 
 def markdown(text: str) -> RenderableType:
     """Markdown for lesson text (code blocks highlighted)."""
+    from rich.markdown import Markdown  # imported here: markdown-it costs 3 MB and ~30 ms at start-up
+
     return Markdown(text, code_theme="ansi_dark")
