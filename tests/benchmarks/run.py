@@ -363,6 +363,16 @@ def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
     from tutor.render import outcome_text
     from tutor.session import Session
 
+    try:
+        from torchviz import make_dot
+    except ImportError:
+        make_dot = None
+    x, y = _chain(torch, 10)  # warm-up: first-call costs (lazy imports, caches) on both sides
+    G.build(y, {id(x): ["x"]}, title="y", walk_limit=None)
+    if make_dot is not None:
+        make_dot(y, params={"x": x})
+    del x, y
+
     keep: list = []  # every graph we walked, freed on a big stack at the end (see tutor/graph.py)
     build, nodes = [], 0
     for _ in range(repeat):
@@ -396,9 +406,7 @@ def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
 
     result = {"ops": n, "nodes": nodes, "build_s": median(build), "build_runs": build,
               "command_s": median(command), "walk_limit": G.WALK_LIMIT}
-    try:
-        from torchviz import make_dot
-    except ImportError:
+    if make_dot is None:
         result["make_dot"] = "torchviz is not installed"
         return result
 
@@ -518,7 +526,7 @@ def measure_plot(repeat: int) -> dict:
     if "error" in data:
         raise RuntimeError(data["error"])
     return {"plot": {
-        "title": "%plot, 2 curves x 1,000 points", "value": data["ours warm"], "unit": "ms",
+        "title": "%plot, 2 curves x 1,000 points (warm)", "value": data["ours warm"], "unit": "ms",
         "goal": 100.0, "tutor": data["ours warm"], "baseline": data["plotext warm"], "tutor_unit": "ms",
         "baseline_name": "plotext alone, same curves", "first_ms": data["ours first"],
         "baseline_first_ms": data["plotext first"], "runs": data["ours runs"],
@@ -588,18 +596,24 @@ def table_rows(figures: dict) -> list[list[str]]:
                 md = row.get("make_dot_s")
                 default = row.get("make_dot_default_s")
                 note = "" if not isinstance(default, str) else " (default: RecursionError)"
-                base = f"make_dot {_num(md, 's')}{note}" if isinstance(md, float) else str(row.get("make_dot"))
+                base = (f"make_dot {_num(md * 1000, 'ms')}{note}" if isinstance(md, float)
+                        else str(row.get("make_dot")))
                 per = fig["us_per_node"][n]
-                rows.append([key, f"%graph build, {n:,} ops", f"{_num(row['build_s'], 's')} "
+                rows.append([key, f"%graph build, {n:,} ops", f"{_num(row['build_s'] * 1000, 'ms')} "
                              f"({per:.2f} µs/node)", base, ratio(row["build_s"], md), "< 1x",
                              status(row["build_s"] < md if isinstance(md, float) else None)])
             for row in fig["sizes"]:
                 if "command_s" in row:
-                    rows.append([key, f"%graph y (whole command), {row['ops']:,} ops",
-                                 _num(row["command_s"], "s"), "-", "-", "-", "info"])
+                    walked = min(row["nodes"], row["walk_limit"])
+                    rows.append([key, f"%graph y as typed, {row['ops']:,} ops ({walked:,} nodes walked)",
+                                 _num(row["command_s"] * 1000, "ms"), "-", "-", "-", "info"])
             rows.append([key, "%graph growth (µs/node, largest ÷ smallest)", f"{fig['growth']:.2f}",
                          "-", f"{fig['growth']:.2f}", "linear (~1)", "info"])
             continue
+        if key == "plot":
+            rows.append([key, "%plot, first call (imports plotext)", _num(fig["first_ms"], "ms"),
+                         _num(fig["baseline_first_ms"], "ms"), _num(fig["first_ms"], "ms"), "<= 100 ms",
+                         status(fig["first_ms"] <= fig["goal"])])
         unit = fig["unit"]
         goal = f"<= {fig['goal']:g} {unit}" if unit != "x" else f"<= {fig['goal']:g}x"
         rows.append([key, fig["title"], _num(fig["tutor"], fig["tutor_unit"]),
