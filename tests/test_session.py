@@ -151,7 +151,7 @@ def test_unknown_command_suggests_a_close_one(session):
     assert out.error.type == "CommandError" and "%help" in out.error.message
 
 
-def test_internal_error_becomes_one_message_and_session_goes_on(session, monkeypatch):
+def test_internal_error_becomes_one_message_and_session_goes_on(session, monkeypatch, tutor_home):
     from tutor import gradwatch
 
     def broken(*args):
@@ -160,6 +160,8 @@ def test_internal_error_becomes_one_message_and_session_goes_on(session, monkeyp
     monkeypatch.setattr(gradwatch, "changes", broken)
     out = session.submit("q = 1")
     assert out.error.type == "TutorError" and "boom" in out.error.message
+    log = (tutor_home / "errors.log").read_text()
+    assert "ValueError: boom" in log and "in broken" in log and str(tutor_home) in out.error.message
     monkeypatch.undo()
     assert session.submit("q + 1").value == 2
 

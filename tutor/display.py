@@ -9,13 +9,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from tutor import torchload
+
 MAX_LINES = 40
 MAX_CHARS = 4000
 SUMMARY_THRESHOLD = 200  # elements; above this torch prints a summary with `...`
 
 
 def is_tensor(obj) -> bool:
-    torch = sys.modules.get("torch")
+    torch = torchload.loaded()
     return torch is not None and isinstance(obj, torch.Tensor)
 
 

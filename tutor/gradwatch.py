@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from tutor import torchload
 from tutor.outcome import GradChange
 
 KEEP_OLD_MAX = 100_000  # elements; larger old grads are not copied
@@ -32,7 +33,7 @@ def _grad_of(t):
 
 def named_tensors(namespace: dict):
     """(name, tensor) for the learner's tensors and the parameters of their modules."""
-    torch = sys.modules.get("torch")
+    torch = torchload.loaded()
     if torch is None:
         return
     for name, value in list(namespace.items()):

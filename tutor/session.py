@@ -253,10 +253,26 @@ def _internal_error(exc: BaseException) -> ErrorInfo:
         tb = tb.tb_next
     if tb is not None:
         where = f" (in {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno})"
+    report = _log_internal_error(exc)
     return ErrorInfo(
         "TutorError",
         f"the tutor hit an internal error{where}: {type(exc).__name__}: {exc}. "
-        "Your work is kept; please report this.",
+        f"Your work is kept; please report this{report}.",
         exc=exc,
     )
 
+
+def _log_internal_error(exc: BaseException) -> str:
+    """Append the full traceback to errors.log in the data dir; returns ' (details in PATH)' or ''."""
+    import traceback
+
+    from tutor.home import data_dir
+
+    try:
+        path = data_dir() / "errors.log"
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+            handle.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        return f" (details in {path})"
+    except Exception:  # noqa: BLE001 - logging must never fail the input
+        return ""

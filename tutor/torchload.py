@@ -65,3 +65,11 @@ def wait():
     if _error is not None:
         raise ImportError(f"PyTorch could not be imported: {_error}") from _error
     return sys.modules["torch"]
+
+
+def loaded():
+    """The torch module if it is fully imported, else None (never a half-imported module)."""
+    module = sys.modules.get("torch") if ready() else None
+    if module is None or getattr(getattr(module, "__spec__", None), "_initializing", False):
+        return None
+    return module
