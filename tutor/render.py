@@ -109,6 +109,9 @@ def error_renderable(error: ErrorInfo) -> RenderableType:
 
 def warning_renderable(warning: WarningInfo) -> RenderableType:
     message = _TRIGGERED.sub("", warning.message).strip().splitlines()[0] if warning.message else ""
+    first, dot, rest = message.partition(". ")
+    if dot and len(first) >= 20 and rest:
+        message = first + ". …"  # the first sentence says what happened; %explain or a hint says more
     return Text(f"⚠ {warning.category}: {clip(message, 3, 300)}", style="yellow")
 
 
