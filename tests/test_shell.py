@@ -82,3 +82,11 @@ def test_is_complete(text, complete):
 def test_next_indent_after_a_colon():
     assert next_indent("def f(x):") == "    "
     assert next_indent("def f(x):\n    y = 1") == "    "
+
+
+def test_prose_answers_an_explain_step_in_the_shell():
+    keys = "%lesson derivatives\r" + "%skip\r" * 8
+    keys += "The difference quotient of a constant is always zero, so is its limit.\r\x04"
+    status, screen, session = drive(keys)
+    assert status == 0
+    assert "Your answer is saved" in screen and "SyntaxError" not in screen

@@ -78,7 +78,7 @@ def _footer(card: StepCard) -> Text:
                 "value": "a value, e.g. 6.0 or [1., 2.]", "text": "a short answer"}[step.kind_of_answer]
         text.append(f"Predict first, then type %answer YOUR PREDICTION ({form}). The code runs after you answer.")
     elif isinstance(step, Explain):
-        text.append(f"Think it through, then type %answer YOUR ANSWER (at least {step.min_words} words);"
+        text.append(f"Think it through, then type your answer at the prompt (at least {step.min_words} words);"
                     " a model answer follows. %skip moves on.")
     return text
 
