@@ -355,6 +355,19 @@ def _big_stack(func):
     return box["value"]
 
 
+def _release(holder: list) -> None:
+    """Free a walked graph on a big stack (tutor/graph.py), and any cycles that still reach it.
+
+    make_dot's recursive closure keeps every node it saw in a reference cycle; left to the garbage
+    collector, that cycle would be freed on the main thread's stack, recursively, and crash."""
+    import gc
+
+    from tutor import graph as G
+
+    G.release_on_big_stack(holder)
+    _big_stack(gc.collect)
+
+
 def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
     """Build the Graph of a chain of n sin operations (a fresh chain each run); the same with make_dot."""
     import torch
@@ -383,7 +396,7 @@ def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
         nodes = len(g.nodes)
         keep.append([x, y, g])
         del x, y, g
-        G.release_on_big_stack(keep.pop())
+        _release(keep.pop())
 
     # The whole %graph command as a learner types it: walk (up to WALK_LIMIT), tree, plain text.
     session = Session()
@@ -402,7 +415,7 @@ def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
         holder = [session.namespace.pop("x"), session.namespace.pop("y"), outcome]
         session.history.clear()
         del outcome
-        G.release_on_big_stack(holder)
+        _release(holder)
 
     result = {"ops": n, "nodes": nodes, "build_s": median(build), "build_runs": build,
               "command_s": median(command), "walk_limit": G.WALK_LIMIT}
@@ -418,7 +431,7 @@ def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
         result["make_dot_default_s"] = time.perf_counter() - started
     except RecursionError:
         result["make_dot_default_s"] = "RecursionError"
-    G.release_on_big_stack(holder)
+    _release(holder)
     if not with_make_dot:
         return result
 
@@ -436,7 +449,7 @@ def worker_graph(n: int, repeat: int, with_make_dot: bool) -> dict:
                 return time.perf_counter() - started
 
             times.append(_big_stack(run))
-            G.release_on_big_stack(holder)
+            _release(holder)
     finally:
         sys.setrecursionlimit(limit)
     result["make_dot_s"] = median(times)
