@@ -18,3 +18,13 @@ def session():
     from tutor.session import Session
 
     return Session(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def torch_print_options():
+    """Learner code (and %explain examples) may call torch.set_printoptions: undo it after each test."""
+    from torch._tensor_str import PRINT_OPTS
+
+    saved = dict(vars(PRINT_OPTS))
+    yield
+    vars(PRINT_OPTS).update(saved)

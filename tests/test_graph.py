@@ -192,7 +192,7 @@ def test_namespace_function_and_json_runner(d2l_session):
 
 @pytest.mark.parametrize("line, fragment", [
     ("%graph", "usage: %graph EXPR"),
-    ("%graph 3", "is a int, not a tensor"),
+    ("%graph 3", "is an int, not a tensor"),
     ("%graph torch.ones(3)", "has no graph"),
     ("%graph y --depth two", "--depth needs a whole number"),
     ("%graph y --colour", "unknown option --colour"),

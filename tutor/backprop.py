@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from tutor import graph as G
 from tutor.commands import CommandError
+from tutor.display import a_type
 
 TRACE_LIMIT = 5_000  # nodes: larger graphs are summarised by %graph, not walked step by step
 STEP_LIMIT = 40  # steps shown; the rest are counted
@@ -170,7 +171,7 @@ def backward_trace(tensor, gradient=None, *, names: dict[int, list[str]] | None 
     """Run the backward pass from `tensor` step by step, without touching any .grad or buffer."""
     torch = sys.modules["torch"]
     if not isinstance(tensor, torch.Tensor):
-        raise CommandError(f"{title} is a {type(tensor).__name__}, not a tensor: %trace needs a "
+        raise CommandError(f"{title} is {a_type(tensor)}, not a tensor: %trace needs a "
                            "tensor computed from tensors with requires_grad=True")
     if tensor.grad_fn is None:
         if tensor.requires_grad:

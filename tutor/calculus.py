@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from tutor.commands import CommandError
+from tutor.display import a_type
 
 MAX_SYMBOLS = 12  # vector points larger than this are not tried symbolically
 MAX_JACOBIAN = 400  # rows or columns
@@ -156,7 +157,7 @@ def check(func: Callable, point, *, expect=None, name: str | None = None,
     """Autograd vs finite differences vs sympy (vs a hand formula) at `point`."""
     torch = sys.modules["torch"]
     if not callable(func):
-        raise CommandError(f"{name or 'FUNC'} is a {type(func).__name__}, not a function; "
+        raise CommandError(f"{name or 'FUNC'} is {a_type(func)}, not a function; "
                            "define one with def f(x): ... or f = lambda x: ...")
     fname = func_label(func, name)
     var = param_name(func)
@@ -320,7 +321,7 @@ def _expected(expect, x0, var, namespace):
     try:
         return torch.as_tensor(value).double().detach()
     except Exception:  # noqa: BLE001
-        raise CommandError(f"the expected derivative is a {type(value).__name__}, not a number or tensor") from None
+        raise CommandError(f"the expected derivative is {a_type(value)}, not a number or tensor") from None
 
 
 # -- sympy ---------------------------------------------------------------------------------------
@@ -473,7 +474,7 @@ class MatrixResult:
 def _matrix_setup(func, point, name, kind):
     torch = sys.modules["torch"]
     if not callable(func):
-        raise CommandError(f"{name or 'FUNC'} is a {type(func).__name__}, not a function")
+        raise CommandError(f"{name or 'FUNC'} is {a_type(func)}, not a function")
     fname = func_label(func, name)
     var = param_name(func)
     x0 = prepare_point(point)

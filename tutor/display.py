@@ -118,3 +118,9 @@ def value_text(obj) -> str:
 
         return plain_text([obj])
     return safe_repr(obj)
+
+
+def a_type(obj) -> str:
+    """'an int', 'a float', 'a NoneType': the object's type with its article, for messages."""
+    name = type(obj).__name__
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name

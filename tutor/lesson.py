@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from tutor.display import a_type
+
 __all__ = [
     "Lesson", "Fact", "Text", "Task", "Quiz", "Choice", "Predict", "Explain", "Mistake", "Result",
     "CheckContext", "Check", "close", "tensor", "grad", "no_error", "raised", "calls", "avoids",
@@ -147,7 +149,7 @@ def tensor(name: str, *, shape: Sequence[int] | None = None, dtype: str | None =
 
         value = ctx.eval(name)
         if not isinstance(value, torch.Tensor):
-            return Result(False, message or f"{name} should be a tensor, but it is a {type(value).__name__}")
+            return Result(False, message or f"{name} should be a tensor, but it is {a_type(value)}")
         if shape is not None and tuple(value.shape) != tuple(shape):
             return Result(False, message or f"{name} has shape {tuple(value.shape)}, expected {tuple(shape)}")
         if dtype is not None and str(value.dtype).replace("torch.", "") != dtype:

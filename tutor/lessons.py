@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.display import a_type
 from tutor.lesson import Lesson
 
 ENTRY_POINT_GROUP = "autograd_tutor.lessons"
@@ -134,7 +135,7 @@ def _lesson_of(module, name: str, origin: str, path: str | None) -> LessonEntry:
     lesson = getattr(module, "lesson", None)
     if isinstance(lesson, Lesson):
         return LessonEntry(name, origin, lesson=lesson, path=path)
-    what = "defines no `lesson`" if lesson is None else f"its `lesson` is a {type(lesson).__name__}, not a Lesson"
+    what = "defines no `lesson`" if lesson is None else f"its `lesson` is {a_type(lesson)}, not a Lesson"
     return LessonEntry(name, origin, error=f"the module {what}", path=path)
 
 

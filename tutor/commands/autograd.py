@@ -11,6 +11,7 @@ import ast
 import sys
 
 from tutor.commands import CommandError, command, namespace_function
+from tutor.display import a_type
 
 GROUP = "autograd"
 _OPEN, _CLOSE = "([{", ")]}"
@@ -73,7 +74,7 @@ def _func_and_point(session, positional: str, usage: str):
         raise CommandError(f"usage: {usage}")
     func = session.resolve(name)
     if not callable(func):
-        raise CommandError(f"{name} is a {type(func).__name__}, not a function: give the name of a "
+        raise CommandError(f"{name} is {a_type(func)}, not a function: give the name of a "
                            "function, e.g. def f(x): return x**2")
     point = session.eval_expr(point_text, "point")
     return name, func, point
@@ -85,7 +86,7 @@ def _tensor_expr(session, expr: str, usage: str):
     torch = sys.modules["torch"]
     value = session.eval_expr(expr, "expression")
     if not isinstance(value, torch.Tensor):
-        raise CommandError(f"{expr} is a {type(value).__name__}, not a tensor: give a tensor computed "
+        raise CommandError(f"{expr} is {a_type(value)}, not a tensor: give a tensor computed "
                            "from tensors with requires_grad=True")
     return value
 
@@ -109,7 +110,7 @@ def make_graph(tensor, pairs, title, *, saved=False, dot=False, mermaid=False, d
 
     torch = sys.modules["torch"]
     if not isinstance(tensor, torch.Tensor):
-        raise CommandError(f"{title} is a {type(tensor).__name__}, not a tensor")
+        raise CommandError(f"{title} is {a_type(tensor)}, not a tensor")
     if tensor.grad_fn is None and not tensor.requires_grad:
         raise CommandError(f"{title} has no graph (requires_grad=False, no grad_fn): compute it from a "
                            "tensor created with requires_grad=True, e.g. x = torch.tensor(2.0, requires_grad=True)")
@@ -134,7 +135,7 @@ def make_forward(func, point, name=None):
     from tutor import backprop, calculus
 
     if not callable(func):
-        raise CommandError(f"{name or 'FUNC'} is a {type(func).__name__}, not a function")
+        raise CommandError(f"{name or 'FUNC'} is {a_type(func)}, not a function")
     fname = calculus.func_label(func, name)
     var = calculus.param_name(func)
     x0 = calculus.prepare_point(point)
