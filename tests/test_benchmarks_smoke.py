@@ -32,12 +32,11 @@ def quick_run(tmp_path_factory):
 
 def test_quick_run_exits_cleanly_and_prints_the_table(quick_run):
     proc, out = quick_run
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # 1 when any measurement failed
     lines = proc.stdout.splitlines()
     assert lines[0].split()[:7] == ["figure", "what", "tutor", "baseline", "result", "goal", "status"]
     shown = {line.split()[0] for line in lines[2:] if line.strip() and not line.startswith(("baselines", "written"))}
     assert shown == set(FIGURES)
-    assert "error" not in proc.stdout
     assert f"written to {out}" in proc.stdout
 
 
@@ -47,6 +46,7 @@ def test_json_has_every_figure_with_numbers(quick_run):
     assert report["quick"] is True and report["repeat"] == 1
     figures = report["figures"]
     assert set(figures) == set(FIGURES)
+    assert not [key for key, fig in figures.items() if "error" in fig]
     for key in ("prompt", "result", "per_input", "plot", "memory", "complete"):
         fig = figures[key]
         assert _number(fig["value"]) and _number(fig["goal"]), (key, fig)
