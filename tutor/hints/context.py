@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
 
+from tutor import torchload
 from tutor.hints.catalog import entry
 from tutor.outcome import Hint
 
@@ -213,7 +214,7 @@ class Context:
         self.outcome = outcome
         self.ns: dict = session.namespace
         self.error = outcome.error
-        self.torch = sys.modules.get("torch")
+        self.torch = torchload.loaded()  # None while torch is still importing
 
     # -- the input and the error -------------------------------------------------------------
 
