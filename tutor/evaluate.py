@@ -11,7 +11,6 @@ import contextlib
 import io
 import linecache
 import signal
-import sys
 import threading
 import traceback
 import warnings

@@ -6,7 +6,6 @@ under their names in the namespace, and as `name.param` inside torch.nn modules.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any
 

@@ -312,7 +312,6 @@ def build(tensor, names: dict[int, list[str]] | None = None, *, title: str = "y"
 
     `walk_limit=None` walks everything: only safe if the graph is freed on a big C stack (see
     WALK_LIMIT and `benchmark`)."""
-    torch = sys.modules["torch"]
     started = time.perf_counter()
     names = names or {}
     root = tensor.grad_fn

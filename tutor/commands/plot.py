@@ -12,10 +12,10 @@ import ast
 import inspect
 import math
 import re
-import sys
 import textwrap
 import warnings
 
+from tutor import torchload
 from tutor.commands import CommandError, command, namespace_function, split_args
 
 USAGE = "%plot FUNC A B [--order 2] [--tangent X0] [--points N] [--no-derivative]"
@@ -306,7 +306,7 @@ def _to_array(value, what: str):
 
     from tutor.plot import PlotError
 
-    torch = sys.modules.get("torch")
+    torch = torchload.loaded()
     if torch is not None and isinstance(value, torch.Tensor):
         if value.is_complex():
             raise PlotError(f"{what} holds complex numbers; plot draws real values")

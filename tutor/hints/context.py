@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import ast
 import linecache
-import sys
 import types
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterator
 
