@@ -168,7 +168,7 @@ class Shell:
             keys = " · <toolbar-key>%help</toolbar-key> · <toolbar-key>Ctrl-D</toolbar-key> quit"
             return HTML(f" <b>autograd-tutor</b> · {_escape(status)}{loading}{keys}")
         return HTML(
-            f" <b>autograd-tutor</b>{loading} · <toolbar-key>%help</toolbar-key> commands"
+            f" <b>autograd-tutor</b>{loading} · <toolbar-key>%help</toolbar-key>"
             " · <toolbar-key>%lessons</toolbar-key> · <toolbar-key>Tab</toolbar-key> complete"
             " · <toolbar-key>Ctrl-R</toolbar-key> search · <toolbar-key>Ctrl-C</toolbar-key> stop"
             " · <toolbar-key>Ctrl-D</toolbar-key> quit"
