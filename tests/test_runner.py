@@ -104,3 +104,9 @@ def test_plain_output_respects_the_width(width):
     out = io.StringIO()
     run_inputs(Session(), ["raise ValueError('" + "word " * 40 + "')"], out=out, width=width, echo=False)
     assert max(len(line) for line in out.getvalue().splitlines()) <= width
+
+
+@pytest.mark.parametrize("argv", [["--timeout", "0.3", "run", "-"], ["run", "-", "--timeout", "0.3"]])
+def test_timeout_before_or_after_the_subcommand(argv):
+    result = run_cli(*argv, stdin="while True: pass\n", timeout=60)
+    assert result.returncode == 1 and "stopped after 0.3 s" in result.stdout

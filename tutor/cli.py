@@ -56,22 +56,27 @@ def cmd_run(args) -> int:
     )
 
 
+def _add_common_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--timeout", type=_positive_float, default=default(None), metavar="S",
+                        help="stop any input that runs longer than S seconds")
+    parser.add_argument("--no-hints", action="store_true", default=default(False),
+                        help="do not diagnose mistakes")
+    parser.add_argument("--lessons-dir", action="append", metavar="DIR", default=default(None),
+                        help="also offer the lessons in DIR (or set AUTOGRAD_TUTOR_LESSONS_DIR)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd-tutor",
         description="A terminal tutor for calculus and automatic differentiation with PyTorch.",
     )
     parser.add_argument("--version", action="version", version=f"autograd-tutor {__version__}")
+    # The shell is the default command, so its options also work without naming a subcommand.
+    # Subcommands get their own copies with SUPPRESS defaults, so that `--timeout 2 run f`
+    # keeps the 2 (a shared default would reset it).
+    _add_common_options(parser, default=lambda value: value)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
-                        help="stop any input that runs longer than S seconds")
-    common.add_argument("--no-hints", action="store_true", help="do not diagnose mistakes")
-    common.add_argument("--lessons-dir", action="append", metavar="DIR",
-                        help="also offer the lessons in DIR (or set AUTOGRAD_TUTOR_LESSONS_DIR)")
-    # The shell is the default command, so its options work without naming it too.
-    for action in common._actions:
-        if action.option_strings and action.dest != "help":
-            parser._add_action(action)
+    _add_common_options(common, default=lambda value: argparse.SUPPRESS)
     parser.set_defaults(func=cmd_shell)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
