@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.lesson import (CheckContext, Choice, Explain, Lesson, Predict, Quiz, Task, Text, avoids, calls,
+from tutor.lesson import (CheckContext, all_of, Choice, Explain, Lesson, Predict, Quiz, Task, Text, avoids, calls,
                           close, custom, defined, grad, no_error, raised, tensor, true)
 from tutor.session import Session
 
@@ -81,3 +81,9 @@ def test_lessons_validate_themselves():
         Lesson(id="q", title="t", section="2.5", steps=[Quiz("q", choices=[Choice("a", why="x")])])
     with pytest.raises(ValueError, match="model answer"):
         Lesson(id="e", title="t", section="2.5", steps=[Explain("e", question="?")])
+
+
+def test_all_of_needs_every_check(ctx):
+    assert all_of(calls("backward"), grad("x"))(ctx).passed
+    failed = all_of(calls("backward"), calls("grad"))(ctx)
+    assert not failed.passed and "grad()" in failed.message

@@ -27,7 +27,7 @@ from tutor.display import a_type
 __all__ = [
     "Lesson", "Fact", "Text", "Task", "Quiz", "Choice", "Predict", "Explain", "Mistake", "Result",
     "CheckContext", "Check", "close", "tensor", "grad", "no_error", "raised", "calls", "avoids",
-    "true", "defined", "custom",
+    "true", "defined", "custom", "all_of",
 ]
 
 
@@ -267,6 +267,19 @@ def defined(*names: str, message: str = "") -> Check:
         return Result(True, "defined")
 
     return Check(f"defined {names}", test)
+
+
+def all_of(*checks: Check, message: str = "") -> Check:
+    """Passes when every check passes (e.g. the `when` of a Mistake that needs two conditions)."""
+
+    def test(ctx):
+        for check in checks:
+            result = check(ctx)
+            if not result.passed:
+                return Result(False, message or result.message)
+        return Result(True, "; ".join(c.describe for c in checks))
+
+    return Check(" and ".join(c.describe for c in checks), test)
 
 
 def custom(describe: str, func: Callable[[CheckContext], bool | Result], message: str = "") -> Check:
