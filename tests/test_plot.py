@@ -408,3 +408,18 @@ def test_plot_shows_in_the_runner_text_output(session):
 def test_make_plot_rejects_mismatched_data():
     with pytest.raises(PlotError, match="x has 2 values but y has 3"):
         make_plot([Curve(np.zeros(2), np.zeros(3))])
+
+
+def test_plot_inside_a_loop_or_an_assignment_still_shows():
+    from tutor.plot import Figures, Plot
+    from tutor.session import Session
+
+    s = Session()
+    s.submit("x = torch.linspace(0, 3, 30)")
+    assigned = s.submit("p = plot(x, x**2)")
+    assert isinstance(assigned.command_output, Plot) and assigned.command_output is s.namespace["p"]
+    looped = s.submit("for k in range(3):\n    plot(x, k * x)")
+    assert isinstance(looped.command_output, Figures) and len(looped.command_output) == 3
+    top = s.submit("plot(x, x)")
+    assert top.command_output is None and isinstance(top.value, Plot)  # shown once, as the value
+    assert s.submit("y = 1").command_output is None

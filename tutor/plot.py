@@ -142,6 +142,10 @@ class Curve:
                 yield self.x[a:b], self.y[a:b]
 
 
+class Figures(list):
+    """Several plots made by one input (plot() in a loop), shown one after another."""
+
+
 @dataclass(eq=False)
 class Plot:
     """A plot: curves, labels, the view ranges, notes for the learner and text lines under it."""

@@ -95,11 +95,18 @@ class PlotView:
 
 
 def _register() -> None:
-    from tutor.plot import Plot
+    from rich.console import Group
+
+    from tutor.plot import Figures, Plot
+    from tutor.render import to_renderable
 
     @renders(Plot)
     def _plot(plot: Plot):
         return PlotView(plot)
+
+    @renders(Figures)
+    def _figures(figures: Figures):
+        return Group(*(to_renderable(item) for item in figures))
 
 
 _register()

@@ -190,6 +190,9 @@ class Session:
         outcome.gradients = gradwatch.changes(before, self.namespace)
 
     def _after(self, outcome: Outcome) -> None:
+        if outcome.kind == "code":
+            for hook in list(commands.AFTER_INPUT):
+                hook(self, outcome)
         if self.hints_enabled and outcome.kind == "code":
             from tutor import hints
 

@@ -8,6 +8,9 @@ A feature module in this package registers what it offers:
     @namespace_function("graph")
     def graph(tensor): ...
 
+    @after_input
+    def show_something(session, outcome): ...        # after every code input
+
 Every module in this package is imported once, on first use, by `load()`.
 A command raises `CommandError("one clear sentence")` for bad input.
 """
@@ -38,6 +41,7 @@ class Command:
 
 COMMANDS: dict[str, Command] = {}
 HELPERS: dict[str, Callable] = {}
+AFTER_INPUT: list[Callable] = []  # `hook(session, outcome)` after every code input
 _loaded = False
 
 
@@ -62,6 +66,12 @@ def namespace_function(name: str):
         return func
 
     return register
+
+
+def after_input(func):
+    """Register `func(session, outcome)`, run after every code input (before the diagnosis)."""
+    AFTER_INPUT.append(func)
+    return func
 
 
 def load() -> None:

@@ -16,7 +16,7 @@ import textwrap
 import warnings
 
 from tutor import torchload
-from tutor.commands import CommandError, command, namespace_function, split_args
+from tutor.commands import CommandError, after_input, command, namespace_function, split_args
 
 USAGE = "%plot FUNC A B [--order 2] [--tangent X0] [--points N] [--no-derivative]"
 DEFAULT_POINTS = 1000
@@ -377,9 +377,33 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
         color, line, marker = parse_fmt(fmts[i % len(fmts)])
         label = str(legend[i]) if i < len(legend) and legend[i] is not None else None
         curves.append(Curve(xs, ys, label, color, line, marker))
-    return make_plot(curves, xlabel=None if xlabel is None else str(xlabel),
-                     ylabel=None if ylabel is None else str(ylabel), xlim=xlim, ylim=ylim,
-                     xscale=xscale, yscale=yscale, figsize=figsize)
+    figure = make_plot(curves, xlabel=None if xlabel is None else str(xlabel),
+                       ylabel=None if ylabel is None else str(ylabel), xlim=xlim, ylim=ylim,
+                       xscale=xscale, yscale=yscale, figsize=figsize)
+    _drawn.append(figure)
+    return figure
+
+
+MAX_SHOWN = 5
+_drawn: list = []  # plots made by plot() during the current input
+
+
+@after_input
+def show_plots_made_inside(session, outcome) -> None:
+    """Like Jupyter: a plot() call inside a loop, a function or an assignment still shows its plot."""
+    drawn = [p for p in _drawn if p is not outcome.value]
+    _drawn.clear()
+    if not drawn or outcome.command_output is not None:
+        return
+    shown = drawn[-MAX_SHOWN:]
+    if len(drawn) > len(shown):
+        shown = [f"({len(drawn) - len(shown)} earlier plots of this input are not shown)", *shown]
+    if len(shown) == 1:
+        outcome.command_output = shown[0]
+    else:
+        from tutor.plot import Figures
+
+        outcome.command_output = Figures(shown)
 
 
 def _call_for_plot(func, xs, what: str):
