@@ -256,14 +256,11 @@ class Coach:
         """A fresh namespace with the lesson's setup and the steps before `upto` replayed."""
         self.session.reset()
         self.session.ensure_torch()
-        problems = self._run_quietly(lesson.setup) if lesson.setup else []
-        for step in lesson.steps[:upto]:
-            if isinstance(step, Task):
-                if step.setup:
-                    problems += self._run_quietly(step.setup)
-                self._run_quietly(step.solution)  # a solution may raise on purpose (a `raised` check)
-            elif isinstance(step, Predict):
-                self._run_quietly(step.code)  # a predict step may raise on purpose
+        problems = []
+        for code, is_setup in lesson.replay_code(upto):
+            found = self._run_quietly(code)
+            if is_setup:
+                problems += found
         return problems
 
     def _enter(self, index: int, *, setup: bool = True) -> list[str]:

@@ -519,6 +519,19 @@ class Lesson:
             problems.extend(step.validate())
         return problems
 
+    def replay_code(self, upto: int):
+        """(code, is_setup) in the order that rebuilds the state before step `upto`: the lesson's
+        setup, then each earlier task's setup and reference solution and each predict step's code."""
+        if self.setup:
+            yield self.setup, True
+        for step in self.steps[:upto]:
+            if isinstance(step, Task):
+                if step.setup:
+                    yield step.setup, True
+                yield step.solution, False  # a solution may raise on purpose (a `raised` check)
+            elif isinstance(step, Predict):
+                yield step.code, False  # a predict step may raise on purpose
+
     def step(self, step_id: str) -> Step:
         for s in self.steps:
             if s.id == step_id:

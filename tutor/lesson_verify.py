@@ -29,15 +29,8 @@ def replay(lesson: Lesson, upto: int):
 
     session = Session(hints=False, timeout=20)
     session.ensure_torch()
-    if lesson.setup:
-        _submit_all(session, lesson.setup)
-    for step in lesson.steps[:upto]:
-        if isinstance(step, Task):
-            if step.setup:
-                _submit_all(session, step.setup)
-            _submit_all(session, step.solution)
-        elif isinstance(step, Predict):
-            _submit_all(session, step.code)
+    for code, _is_setup in lesson.replay_code(upto):
+        _submit_all(session, code)
     return session
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from tutor.display import shape_text
 from tutor.hints.context import (
     FACTORIES,
     Context,
@@ -48,8 +49,6 @@ def rule(priority: int = 50):
 
 
 def shape_of(t) -> str:
-    from tutor.display import shape_text
-
     return shape_text(t.shape)
 
 
@@ -1026,8 +1025,7 @@ def gradient_shape(ctx: Context):
     elif found and keyword(found[0], "gradient") is not None:
         seed = source_of(keyword(found[0], "gradient"))
     def fmt(s):
-        parts = [p.strip() for p in s.split(",") if p.strip()]
-        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        return shape_text(int(p) for p in s.split(",") if p.strip())
     shapes = f"{seed or 'the gradient'} has shape {fmt(m.group(1))} but {t} has shape {fmt(m.group(2))}" if m \
         else f"{seed or 'the gradient'} and {t} have different shapes"
     return ctx.hint(
