@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tutor.evaluate import parses
 from tutor.lesson import CheckContext, Explain, Lesson, Predict, Quiz, Step, Task, Text
 from tutor.progress import ProgressStore, StepRecord
 
@@ -578,7 +579,7 @@ class Coach:
                     outcome.kind = "command"
                     outcome.command_output = self._run_lesson_command(lambda: self._answer_quiz(step, letter))
                     return True
-        if isinstance(step, Explain) and not stripped.startswith("%") and not _parses(stripped):
+        if isinstance(step, Explain) and not stripped.startswith("%") and not parses(stripped):
             # Prose typed straight at the prompt answers an explain step (no %answer needed).
             outcome.kind = "command"
             outcome.command_output = self._run_lesson_command(lambda: self._answer_explain(step, stripped))
@@ -698,19 +699,6 @@ def _own_names(namespace: dict | None) -> list[str]:
 
     ready = {"torch", "np", "math", "_"} | set(commands.HELPERS)
     return [n for n in namespace if not n.startswith("__") and n not in ready]
-
-
-def _parses(text: str) -> bool:
-    import ast
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-        return True
-    except (SyntaxError, ValueError):
-        return False
 
 
 def _looks_like_prose(outcome) -> bool:

@@ -92,6 +92,17 @@ def parse(source: str, filename: str) -> ast.Module:
     return ast.parse(source, filename=filename, mode="exec")
 
 
+def parses(source: str) -> bool:
+    """Whether `source` is valid Python (quietly: no SyntaxWarning for odd escapes and the like)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
 def _learner_frames(tb) -> list[traceback.FrameSummary]:
     frames = traceback.extract_tb(tb)
     return [f for f in frames if f.filename.startswith(INPUT_PREFIX)]

@@ -35,17 +35,10 @@ def code_block(code: str) -> RenderableType:
 
 def prose_or_code(text: str) -> RenderableType:
     """Markdown, except that several lines of plain Python are shown as code (markdown would join them)."""
-    if "\n" in text.strip() and "```" not in text:
-        import ast
-        import warnings
+    from tutor.evaluate import parses
 
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text)
-            return code_block(text)
-        except SyntaxError:
-            pass
+    if "\n" in text.strip() and "```" not in text and parses(text):
+        return code_block(text)
     return markdown(text)
 
 
