@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import tutor.hints as hints_pkg  # noqa: E402
 from hints_cases import CASES  # noqa: E402
-from tutor.hints import CATALOG, IDS, diagnose_inputs  # noqa: E402
+from tutor.hints import CATALOG, IDS  # noqa: E402
 from tutor.runner import run_inputs, split_inputs  # noqa: E402
-from tutor.session import Session  # noqa: E402
+from tutor.session import Session, diagnose_inputs  # noqa: E402
 
 MISTAKES_MD = Path("/work/shared/autograd-mistakes.md")
 

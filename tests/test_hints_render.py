@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import tutor.hints as hints_pkg
-from tutor.hints import IDS, diagnose_inputs, last_hints
+from tutor.hints import IDS, last_hints
 from tutor.render import hint_renderable, outcome_text, plain_text
-from tutor.session import Session
+from tutor.session import Session, diagnose_inputs
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,12 @@ class Hint:
     fix: str = ""
     section: str = ""
     example: str = ""  # a minimal runnable example, shown in full by %explain
+    # What `fix` is worth (tutor.verify): `fix` holds only code that was run on a copy of the learner's
+    # session and cleared the mistake; otherwise `fix` is "" and `fix_words` says what to change.
+    fix_words: str = ""
+    verified: bool = False
+    replaces: dict[int, str] = field(default_factory=dict)  # {input index: corrected input}: the edit verified
+    tried: list[tuple[str, str]] = field(default_factory=list)  # (candidate code, why it failed), for %explain
 
 
 @dataclass

@@ -14,7 +14,7 @@ import math
 import time
 from typing import Any, Callable
 
-from tutor import commands, evaluate, gradwatch, torchload
+from tutor import commands, evaluate, gradwatch, hints, torchload
 from tutor.commands import CommandError
 from tutor.introspect import describe, help_target
 from tutor.outcome import ErrorInfo, Outcome
@@ -194,11 +194,13 @@ class Session:
             for hook in list(commands.AFTER_INPUT):
                 hook(self, outcome)
         if self.hints_enabled and outcome.kind == "code":
-            from tutor import hints
-
-            outcome.hints = hints.diagnose(self, outcome)
+            outcome.hints = hints.diagnose(outcome, self.scene())
         for observer in list(self.observers):
             observer(self, outcome)
+
+    def scene(self) -> hints.Scene:
+        """What diagnosis may look at (and do) for the current input."""
+        return hints.Scene(self.namespace, self.history, self.state)
 
     # -- helpers for commands --------------------------------------------------------------
 
@@ -245,6 +247,20 @@ class Session:
             if text:
                 parts.append(text)
         return " · ".join(parts)
+
+
+def diagnose_inputs(inputs, session: Session | None = None, timeout: float | None = 5.0) -> list[tuple[str, list]]:
+    """Run inputs (a script's text or a list of inputs) through a Session: [(input, hints)] for each.
+
+    Lessons use it to check that reference solutions get no hint: `all(not h for _, h in result)`.
+    """
+    from tutor.runner import split_inputs
+
+    if isinstance(inputs, str):
+        inputs = split_inputs(inputs)
+    session = session or Session(timeout=timeout)
+    session.ensure_torch()
+    return [(text, list(session.submit(text).hints)) for text in inputs]
 
 
 def _internal_error(exc: BaseException) -> ErrorInfo:

@@ -1,25 +1,39 @@
 """Diagnosis: turn an Outcome into hints from the catalog (ids from autograd-mistakes.md).
 
-`diagnose(session, outcome) -> list[Hint]` is the one entry point the Session calls after every code
-input. `IDS` lists every hint id; `CATALOG[id]` has its title, section, explanation and example.
-`diagnose_inputs(inputs)` runs code through a fresh Session and returns every hint, which is how
-lessons check that their reference solutions are clean.
+`diagnose(outcome, scene) -> list[Hint]` is the one entry point; the Session calls it after every
+code input and hands in a `Scene`: what diagnosis may look at (the namespace, the history of
+outcomes, a per-session state dict) and what it may do (`try_fix`, a way to run a candidate fix
+on a copy of the session, None when fixes cannot be tried). Diagnosis never imports the Session:
+the dependency runs one way. `IDS` lists every hint id; `CATALOG[id]` has its title, section,
+explanation and example. The rules live in `tutor.hints.rules`, one module per family.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from tutor.hints.catalog import CATALOG, IDS, Entry, entry
 
 MAX_HINTS = 2
-STATE_KEY = "hints.last"  # session.state: the last non-empty list of hints (for %explain)
+STATE_KEY = "hints.last"  # scene.state: the last non-empty list of hints (for %explain)
 STRICT = False  # tests set this to True so a broken rule fails loudly instead of staying silent
 
-__all__ = ["CATALOG", "IDS", "Entry", "entry", "diagnose", "diagnose_inputs", "last_hints"]
+__all__ = ["CATALOG", "IDS", "Entry", "Scene", "entry", "diagnose", "last_hints"]
 
 
-def diagnose(session, outcome) -> list:
+@dataclass
+class Scene:
+    """What the Session hands to diagnosis for one input."""
+
+    namespace: dict
+    history: list = field(default_factory=list)  # earlier Outcomes, oldest first (the current one excluded)
+    state: dict[str, Any] = field(default_factory=dict)  # per-session state (caches, the last hints)
+    try_fix: Callable | None = None  # runs a candidate fix on a copy of the session (see tutor.verify)
+
+
+def diagnose(outcome, scene: Scene) -> list:
     """The hints that explain what went wrong in this input (none for correct code)."""
     if outcome.kind != "code":
         return []
@@ -32,7 +46,7 @@ def diagnose(session, outcome) -> list:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            found = run_rules(Context(session, outcome), strict=STRICT)
+            found = run_rules(Context(scene, outcome), strict=STRICT)
         except Exception:  # noqa: BLE001 - diagnosis must never break the tutor
             if STRICT:
                 raise
@@ -45,30 +59,11 @@ def diagnose(session, outcome) -> list:
             hints.append(hint)
     hints = hints[:MAX_HINTS]
     if hints:
-        session.state[STATE_KEY] = {"index": outcome.index, "input": outcome.input, "hints": hints}
+        scene.state[STATE_KEY] = {"index": outcome.index, "input": outcome.input, "hints": hints}
     return hints
 
 
 def last_hints(session) -> list:
-    """The hints of the latest input that had any."""
+    """The hints of the latest input that had any (anything with the session's `state` dict)."""
     record = session.state.get(STATE_KEY)
     return list(record["hints"]) if record else []
-
-
-def diagnose_inputs(inputs, session=None, timeout: float | None = 5.0) -> list[tuple[str, list]]:
-    """Run inputs (a script's text or a list of inputs) through a Session: [(input, hints)] for each.
-
-    Lessons use it to check that reference solutions get no hint: `all(not h for _, h in result)`.
-    """
-    from tutor.runner import split_inputs
-    from tutor.session import Session
-
-    if isinstance(inputs, str):
-        inputs = split_inputs(inputs)
-    session = session or Session(timeout=timeout)
-    session.ensure_torch()
-    result = []
-    for text in inputs:
-        outcome = session.submit(text)
-        result.append((text, list(outcome.hints)))
-    return result

@@ -208,10 +208,10 @@ def inplace_target(node: ast.stmt) -> tuple[str, str] | None:
 class Context:
     """Everything a rule may look at for one outcome."""
 
-    def __init__(self, session, outcome):
-        self.session = session
+    def __init__(self, scene, outcome):
+        self.scene = scene  # a tutor.hints.Scene: namespace, history, state (what the Session handed in)
         self.outcome = outcome
-        self.ns: dict = session.namespace
+        self.ns: dict = scene.namespace
         self.error = outcome.error
         self.torch = torchload.loaded()  # None while torch is still importing
 
@@ -267,7 +267,7 @@ class Context:
     # -- history -----------------------------------------------------------------------------
 
     def _parsed(self, outcome) -> ast.Module | None:
-        cache = self.session.state.setdefault("hints.parsed", {})
+        cache = self.scene.state.setdefault("hints.parsed", {})
         key = (outcome.index, outcome.input)
         if key not in cache:
             try:
@@ -281,7 +281,7 @@ class Context:
     def past_outcomes(self) -> list:
         """Code outcomes since the last %reset, oldest first (the current one excluded)."""
         past = []
-        for o in reversed(self.session.history):
+        for o in reversed(self.scene.history):
             if o.kind == "command" and o.input.strip().split()[:1] == ["%reset"] and o.ok:
                 break
             if o.kind == "code":
@@ -294,7 +294,7 @@ class Context:
         Cached for past outcomes: every input's diagnosis looks at the whole history, and parsing
         and flattening it again each time made `run` quadratic (tests/benchmarks/run.py)."""
         current = o is self.outcome
-        cache = self.session.state.setdefault("hints.flat", {})
+        cache = self.scene.state.setdefault("hints.flat", {})
         key = (o.index, o.input)
         if not current and key in cache:
             return cache[key]
@@ -319,7 +319,7 @@ class Context:
     @cached_property
     def current_stmts(self) -> list[Stmt]:
         """The statements of the input being diagnosed: the end of `stmts`, same order numbers."""
-        cache = self.session.state.get("hints.flat", {})
+        cache = self.scene.state.get("hints.flat", {})
         start = 0
         for o in self._past:
             flat = cache.get((o.index, o.input))

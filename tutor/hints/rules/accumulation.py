@@ -1,0 +1,69 @@
+"""Rules about gradients that add up: backward() adds into .grad, it does not replace it."""
+
+from __future__ import annotations
+
+import ast
+
+from tutor.hints.context import Context, assigned_names, call_name, paren, source_of
+from tutor.hints.rules.common import rule, brief
+
+
+@rule(40)
+def accumulation(ctx: Context):
+    if ctx.tree is None or not ctx.outcome.gradients or ctx.error is not None:
+        return None
+    calls = [(c, t, k) for c, t, k in ctx.backward_calls(ctx.tree) if k == "backward"]
+    if not calls:
+        return None
+    if any(isinstance(t, ast.Attribute) and t.attr == "grad" for _, t, _ in calls):
+        return None  # x.grad.backward(): the grad-of-grad rule explains it
+    resets = _grad_resets(ctx.tree)
+    loops = [n for n in ast.walk(ctx.tree) if isinstance(n, (ast.For, ast.While))]
+    for change in ctx.outcome.gradients:
+        if change.new is None or change.name in resets or "all" in resets:
+            continue
+        if not ctx.is_tensor(change.new) or not change.new.is_floating_point():
+            continue
+        # the same backward run several times in one loop, without a reset
+        for loop in loops:
+            inner = [c for c, _, _ in calls if any(c is s for s in ast.walk(loop))]
+            assigned = {n for s in ast.walk(loop) if isinstance(s, (ast.Assign, ast.For))
+                        for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
+                        for n in assigned_names(t)}
+            if inner and change.name not in assigned and change.name.split(".")[0] not in assigned:
+                b = source_of(inner[0].func.value, ctx.source)
+                return ctx.hint(
+                    "grad-accumulation",
+                    f"the loop calls {paren(b, inner[0].func.value)}.backward() on every step and never resets "
+                    f"{change.name}.grad, so the steps add up: {change.name}.grad is now {brief(change.new)}.",
+                    f"{change.name}.grad = None  # first thing in the loop body")
+        old = change.old
+        if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != change.new.shape:
+            continue
+        if not bool(old.abs().sum()) or bool((old == change.new).all()):
+            continue
+        return ctx.hint(
+            "grad-accumulation",
+            f"{change.name}.grad went from {brief(old)} to {brief(change.new)}: backward() adds to .grad, it "
+            f"does not replace it.",
+            f"{change.name}.grad.zero_()  # before the next backward")
+    return None
+
+
+def _grad_resets(tree: ast.AST) -> set[str]:
+    """Names whose .grad the code resets (x.grad.zero_(), x.grad = None); 'all' for zero_grad()."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and call_name(node) == "zero_grad":
+            names.add("all")
+        if isinstance(node, ast.Call) and call_name(node) == "zero_" and isinstance(node.func, ast.Attribute):
+            base = node.func.value
+            if isinstance(base, ast.Attribute) and base.attr == "data":
+                base = base.value
+            if isinstance(base, ast.Attribute) and base.attr == "grad":
+                names.add(source_of(base.value))
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Attribute) and t.attr == "grad":
+                    names.add(source_of(t.value))
+    return names

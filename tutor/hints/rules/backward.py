@@ -1,0 +1,343 @@
+"""Rules about the backward pass and its graph: no grad_fn, a second backward, a non-scalar output,
+inference tensors, requires_grad on a computed tensor, a gradient of a gradient."""
+
+from __future__ import annotations
+
+import ast
+
+from tutor.hints.context import Context, call_name, dotted, is_true, keyword, names_in, paren, source_of
+from tutor.hints.rules.common import (
+    rule,
+    shape_of,
+    grad_fn_name,
+    unparse,
+    with_keyword,
+    floatified,
+    is_factory,
+    stmt_value_src,
+    Piece,
+    chain,
+    leaves_in,
+    find_calls,
+    is_math_call,
+    to_python_call,
+    torch_tensor_call,
+    non_differentiable,
+    _last_output,
+)
+
+
+def _requires_grad_set_order(ctx: Context, name: str) -> int | None:
+    """Position of the latest statement that switched requires_grad on for `name`."""
+    for stmt in reversed(ctx.stmts):
+        for sub in ast.walk(stmt.node):
+            if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
+                    and sub.func.attr == "requires_grad_" and isinstance(sub.func.value, ast.Name)
+                    and sub.func.value.id == name and not (sub.args and isinstance(sub.args[0], ast.Constant)
+                                                           and sub.args[0].value is False)):
+                return stmt.order
+            if isinstance(sub, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and t.attr == "requires_grad" and isinstance(t.value, ast.Name)
+                    and t.value.id == name for t in sub.targets) and is_true(sub.value):
+                return stmt.order
+    return None
+
+
+@rule(10)
+def no_grad_fn(ctx: Context):
+    if not ctx.error_is("RuntimeError", "does not require grad and does not have a grad_fn"):
+        return None
+    found = ctx.failing_backward()
+    if found is None:
+        return ctx.hint("backward-no-grad-fn", "The result you differentiated has no graph behind it "
+                        "(grad_fn is None).", "x = torch.tensor([1.0, 2.0], requires_grad=True)  # then compute again")
+    call, target, kind, t = found
+    src = ctx.error_source if ctx.error_tree is not None else ctx.source
+    pieces = chain(ctx, target, src) if target is not None else []
+    target_assign = ctx.assignment(target.id) if isinstance(target, ast.Name) else None
+    verb = f"{paren(t, target)}.backward()" if kind == "backward" else f"torch.autograd.grad({t}, ...)"
+
+    # 1. a gradient differentiated again without create_graph
+    grad_call = None
+    if target_assign is not None and isinstance(target_assign.value, (ast.Call, ast.Subscript)):
+        inner = target_assign.value.value if isinstance(target_assign.value, ast.Subscript) else target_assign.value
+        if isinstance(inner, ast.Call) and (dotted(inner.func) or "").endswith("autograd.grad"):
+            grad_call = inner
+    if grad_call is not None and not is_true(keyword(grad_call, "create_graph")):
+        stmt = target_assign.stmt
+        lhs = source_of(stmt.node.targets[0], stmt.source) if isinstance(stmt.node, ast.Assign) else t
+        rhs = unparse(with_keyword(grad_call, "create_graph", ast.Constant(True)))
+        suffix = "[0]" if isinstance(target_assign.value, ast.Subscript) else ""
+        return ctx.hint(
+            "grad-of-grad-no-create-graph",
+            f"{t} came from {source_of(grad_call, stmt.source)} without create_graph=True, so {t} is a plain "
+            f"tensor with no graph; differentiating it again finds nothing to follow.",
+            f"{lhs} = {rhs}{suffix}")
+    if isinstance(target, ast.Attribute) and target.attr == "grad":
+        owner = source_of(target.value, src)
+        return ctx.hint(
+            "grad-of-grad-no-create-graph",
+            f"{t} was filled in by a backward pass without create_graph=True, so it has no graph of its "
+            f"own to differentiate.",
+            f"(d{owner},) = torch.autograd.grad({_last_output(ctx)}, {owner}, create_graph=True); "
+            f"torch.autograd.grad(d{owner}, {owner})")
+
+    # 2. built under inference_mode / no_grad
+    tval = ctx.try_value(target) if target is not None else None
+    for p in pieces:
+        contexts = p.stmt.contexts if p.stmt is not None else ()
+        is_inf = ctx.is_tensor(tval) and tval.is_inference() and p is pieces[0]
+        if "inference_mode" in contexts or is_inf:
+            if is_inf and target_assign is not None and target_assign.value is not None:
+                p = Piece(target_assign.value, target_assign.stmt.source, target_assign.stmt, t)
+            where = f"{p.name} = {p.src()}" if p.name else t
+            return ctx.hint(
+                "inference-mode-backward",
+                f"{where} ran inside `with torch.inference_mode():`, where nothing is recorded, so "
+                f"{t} has no graph to differentiate.",
+                f"{where}  # outside the with block, then {verb}" if p.name else
+                f"compute {t} outside `with torch.inference_mode():`")
+        if "no_grad" in contexts:
+            return ctx.hint(
+                "no-grad-then-backward",
+                f"{p.name} = {p.src()} ran inside `with torch.no_grad():`, where nothing is recorded, so "
+                f"{t} has no grad_fn.",
+                f"{p.name} = {p.src()}  # outside the no_grad block, then {verb}")
+    if ctx.torch is not None and not ctx.torch.is_grad_enabled():
+        return ctx.hint(
+            "no-grad-then-backward",
+            f"grad mode is switched off (torch.set_grad_enabled(False)), so {t} was computed without a graph.",
+            f"torch.set_grad_enabled(True)  # then compute {t} again")
+
+    leaves = leaves_in(ctx, pieces)
+    any_rg = any(ctx.tensor(n).requires_grad for n in leaves)
+
+    # 3. the chain was cut on the way
+    if any_rg:
+        for p in pieces:
+            for c in find_calls(p.node, lambda c: is_math_call(ctx, c)):
+                arg = p.src(c.args[0]) if c.args else "x"
+                return ctx.hint(
+                    "math-module-on-tensor",
+                    f"{p.src(c)} turned {arg} into a Python float, so the graph stops there and {t} "
+                    f"has no grad_fn.",
+                    f"torch.{c.func.attr}({arg})  # instead of {p.src(c)}")
+            for c in find_calls(p.node, lambda c: torch_tensor_call(c) and not ctx.is_tensor(None)):
+                arg = c.args[0]
+                if isinstance(arg, ast.Name) and ctx.tensor(arg.id) is not None:
+                    return ctx.hint(
+                        "tensor-copy-construct",
+                        f"{p.src(c)} copies {arg.id}'s numbers into a new tensor outside the graph, so {t} "
+                        f"has no grad_fn.",
+                        f"{arg.id}.clone()  # a copy that stays in the graph, instead of {p.src(c)}")
+            for c in find_calls(p.node, lambda c: to_python_call(c) or torch_tensor_call(c)):
+                where = f" (in {p.name[4:]}())" if p.name and p.name.startswith("def ") else ""
+                return ctx.hint(
+                    "item-breaks-graph",
+                    f"{p.src(c)}{where} leaves autograd: it gives plain numbers, so {t} has no grad_fn.",
+                    "keep tensor operations all the way, e.g. return t ** 2, not "
+                    "torch.tensor(t.item() ** 2); build vectors with torch.stack")
+            for c in find_calls(p.node, lambda c: call_name(c) == "detach"):
+                return ctx.hint(
+                    "detach-semantics",
+                    f"{p.src(c)} is cut from the graph on purpose, so {t}, computed from it, has no grad_fn.",
+                    f"use {p.src(c.func.value)} itself (not .detach()) where you want gradients to flow")
+            bad = non_differentiable(p.node)
+            if bad is not None:
+                return ctx.hint(
+                    "backward-no-grad-fn",
+                    f"{p.src(bad)} has no gradient (indices, comparisons and integer results are not "
+                    f"differentiable), so {t} has no grad_fn.",
+                    "differentiate a smooth function of your tensor (e.g. torch.softmax or a sum), "
+                    "not an index or a comparison")
+
+    # 4. requires_grad switched on after the result existed
+    if target_assign is not None or isinstance(target, ast.Name):
+        t_order = target_assign.stmt.order if target_assign is not None else -1
+        for n in leaves:
+            leaf = ctx.tensor(n)
+            if not leaf.requires_grad:
+                continue
+            set_at = _requires_grad_set_order(ctx, n)
+            n_assign = ctx.assignment(n)
+            later = (set_at is not None and set_at > t_order) or (
+                n_assign is not None and n_assign.stmt.order > t_order)
+            if later and target_assign is not None:
+                rhs = stmt_value_src(target_assign.stmt, target_assign.value)
+                return ctx.hint(
+                    "requires-grad-too-late",
+                    f"{t} = {rhs} was computed before {n} required grad; switching it on later does not "
+                    f"attach {t}, which still has grad_fn None.",
+                    f"{t} = {rhs}  # compute it again now, then {t}.backward()")
+
+    # 5. requires_grad never set
+    plain = [n for n in leaves if not ctx.tensor(n).requires_grad]
+    if leaves and not any_rg:
+        n = plain[0]
+        computed = [p.name for p in pieces[1:] if p.name and not p.name.startswith("def ")]
+        t = computed[0] if computed and not isinstance(target, ast.Name) else t
+        a = ctx.assignment(n)
+        fix = f"{n}.requires_grad_(True)  # then compute {t} again"
+        made = ""
+        if a is not None and isinstance(a.value, ast.Call) and is_factory(a.value):
+            call = a.value
+            if not ctx.tensor(n).is_floating_point():
+                call = floatified(call)
+            fix = f"{n} = {unparse(with_keyword(call, 'requires_grad', ast.Constant(True)))}  # then compute {t} again"
+            made = f" ({n} = {stmt_value_src(a.stmt, a.value)})"
+        return ctx.hint(
+            "backward-no-grad-fn",
+            f"{n} was created without requires_grad=True{made}, so nothing computed from it was recorded "
+            f"and {t} has no grad_fn.", fix)
+
+    # 6. unsure: the likely causes, in order
+    return ctx.hint(
+        "backward-no-grad-fn",
+        f"{t} has no grad_fn, so there is no graph to go back through. Likely causes, in order: its inputs "
+        f"never had requires_grad=True; requires_grad was set after {t} was computed; {t} was computed "
+        f"under torch.no_grad(); .item(), float() or torch.tensor() cut the chain.",
+        f"print({t}.grad_fn, {t}.requires_grad)  # then find where the chain stops")
+
+
+@rule(20)
+def double_backward(ctx: Context):
+    if not ctx.error_is("RuntimeError", "backward through the graph a second time"):
+        return None
+    found = ctx.failing_backward()
+    t = found[3] if found else "y"
+    target = found[1] if found else None
+    a = ctx.assignment(t) if found and isinstance(target, ast.Name) else None
+    in_loop = ctx.tree is not None and any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(ctx.tree))
+    if in_loop and a is not None and a.stmt.current and "loop" in a.stmt.contexts:
+        # the loop rebuilds t, so a part built once outside the loop is shared
+        for p in chain(ctx, a.value, a.stmt.source)[1:]:
+            if p.stmt is not None and "loop" not in p.stmt.contexts and ctx.is_tensor(
+                    ctx.ns.get(p.name)) and ctx.ns[p.name].grad_fn is not None:
+                return ctx.hint(
+                    "double-backward",
+                    f"{p.name} = {p.src()} was computed once, before the loop; the first "
+                    f"{t}.backward() freed what its graph saved, so the next step cannot go through it.",
+                    f"{p.name} = {p.src()}  # move it inside the loop, before {t} = ...")
+    root = _root_name(ctx, target) if target is not None else None
+    ra = ctx.assignment(root) if root else None
+    g = root or t
+    rebuild = f"{root} = {stmt_value_src(ra.stmt, ra.value)}; " if ra is not None and ra.value is not None else ""
+    return ctx.hint(
+        "double-backward",
+        f"a backward pass already went through {g}'s graph and freed the values it saved; "
+        f"{paren(t, target)}.backward() needs them again.",
+        f"{rebuild}{paren(t, target)}.backward()  # build {g} again first (or retain_graph=True the first time)")
+
+
+def _root_name(ctx: Context, target: ast.AST) -> str | None:
+    """The named, computed tensor a target expression starts from: y for y, y.sum(), (y * 2)[0]."""
+    node = target
+    while True:
+        if isinstance(node, ast.Name):
+            t = ctx.tensor(node.id)
+            return node.id if t is not None and t.grad_fn is not None else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        elif isinstance(node, ast.BinOp):
+            names = [n for n in names_in(node) if (t := ctx.tensor(n)) is not None and t.grad_fn is not None]
+            return names[0] if names else None
+        else:
+            return None
+
+
+@rule(20)
+def non_scalar_backward(ctx: Context):
+    if not ctx.error_is("RuntimeError", "grad can be implicitly created only for scalar outputs"):
+        return None
+    found = ctx.failing_backward()
+    if found is None:
+        return ctx.hint("non-scalar-backward", "The output has several elements.", "out.sum().backward()")
+    call, target, kind, t = found
+    tv = ctx.try_value(target) if target is not None else None
+    what = f"{t} has shape {shape_of(tv)}" if ctx.is_tensor(tv) else f"{t} has several elements"
+    why = ""
+    a = ctx.assignment(target.id) if isinstance(target, ast.Name) else None
+    expr = a.value if a is not None else target
+    esrc = a.stmt.source if a is not None else (ctx.error_source if ctx.error_tree else ctx.source)
+    if expr is not None:
+        terms = _terms(expr)
+        vals = [(term, ctx.try_value(term)) for term in terms]
+        vecs = [term for term, v in vals if ctx.is_tensor(v) and v.numel() > 1]
+        scal = [term for term, v in vals if ctx.is_tensor(v) and v.numel() == 1]
+        if vecs and scal and len(terms) > 1:
+            why = f", and {source_of(vecs[0], esrc)} made {t} a vector"
+        elif a is not None:
+            why = f"; {t} = {source_of(expr, esrc)} keeps one value per element"
+    tt = paren(t, target)
+    if kind == "grad":
+        fix = f"torch.autograd.grad({tt}.sum(), ...)  # or grad_outputs=torch.ones_like({t})"
+    else:
+        fix = f"{tt}.sum().backward()  # or {tt}.backward(torch.ones_like({t}))"
+    return ctx.hint("non-scalar-backward", f"{what}: backward() needs a single number{why}.", fix)
+
+
+def _terms(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        return _terms(node.left) + _terms(node.right)
+    return [node]
+
+
+@rule(20)
+def inference_errors(ctx: Context):
+    if not ctx.error_is("RuntimeError", "inference tensors cannot be saved for backward",
+                        "on inference tensor outside inferencemode"):
+        return None
+    names = [n for n in names_in(ctx.error_tree or ctx.tree) if ctx.tensor(n) is not None
+             and ctx.tensor(n).is_inference()] if (ctx.error_tree or ctx.tree) else []
+    t = names[0] if names else "t"
+    return ctx.hint(
+        "inference-mode-backward",
+        f"{t} was made inside `with torch.inference_mode():`; such tensors can never join a graph.",
+        f"{t} = {t}.clone()  # outside the block: a normal tensor (or use torch.no_grad() instead)")
+
+
+@rule(20)
+def requires_grad_flag(ctx: Context):
+    if not ctx.error_is("RuntimeError", "you can only change requires_grad flags of leaf variables"):
+        return None
+    y, value = None, None
+    for node in ctx.error_nodes():
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Attribute) and \
+                node.targets[0].attr == "requires_grad":
+            y, value = ctx.error_src(node.targets[0].value), node.value
+        elif isinstance(node, ast.Call) and call_name(node) == "requires_grad_" and isinstance(
+                node.func, ast.Attribute):
+            y, value = ctx.error_src(node.func.value), node.args[0] if node.args else ast.Constant(True)
+    y = y or "y"
+    t = ctx.tensor(y)
+    a = ctx.assignment(y)
+    made = f" ({y} = {stmt_value_src(a.stmt, a.value)}, grad_fn={grad_fn_name(t)})" if a is not None and \
+        a.value is not None and t is not None else ""
+    if is_true(value):
+        return ctx.hint(
+            "requires-grad-flag-nonleaf",
+            f"{y} is computed{made}, so it already requires grad because its inputs do; its flag is not "
+            f"yours to set.",
+            f"{y}.retain_grad()  # if you want {y}.grad after backward()")
+    return ctx.hint(
+        "requires-grad-flag-nonleaf",
+        f"{y} is computed{made}: it requires grad because its inputs do, so the flag cannot be switched off.",
+        f"{y}_const = {y}.detach()  # the same values, outside the graph")
+
+
+@rule(30)
+def grad_of_grad_backward(ctx: Context):
+    """x.grad.backward() after backward(create_graph=True): adds into x.grad instead of giving f''."""
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for call, target, kind in ctx.backward_calls(ctx.tree):
+        if kind == "backward" and isinstance(target, ast.Attribute) and target.attr == "grad":
+            x = source_of(target.value, ctx.source)
+            return ctx.hint(
+                "grad-of-grad-no-create-graph",
+                f"{x}.grad.backward() adds the second derivative into {x}.grad itself, so {x}.grad is now "
+                f"the sum of both, not f''.",
+                f"(d{x},) = torch.autograd.grad({_last_output(ctx)}, {x}, create_graph=True); "
+                f"torch.autograd.grad(d{x}, {x})")

@@ -1,0 +1,231 @@
+"""Helpers every rule family shares: the registry (`rule`), value summaries, AST rewrites and the
+definition chain of a result."""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+from tutor.display import shape_text
+from tutor.hints.context import FACTORIES, Context, Stmt, call_name, dotted, names_in, source_of
+from tutor.outcome import Hint
+
+
+RULES: list[tuple[int, Callable[[Context], object]]] = []
+
+
+def rule(priority: int = 50):
+    """Register a rule; lower priority numbers are shown first."""
+
+    def register(func):
+        RULES.append((priority, func))
+        return func
+
+    return register
+
+
+def shape_of(t) -> str:
+    return shape_text(t.shape)
+
+
+def dtype_of(t) -> str:
+    return str(t.dtype).replace("torch.", "")
+
+
+def brief(value) -> str:
+    """A tensor's values in a few characters: '6', '[0, 4, 8, 12]' or 'a (100,) tensor'."""
+    try:
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            if value.numel() == 1:
+                return f"{value.detach().reshape(()).item():.4g}"
+            if value.numel() <= 5 and value.dim() == 1:
+                return "[" + ", ".join(f"{v:.4g}" for v in value.detach().tolist()) + "]"
+            return f"a {shape_of(value)} tensor"
+    except Exception:  # noqa: BLE001
+        pass
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def grad_fn_name(t) -> str:
+    return type(t.grad_fn).__name__ if getattr(t, "grad_fn", None) is not None else "None"
+
+
+def unparse(node: ast.AST) -> str:
+    return ast.unparse(node)
+
+
+def with_keyword(call: ast.Call, name: str, value: ast.expr) -> ast.Call:
+    new = copy.deepcopy(call)
+    new.keywords = [k for k in new.keywords if k.arg != name] + [ast.keyword(arg=name, value=value)]
+    return new
+
+
+def floatified(call: ast.Call) -> ast.Call | None:
+    """The same factory call giving floats: torch.arange(4) -> torch.arange(4.0)."""
+    new = copy.deepcopy(call)
+    fname = call_name(call)
+    targets = new.args[:1] if fname in ("tensor", "as_tensor") else new.args if fname in (
+        "arange", "linspace") else new.args[1:2] if fname == "full" else []
+    changed = False
+    for arg in targets:
+        for sub in ast.walk(arg):
+            if isinstance(sub, ast.Constant) and type(sub.value) is int:
+                sub.value = float(sub.value)
+                changed = True
+    if not changed:
+        new = with_keyword(new, "dtype", ast.parse("torch.float32", mode="eval").body)
+    return new
+
+
+def is_factory(call: ast.AST) -> bool:
+    if not isinstance(call, ast.Call):
+        return False
+    name = dotted(call.func) or ""
+    return name.startswith(("torch.", "th.")) and call_name(call) in FACTORIES
+
+
+def first_line(ctx: Context, hint_id: str, explanation: str, fix: str = "") -> Hint:
+    return ctx.hint(hint_id, explanation, fix)
+
+
+def stmt_value_src(stmt: Stmt, node: ast.AST | None) -> str:
+    return source_of(node, stmt.source) if node is not None else "?"
+
+
+def describe_assignment(ctx: Context, name: str) -> str | None:
+    a = ctx.assignment(name)
+    if a is None or a.value is None:
+        return None
+    return f"{name} = {stmt_value_src(a.stmt, a.value)}"
+
+
+@dataclass
+class Piece:
+    node: ast.AST
+    source: str
+    stmt: Stmt | None  # the assignment it came from (None: the target itself or a function body)
+    name: str | None = None  # the name this piece defines
+
+    def src(self, node: ast.AST | None = None) -> str:
+        return source_of(node or self.node, self.source)
+
+
+def chain(ctx: Context, target: ast.AST, source: str, limit: int = 40) -> list[Piece]:
+    """The target expression plus the right-hand sides that defined the names it uses (recursively)."""
+    pieces = [Piece(target, source, None)]
+    seen: set[str] = set()
+    i = 0
+    while i < len(pieces) and len(pieces) < limit:
+        piece = pieces[i]
+        i += 1
+        for call, fdef, fsrc in ctx.called_functions(piece.node):
+            key = f"def {fdef.name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            for sub in ast.walk(fdef):
+                if isinstance(sub, (ast.Return, ast.Assign, ast.AugAssign)) and sub.value is not None:
+                    pieces.append(Piece(sub.value, fsrc, None, key))
+        for name in names_in(piece.node):
+            if name in seen or piece.name and piece.name.startswith("def "):
+                continue
+            seen.add(name)
+            a = ctx.assignment(name)
+            t = ctx.tensor(name)
+            if t is not None and t.is_leaf and a is not None and is_factory(a.value) and not torch_tensor_call(
+                    a.value):
+                continue  # a tensor the learner created: the chain starts here
+            if a is not None and a.value is not None:
+                pieces.append(Piece(a.value, a.stmt.source, a.stmt, name))
+    return pieces
+
+
+def leaves_in(ctx: Context, pieces: list[Piece]) -> list[str]:
+    """Names of the tensors the learner created (leaves, not results) that the pieces use."""
+    computed = {p.name for p in pieces if p.name}
+    found = []
+    for p in pieces:
+        for n in names_in(p.node):
+            t = ctx.tensor(n)
+            if t is None or not t.is_leaf or n in found or n in computed:
+                continue
+            found.append(n)
+    return found
+
+
+def find_calls(node: ast.AST, pred) -> list[ast.Call]:
+    return [s for s in ast.walk(node) if isinstance(s, ast.Call) and pred(s)]
+
+
+def is_math_call(ctx: Context, call: ast.Call) -> bool:
+    import math as _math
+
+    f = call.func
+    return isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and ctx.ns.get(
+        f.value.id, _math if f.value.id == "math" else None) is _math and f.attr not in ("isclose",)
+
+
+def is_sympy_callable(ctx: Context, call: ast.Call) -> bool:
+    obj = ctx.try_value(call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+    if obj is None and isinstance(call.func, (ast.Name, ast.Attribute)):
+        root = dotted(call.func) or ""
+        head = root.split(".")[0]
+        mod = ctx.ns.get(head)
+        return getattr(mod, "__name__", "").startswith("sympy") and "." in root
+    return (getattr(obj, "__module__", "") or "").startswith("sympy") and call_name(call) not in (
+        "lambdify", "Symbol", "symbols", "diff")
+
+
+def is_lambdified(ctx: Context, call: ast.Call) -> bool:
+    if isinstance(call.func, ast.Name):
+        func = ctx.ns.get(call.func.id)
+        return getattr(func, "__name__", "") == "_lambdifygenerated"
+    return False
+
+
+_TO_PYTHON = ("item", "tolist")
+
+
+def to_python_call(call: ast.Call) -> bool:
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _TO_PYTHON:
+        return True
+    return isinstance(call.func, ast.Name) and call.func.id in ("float", "int") and len(call.args) == 1
+
+
+def torch_tensor_call(call: ast.Call) -> bool:
+    """torch.tensor(...) of something computed (not of literal numbers)."""
+    name = dotted(call.func) or ""
+    return name in ("torch.tensor", "th.tensor") and bool(call.args) and any(
+        isinstance(n, (ast.Name, ast.Call, ast.Attribute)) for n in ast.walk(call.args[0]))
+
+
+_NON_DIFF_METHODS = {"argmax", "argmin", "long", "int", "bool", "sign", "argsort", "nonzero", "eq", "gt",
+                     "lt", "ge", "le", "ne", "floor_divide", "count_nonzero", "isnan", "isfinite"}
+
+
+def non_differentiable(node: ast.AST) -> ast.AST | None:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Compare):
+            return sub
+        if isinstance(sub, ast.Call) and call_name(sub) in _NON_DIFF_METHODS:
+            return sub
+    return None
+
+
+def _last_output(ctx: Context) -> str:
+    """The target of the latest earlier backward call ('y' when there is none)."""
+    for stmt in reversed(ctx.stmts):
+        if stmt.current:
+            continue
+        for call, target, kind in ctx.backward_calls(stmt.node):
+            if target is not None:
+                return source_of(target, stmt.source)
+    return "y"
+
+
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}

@@ -1,0 +1,171 @@
+"""Rules about Python control flow on tensors: ambiguous conditions, formats, runaway loops, where() NaN."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from tutor.hints.context import Context, call_name, dotted, paren, source_of
+from tutor.hints.rules.common import rule, shape_of, chain, find_calls
+
+
+@rule(20)
+def bool_ambiguous(ctx: Context):
+    if not ctx.error_is("RuntimeError", "boolean value of tensor with more than one value is ambiguous"):
+        return None
+    tree = ctx.error_tree or ctx.tree
+    test = None
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            test = node.test
+            break
+        if isinstance(node, ast.BoolOp):
+            test = node.values[0]
+            break
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            test = node.operand
+            break
+    tsrc = ctx.error_src(test) if test is not None else "the condition"
+    v = ctx.try_value(test) if test is not None and not ctx.in_function else None
+    n = f" ({v.numel()} values)" if ctx.is_tensor(v) else ""
+    branches = _if_branches(ctx, test)
+    if branches:
+        fix = f"return torch.where({tsrc}, {branches[0]}, {branches[1]})  # elementwise choice"
+    else:
+        fix = f"torch.where({tsrc}, a, b)  # elementwise; or ({tsrc}).all() / .any() for one decision"
+    return ctx.hint(
+        "bool-ambiguous-control-flow",
+        f"{tsrc} gives one True/False per element{n}, and Python's if/while needs a single one.", fix)
+
+
+def _if_branches(ctx: Context, test) -> tuple[str, str] | None:
+    """For `if c: return A` [else:] `return B` in the failing function: (A, B)."""
+    if test is None or not ctx.error or len(ctx.error.frames) < 2:
+        return None
+    fname = ctx.error.frames[-1][0]
+    fd = ctx.function_def(ctx.ns.get(fname)) if fname in ctx.ns else None
+    if fd is None:
+        return None
+    fdef, src = fd
+    body = fdef.body
+    for i, node in enumerate(body):
+        if isinstance(node, ast.If) and len(node.body) == 1 and isinstance(node.body[0], ast.Return):
+            other = node.orelse[0] if node.orelse else body[i + 1] if i + 1 < len(body) else None
+            if isinstance(other, ast.Return) and node.body[0].value is not None and other.value is not None:
+                return source_of(node.body[0].value, src), source_of(other.value, src)
+    return None
+
+
+@rule(20)
+def format_tensor(ctx: Context):
+    if not ctx.error_is("TypeError", "unsupported format string passed to tensor.__format__"):
+        return None
+    spec, x = ".3f", None
+    for node in ctx.error_nodes():
+        if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+            x = ctx.error_src(node.value) if ctx.error_tree else source_of(node.value)
+            spec = "".join(str(v.value) for v in node.format_spec.values if isinstance(v, ast.Constant)) or spec
+            xnode = node.value
+            break
+        if isinstance(node, ast.Call) and call_name(node) == "format" and node.args:
+            if isinstance(node.func, ast.Name) and len(node.args) >= 2:
+                xnode = node.args[0]
+                x = ctx.error_src(xnode)
+                if isinstance(node.args[1], ast.Constant):
+                    spec = str(node.args[1].value)
+            else:
+                xnode = node.args[0]
+                x = ctx.error_src(xnode)
+                fmt = node.func.value.value if isinstance(node.func.value, ast.Constant) else ""
+                m = re.search(r"\{[^:}]*:([^}]*)\}", str(fmt))
+                spec = m.group(1) if m else spec
+            break
+    if x is None:
+        return ctx.hint("format-tensor", "A format spec like :.3f needs one number, not a tensor.",
+                        "', '.join(f'{v:.3f}' for v in t.tolist())")
+    v = ctx.try_value(xnode) if not ctx.in_function else None
+    n = f" has shape {shape_of(v)}" if ctx.is_tensor(v) else " has several elements"
+    return ctx.hint(
+        "format-tensor",
+        f"{x}{n}: a format such as :{spec} applies to one number, not to a tensor.",
+        f"', '.join(f'{{v:{spec}}}' for v in {paren(x, xnode)}.tolist())")
+
+
+@rule(5)
+def runaway_loop(ctx: Context):
+    if ctx.error is None or ctx.error.type not in ("KeyboardInterrupt", "Timeout"):
+        return None
+    candidates: list[tuple[ast.While, str]] = []
+    if ctx.tree is not None:
+        candidates += [(n, ctx.source) for n in ast.walk(ctx.tree) if isinstance(n, ast.While)]
+        for call, fdef, fsrc in ctx.called_functions(ctx.tree):
+            candidates += [(n, fsrc) for n in ast.walk(fdef) if isinstance(n, ast.While)]
+    for loop, src in candidates:
+        if not _tensor_condition(ctx, loop.test):
+            continue
+        test = source_of(loop.test, src)
+        zero = None
+        if ctx.tree is not None:
+            for call, fdef, fsrc in ctx.called_functions(ctx.tree):
+                for arg in call.args:
+                    v = ctx.try_value(arg)
+                    if ctx.is_tensor(v) and v.numel() and not bool(v.detach().abs().sum()):
+                        zero = source_of(arg, ctx.source)
+        if zero:
+            why = (f"`while {test}:` never became False: {zero} is 0, so doubling it stays 0 forever.")
+            fix = f"{zero} = torch.randn(size=(), requires_grad=True)  # D2L uses a random input; and cap the loop"
+        else:
+            why = f"`while {test}:` never became False, so the loop ran until it was stopped."
+            fix = "for _ in range(1000):  # a bounded loop; check the condition inside and break"
+        return ctx.hint("infinite-loop-control-flow", why, fix)
+    return None
+
+
+def _tensor_condition(ctx: Context, test: ast.AST) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and call_name(node) in ("norm", "sum", "abs", "max", "min", "mean", "item",
+                                                              "all", "any"):
+            return True
+        if isinstance(node, ast.Name) and ctx.tensor(node.id) is not None:
+            return True
+        if isinstance(node, ast.Attribute) and (dotted(node) or "").startswith("torch."):
+            return True
+    return False
+
+
+@rule(40)
+def where_nan(ctx: Context):
+    if ctx.tree is None or ctx.torch is None:
+        return None
+    torch = ctx.torch
+    nan = [g for g in ctx.outcome.gradients if ctx.is_tensor(g.new) and g.new.is_floating_point()
+           and bool(torch.isnan(g.new).any())]
+    if not nan:
+        return None
+    name = nan[0].name
+    pieces = []
+    for call, target, kind in ctx.backward_calls(ctx.tree):
+        if target is not None:
+            pieces += chain(ctx, target, ctx.source)
+    pieces = pieces or [type("P", (), {"node": ctx.tree, "src": lambda self, n=None: source_of(n, ctx.source),
+                                       "name": None})()]
+    for p in pieces:
+        for w in find_calls(p.node, lambda c: (dotted(c.func) or "").endswith("where") and len(c.args) == 3):
+            cond, a, b = w.args
+            danger = next((c for br in (a, b) for c in find_calls(br, lambda c: call_name(c) in (
+                "sqrt", "log", "log10", "log2", "rsqrt", "reciprocal", "pow", "acos", "asin"))), None)
+            dsrc = p.src(danger) if danger is not None else "the other branch"
+            arg = p.src(danger.args[0]) if danger is not None and danger.args else name
+            return ctx.hint(
+                "where-nan-gradient",
+                f"{name}.grad has NaN: torch.where computes {dsrc} for every element, and where it is "
+                f"unused its derivative is NaN or inf; 0 times that is still NaN.",
+                f"safe = torch.where({p.src(cond)}, {arg}, torch.ones_like({arg}))  # use "
+                f"{dsrc.replace(arg, 'safe', 1) if danger is not None else 'safe'} in the where")
+        for s in find_calls(p.node, lambda c: call_name(c) == "sqrt"):
+            return ctx.hint(
+                "where-nan-gradient",
+                f"{name}.grad has NaN: the derivative of {p.src(s)} is infinite where its input is 0, and "
+                f"0 × inf is NaN.",
+                f"torch.linalg.vector_norm({name})  # handles 0; or clamp the input: .clamp(min=1e-12)")
+    return None

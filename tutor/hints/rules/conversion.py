@@ -1,0 +1,322 @@
+"""Rules about leaving torch: NumPy, plotting, math.*, SymPy, .item() and torch.tensor() copies."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+
+from tutor.hints.context import Context, call_name, dotted, paren, source_of
+from tutor.hints.rules.common import (
+    rule,
+    unparse,
+    chain,
+    find_calls,
+    is_math_call,
+    is_sympy_callable,
+    is_lambdified,
+    to_python_call,
+    torch_tensor_call,
+)
+from tutor.outcome import Hint
+
+
+_PLOT_NAMES = {"plot", "scatter", "bar", "hist", "semilogy", "semilogx", "loglog", "fill_between"}
+
+
+def is_plot_call(ctx: Context, call: ast.Call) -> bool:
+    if call_name(call) not in _PLOT_NAMES:
+        return "plot" in call_name(call).lower() and isinstance(call.func, ast.Name)
+    func = ctx.try_value(call.func)
+    module = getattr(func, "__module__", "") or ""
+    return func is None or module.startswith(("plotext", "matplotlib", "d2l", "tutor")) or (
+        dotted(call.func) or "").split(".")[0] in ("plt", "d2l", "ax")
+
+
+@rule(20)
+def numpy_on_rg(ctx: Context):
+    numpy_error = ctx.error_is("RuntimeError", "can't call numpy() on tensor that requires grad")
+    ndarray_op = ctx.error_is("TypeError", "'numpy.ndarray' and 'tensor'")
+    if not (numpy_error or ndarray_op):
+        return None
+    nodes = ctx.error_nodes()
+    for node in nodes:
+        if isinstance(node, ast.Call) and is_plot_call(ctx, node):
+            return _plot_hint(ctx, node, ctx.error_src, failed=True)
+        if isinstance(node, ast.Call) and is_lambdified(ctx, node):
+            return _lambdify_hint(ctx, node)
+    if ctx.tree is not None and ctx.in_function:
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Call) and is_plot_call(ctx, node):
+                return _plot_hint(ctx, node, lambda n: source_of(n, ctx.source), failed=True)
+    for node in nodes:
+        if isinstance(node, ast.Call) and call_name(node) == "numpy" and isinstance(node.func, ast.Attribute):
+            x = ctx.error_src(node.func.value)
+            return ctx.hint(
+                "numpy-on-requires-grad",
+                f"{x} requires grad, and a NumPy array cannot carry its graph.",
+                f"{paren(x, node.func.value)}.detach().numpy()  # leave autograd only to print or plot")
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").startswith(("np.", "numpy.")) and node.args \
+                and _involves_rg(ctx, node.args[0]):
+            x = ctx.error_src(node.args[0])
+            fname = call_name(node)
+            torch_f = fname if ctx.torch is not None and hasattr(ctx.torch, fname) and fname not in (
+                "asarray", "array") else None
+            fix = (f"torch.{fname}({x})  # stays in torch; use {paren(x, node.args[0])}.detach().numpy() only to "
+                   f"print or plot" if torch_f else f"np.{fname}({paren(x, node.args[0])}.detach())")
+            return ctx.hint(
+                "numpy-on-requires-grad",
+                f"{ctx.error_src(node)} hands {x} to NumPy, which cannot carry a tensor that requires grad.", fix)
+    for node in nodes:
+        if isinstance(node, ast.BinOp):
+            sides = [(a, b) for a, b in ((node.left, node.right), (node.right, node.left))
+                     if (dotted(getattr(a, "func", None) or a) or "").startswith(("np.", "numpy."))
+                     or isinstance(ctx.try_value(a), _ndarray())]
+            if sides:
+                arr, other = sides[0]
+                asrc, osrc = ctx.error_src(arr), ctx.error_src(other)
+                fixed = ctx.error_src(node).replace(asrc, f"torch.as_tensor({asrc})", 1)
+                return ctx.hint(
+                    "numpy-on-requires-grad",
+                    f"{osrc} requires grad, and mixing it with the NumPy array {asrc} turns it into NumPy, "
+                    f"which cannot carry a graph.",
+                    f"{fixed}  # keep both in torch")
+    rg = ctx.requires_grad_names(ctx.error_tree or ctx.tree or ast.Module(body=[], type_ignores=[]))
+    x = rg[0] if rg else "x"
+    return ctx.hint(
+        "numpy-on-requires-grad",
+        f"{x} requires grad, and NumPy cannot carry a tensor that is part of a graph.",
+        f"{x}.detach().numpy()  # leave autograd only to print or plot")
+
+
+def _ndarray():
+    import numpy
+
+    return numpy.ndarray
+
+
+def _involves_rg(ctx: Context, node: ast.AST) -> bool:
+    v = ctx.try_value(node)
+    if ctx.is_tensor(v):
+        return bool(v.requires_grad)
+    return bool(ctx.requires_grad_names(node)) or ctx.in_function
+
+
+def _plot_hint(ctx: Context, call: ast.Call, src, failed: bool) -> Hint:
+    rg_args = []
+    new = copy.deepcopy(call)
+    for i, arg in enumerate(call.args):
+        v = ctx.try_value(arg)
+        if ctx.is_tensor(v) and v.requires_grad:
+            rg_args.append(src(arg))
+            new.args[i] = ast.parse(f"{paren(src(arg), arg)}.detach()", mode="eval").body
+    names = " and ".join(rg_args) or "an argument"
+    verb = "requires" if len(rg_args) < 2 else "require"
+    if failed:
+        why = f"{names} {verb} grad; plotting turns them into NumPy arrays, which cannot carry a graph."
+    else:
+        why = (f"{names} {verb} grad; this plot converted them number by number, but matplotlib would fail "
+               f"with the numpy() error. A plot only needs the values.")
+    return ctx.hint("plot-requires-grad-tensor", why, unparse(new))
+
+
+def _lambdify_hint(ctx: Context, call: ast.Call) -> Hint:
+    fname = call.func.id
+    a = ctx.assignment(fname)
+    fix = f"{fname} = sympy.lambdify(s, expr, 'torch')  # generated code calls torch functions"
+    if a is not None and isinstance(a.value, ast.Call) and call_name(a.value) == "lambdify":
+        new = copy.deepcopy(a.value)
+        new.args = new.args[:2] + [ast.Constant("torch")]
+        new.keywords = [k for k in new.keywords if k.arg != "modules"]
+        fix = f"{fname} = {unparse(new)}  # generated code calls torch functions"
+    return ctx.hint(
+        "sympy-on-tensor",
+        f"{fname} was made by sympy.lambdify with NumPy functions, which cannot take a tensor that requires "
+        f"grad.", fix)
+
+
+@rule(30)
+def float_result_methods(ctx: Context):
+    """'float'/'Float' object has no attribute 'backward': math.* or SymPy made a number."""
+    m = re.search(r"'(\w+)' object has no attribute '(\w+)'", ctx.error.message if ctx.error else "")
+    if not ctx.error_is("AttributeError") or m is None:
+        return None
+    kind = m.group(1)
+    tree = ctx.error_tree or ctx.tree
+    receiver = None
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Attribute) and node.attr == m.group(2):
+            receiver = node.value
+            break
+    if receiver is None:
+        return None
+    rsrc = ctx.error_src(receiver)
+    value = ctx.try_value(receiver)
+    pieces = chain(ctx, receiver, ctx.error_source or ctx.source)
+    if kind == "float" or isinstance(value, float):
+        for p in pieces:
+            for c in find_calls(p.node, lambda c: is_math_call(ctx, c)):
+                arg = p.src(c.args[0]) if c.args else "x"
+                return ctx.hint(
+                    "math-module-on-tensor",
+                    f"{rsrc} is a Python float: {p.src(c)} turned {arg} into a number and dropped its graph.",
+                    f"{p.name or rsrc} = {p.src().replace(p.src(c.func), 'torch.' + c.func.attr)}"
+                    if p.name else f"torch.{c.func.attr}({arg})")
+    if (type(value).__module__ or "").startswith("sympy") or kind in ("Float", "Integer", "Mul", "Add", "Pow",
+                                                                       "Rational", "Zero", "One"):
+        for p in pieces:
+            for c in find_calls(p.node, lambda c: is_sympy_callable(ctx, c)):
+                arg = p.src(c.args[0]) if c.args else "x"
+                return ctx.hint(
+                    "sympy-on-tensor",
+                    f"{rsrc} is a SymPy number ({kind}): {p.src(c)} turned {arg} into SymPy's own Float, "
+                    f"so the graph is gone.",
+                    f"torch.{call_name(c)}({arg})  # or f = sympy.lambdify(s, expr, 'torch'); f({arg})")
+    return None
+
+
+@rule(30)
+def math_value_error(ctx: Context):
+    if not ctx.error_is(("ValueError", "TypeError"), "only one element tensors can be converted",
+                        "must be real number, not tensor"):
+        return None
+    for node in ctx.error_nodes():
+        if isinstance(node, ast.Call) and is_math_call(ctx, node) and node.args:
+            arg = ctx.error_src(node.args[0])
+            v = ctx.try_value(node.args[0])
+            n = f" ({v.numel()} elements)" if ctx.is_tensor(v) else ""
+            return ctx.hint(
+                "math-module-on-tensor",
+                f"{ctx.error_src(node)} needs one Python number, but {arg} is a tensor{n}; math.* never keeps "
+                f"a graph anyway.",
+                f"torch.{node.func.attr}({arg})  # elementwise, and autograd can follow it")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+                and isinstance(node.left.value, str):
+            x = ctx.error_src(node.right)
+            return ctx.hint(
+                "format-tensor",
+                f"'%' formatting needs one number, but {x} is a tensor with several elements.",
+                f"', '.join('%.3f' % v for v in {paren(x, node.right)}.tolist())")
+    return None
+
+
+@rule(40)
+def tensor_copy(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    warned = any("copy construct from a tensor" in w.message for w in ctx.outcome.warnings)
+    for call in find_calls(ctx.tree, torch_tensor_call):
+        arg = call.args[0]
+        if not isinstance(arg, (ast.Name, ast.Attribute, ast.Subscript)):
+            continue
+        v = ctx.try_value(arg)
+        if not ctx.is_tensor(v) or not (v.requires_grad or warned):
+            continue
+        a = source_of(arg, ctx.source)
+        why = (f"{source_of(call, ctx.source)} copies {a}'s numbers into a new tensor outside the graph"
+               + (f": nothing computed from it reaches {a}." if v.requires_grad else "."))
+        fix = f"{paren(a, arg)}.clone()  # stays in the graph; {paren(a, arg)}.detach().clone() for a constant copy"
+        return ctx.hint("tensor-copy-construct", why, fix)
+    return None
+
+
+@rule(40)
+def item_cut(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        lhs = source_of(node.targets[0], ctx.source)
+        value = node.value
+        # torch.tensor([x ** 2, x ** 3]) of tensors that require grad
+        for call in find_calls(value, torch_tensor_call):
+            if isinstance(call.args[0], (ast.List, ast.Tuple)) and ctx.requires_grad_names(call.args[0]):
+                items = ", ".join(source_of(e, ctx.source) for e in call.args[0].elts)
+                return ctx.hint(
+                    "item-breaks-graph",
+                    f"{source_of(call, ctx.source)} copies the numbers of its items into a new tensor outside the "
+                    f"graph, so {lhs} has no gradient path back to {ctx.requires_grad_names(call.args[0])[0]}.",
+                    f"{lhs} = torch.stack([{items}])  # keeps the graph")
+        # x * x.item(): part of the expression became a constant
+        found = None
+        for op in (n for n in ast.walk(value) if isinstance(n, ast.BinOp)):
+            cuts = [c for c in find_calls(op, to_python_call)
+                    if ctx.requires_grad_names(c.func.value if isinstance(c.func, ast.Attribute) else c.args[0])]
+            if cuts and any(_uses_outside(op, cuts, n) for n in ctx.requires_grad_names(op)):
+                found = cuts[0]
+                break
+        if found is None:
+            continue
+        c = found
+        inner = c.func.value if isinstance(c.func, ast.Attribute) else c.args[0]
+        fixed = source_of(value, ctx.source).replace(source_of(c, ctx.source), source_of(inner, ctx.source))
+        return ctx.hint(
+            "item-breaks-graph",
+            f"{source_of(c, ctx.source)} is a plain Python number, so autograd treats it as a constant in "
+            f"{lhs} = {source_of(value, ctx.source)}: the gradient misses that part.",
+            f"{lhs} = {fixed}")
+    return None
+
+
+def _uses_outside(value: ast.AST, cuts: list[ast.Call], name: str) -> bool:
+    inside = {id(n) for c in cuts for n in ast.walk(c)}
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in inside for n in ast.walk(value))
+
+
+@rule(40)
+def math_on_rg(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    calls = [(c, ctx.source, None) for c in find_calls(ctx.tree, lambda c: is_math_call(ctx, c))]
+    for call, fdef, fsrc in ctx.called_functions(ctx.tree):
+        if any(ctx.is_tensor(v := ctx.try_value(a)) and v.requires_grad for a in call.args):
+            calls += [(c, fsrc, fdef.name) for c in find_calls(fdef, lambda c: is_math_call(ctx, c))]
+    for c, src, fname in calls:
+        if not c.args:
+            continue
+        arg = source_of(c.args[0], src)
+        if fname is None:
+            v = ctx.try_value(c.args[0])
+            if not (ctx.is_tensor(v) and v.requires_grad) and not ctx.requires_grad_names(c.args[0]):
+                continue
+        where = f" (in {fname}())" if fname else ""
+        return ctx.hint(
+            "math-module-on-tensor",
+            f"{source_of(c, src)}{where} turned {arg} into a Python float: that term has no graph, so the "
+            f"gradient will miss it (or backward() will fail).",
+            f"torch.{c.func.attr}({arg})  # instead of {source_of(c, src)}")
+    return None
+
+
+@rule(40)
+def sympy_on_rg(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for c in find_calls(ctx.tree, lambda c: is_sympy_callable(ctx, c)):
+        if not c.args:
+            continue
+        v = ctx.try_value(c.args[0])
+        if not (ctx.is_tensor(v) and v.requires_grad):
+            continue
+        arg = source_of(c.args[0], ctx.source)
+        return ctx.hint(
+            "sympy-on-tensor",
+            f"{source_of(c, ctx.source)} turned {arg} into a SymPy number: the result has no graph.",
+            f"torch.{call_name(c)}({arg})  # or f = sympy.lambdify(s, expr, 'torch'); f({arg})")
+    return None
+
+
+@rule(40)
+def plot_rg(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for c in find_calls(ctx.tree, lambda c: is_plot_call(ctx, c)):
+        func = ctx.try_value(c.func)
+        if (getattr(func, "__module__", "") or "").startswith("tutor"):
+            continue  # the tutor's own plot() detaches on purpose
+        for arg in c.args:
+            v = ctx.try_value(arg)
+            if ctx.is_tensor(v) and v.requires_grad:
+                return _plot_hint(ctx, c, lambda n: source_of(n, ctx.source), failed=False)
+    return None

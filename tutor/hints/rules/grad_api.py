@@ -1,0 +1,171 @@
+"""Rules about torch.autograd.grad and the gradient= seed: tuples, unused inputs, seed shape and dtype."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from tutor.display import shape_text
+from tutor.hints.context import Context, dotted, keyword, paren, source_of
+from tutor.hints.rules.common import rule, shape_of, dtype_of, unparse, with_keyword
+
+
+@rule(20)
+def gradient_shape(ctx: Context):
+    if not ctx.error_is("RuntimeError", "mismatch in shape: grad_output"):
+        return None
+    m = re.search(r"shape of torch\.Size\(\[([^\]]*)\]\) and output\[0\] has a shape of torch\.Size\(\[([^\]]*)\]\)",
+                  ctx.error.message)
+    found = ctx.failing_backward()
+    t = found[3] if found else "y"
+    target = found[1] if found else None
+    seed = None
+    if found and found[0].args:
+        seed = ctx.error_src(found[0].args[0]) if ctx.error_tree else source_of(found[0].args[0], ctx.source)
+    elif found and keyword(found[0], "gradient") is not None:
+        seed = source_of(keyword(found[0], "gradient"))
+    def fmt(s):
+        return shape_text(int(p) for p in s.split(",") if p.strip())
+    shapes = f"{seed or 'the gradient'} has shape {fmt(m.group(1))} but {t} has shape {fmt(m.group(2))}" if m \
+        else f"{seed or 'the gradient'} and {t} have different shapes"
+    return ctx.hint(
+        "backward-gradient-shape",
+        f"{shapes}: the gradient= tensor must have exactly the shape of {t}, and nothing is broadcast.",
+        f"{paren(t, target)}.backward(torch.ones_like({t}))")
+
+
+@rule(20)
+def gradient_complex_dtype(ctx: Context):
+    if not ctx.error_is("RuntimeError", "both grad_output and output are required to have the same dtype"):
+        return None
+    found = ctx.failing_backward()
+    t = found[3] if found else "y"
+    return ctx.hint(
+        "backward-gradient-dtype",
+        f"the gradient= tensor is complex but {t} is real; the seed must have the dtype of {t}.",
+        f"{paren(t, found[1] if found else None)}.backward(torch.ones_like({t}))")
+
+
+@rule(40)
+def gradient_dtype(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for call, target, kind in ctx.backward_calls(ctx.tree):
+        if kind != "backward" or target is None:
+            continue
+        seed = call.args[0] if call.args else keyword(call, "gradient")
+        if seed is None:
+            continue
+        g, y = ctx.try_value(seed), ctx.try_value(target)
+        if not (ctx.is_tensor(g) and ctx.is_tensor(y)) or g.dtype == y.dtype:
+            continue
+        t = source_of(target, ctx.source)
+        return ctx.hint(
+            "backward-gradient-dtype",
+            f"{source_of(seed, ctx.source)} is {dtype_of(g)} but {t} is {dtype_of(y)}: PyTorch converts the "
+            f"seed to {dtype_of(y)} without a word, so the gradient is {dtype_of(y)} anyway.",
+            f"{paren(t, target)}.backward(torch.ones_like({t}))  # y's own shape and dtype")
+    return None
+
+
+@rule(20)
+def allow_unused(ctx: Context):
+    unused = ctx.error_is("RuntimeError", "appears to not have been used in the graph")
+    no_rg = ctx.error_is("RuntimeError", "one of the differentiated tensors does not require grad")
+    if not (unused or no_rg):
+        return None
+    found = ctx.failing_backward()
+    if found is None or found[2] != "grad":
+        return ctx.hint("allow-unused", "An input of torch.autograd.grad is not used by the output.",
+                        "torch.autograd.grad(y, inputs, allow_unused=True)")
+    call, target, kind, t = found
+    inputs = call.args[1] if len(call.args) > 1 else keyword(call, "inputs")
+    isrc = ctx.error_src(inputs) if inputs is not None else "inputs"
+    elts = inputs.elts if isinstance(inputs, (ast.List, ast.Tuple)) else [inputs] if inputs is not None else []
+    if no_rg:
+        bad = next((e for e in elts if ctx.is_tensor(v := ctx.try_value(e)) and not v.requires_grad), None)
+        b = ctx.error_src(bad) if bad is not None else "an input"
+        return ctx.hint(
+            "allow-unused",
+            f"{b} does not require grad, so torch.autograd.grad cannot give a gradient with respect to it.",
+            f"{b}.requires_grad_(True)  # before computing {t}; or leave {b} out of the inputs")
+    m = re.search(r"at index (\d+)", ctx.error.message)
+    idx = int(m.group(1)) if m else 0
+    z = ctx.error_src(elts[idx]) if idx < len(elts) else "that input"
+    new = with_keyword(call, "allow_unused", ast.Constant(True))
+    return ctx.hint(
+        "allow-unused",
+        f"{t} does not depend on {z}" + (f" (input {idx} of {isrc})" if len(elts) > 1 else "")
+        + ", so there is no gradient to return for it.",
+        f"{unparse(new)}  # {z}'s entry will be None; or check why {z} is unused")
+
+
+def _grad_tuple_name(ctx: Context, node: ast.AST) -> tuple[str, ast.Call | None, str] | None:
+    """If `node` is a name holding the tuple of torch.autograd.grad: (name, the call, its source)."""
+    if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith("autograd.grad"):
+        return None, node, ctx.error_src(node)
+    if not isinstance(node, ast.Name):
+        return None
+    value = ctx.ns.get(node.id)
+    if not isinstance(value, tuple):
+        return None
+    a = ctx.assignment(node.id)
+    if a is not None and isinstance(a.value, ast.Call) and (dotted(a.value.func) or "").endswith("autograd.grad") \
+            and not a.unpacked:
+        return node.id, a.value, source_of(a.value, a.stmt.source)
+    return None
+
+
+@rule(20)
+def grad_tuple_error(ctx: Context):
+    if not (ctx.error_is("AttributeError", "'tuple' object") or ctx.error_is("TypeError", "tuple")):
+        return None
+    for node in ctx.error_nodes():
+        found = _grad_tuple_name(ctx, node)
+        if found is None:
+            continue
+        name, call, csrc = found
+        if name is None:
+            return ctx.hint(
+                "grad-returns-tuple",
+                f"{csrc} returns a tuple with one gradient per input, not a tensor.",
+                f"{csrc}[0]")
+        value = ctx.ns[name]
+        return ctx.hint(
+            "grad-returns-tuple",
+            f"{name} is the tuple {brief_tuple(value)}: torch.autograd.grad returns one gradient per input, "
+            f"in a tuple.",
+            f"({name},) = {csrc}  # unpack the tuple")
+    return None
+
+
+def brief_tuple(value) -> str:
+    def one(v):
+        text = repr(v) if not hasattr(v, "numel") or v.numel() == 1 else f"tensor of shape {shape_of(v)}"
+        return text.replace(", requires_grad=True", "")
+    text = "(" + ", ".join(one(v) for v in value[:3]) + ("," if len(value) == 1 else "") + ")"
+    return text if len(text) <= 60 else f"of {len(value)} tensors"
+
+
+@rule(40)
+def grad_tuple_silent(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for node in ast.walk(ctx.tree):
+        operands = []
+        if isinstance(node, ast.BinOp):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+        for op in operands:
+            found = _grad_tuple_name(ctx, op) if isinstance(op, ast.Name) else None
+            if found is None:
+                continue
+            name, call, csrc = found
+            what = source_of(node, ctx.source)
+            return ctx.hint(
+                "grad-returns-tuple",
+                f"{name} is the tuple {brief_tuple(ctx.ns[name])}, so {what} works on the tuple, not on "
+                f"the gradient.",
+                f"({name},) = {csrc}  # unpack the tuple")
+    return None
