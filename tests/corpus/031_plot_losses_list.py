@@ -1,0 +1,18 @@
+# source: https://github.com/arthurdouillard/deepcourse/issues/11 (losses.append(loss) then plotting the list: "Can't call numpy() on Tensor that requires grad")
+# expect: numpy-on-requires-grad
+# where: loop
+import numpy as np
+import torch
+
+w = torch.tensor([0.5, -0.5], requires_grad=True)
+X = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+y = torch.tensor([1.0, 2.0, 3.0])
+losses = []
+for epoch in range(5):
+    loss = ((X @ w - y) ** 2).mean()
+    losses.append(loss)
+    loss.backward()
+    with torch.no_grad():
+        w -= 0.01 * w.grad
+        w.grad.zero_()
+np.asarray(losses[-1])

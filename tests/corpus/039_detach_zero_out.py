@@ -1,0 +1,10 @@
+# source: https://github.com/pytorch/pytorch/issues/6990 (out.detach() shares storage: c.zero_() then out.sum().backward())
+# expect: inplace-saved-tensor
+# where: top
+import torch
+
+a = torch.tensor([1, 2, 3.], requires_grad=True)
+out = a.sigmoid()
+c = out.detach()
+c.zero_()
+out.sum().backward()

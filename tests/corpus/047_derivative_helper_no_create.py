@@ -1,0 +1,12 @@
+# source: https://github.com/wowotou1998/LP-BFGS-attack/blob/main/auto_grade_test.py (dydx then d2ydx2; adapted: a derivative helper without create_graph=True)
+# expect: grad-of-grad-no-create-graph
+# where: function
+import torch
+
+def derivative(y, x):
+    return torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y))[0]
+
+x = torch.linspace(-1, 1, 5, requires_grad=True)
+y = x ** 3
+dydx = derivative(y, x)
+d2ydx2 = derivative(dydx, x)

@@ -1,0 +1,9 @@
+# source: https://github.com/LinkedInLearning/hands-on-ai-pytorch-machine-learning-4007017 (grad[0] taken from the tuple)
+# expect: none
+# where: top
+import torch
+
+x = torch.tensor([2.0], requires_grad=True)
+y = x ** 3
+grad = torch.autograd.grad(y, x)
+print("dy/dx =", grad[0])
