@@ -1,5 +1,5 @@
 # source: https://velog.io/@jsyeon/Autograd자동미분 (learner notes on requires_grad; adapted: the attribute called like a method)
-# expect: requires-grad-called
+# expect: attribute-called
 # where: top
 import torch
 

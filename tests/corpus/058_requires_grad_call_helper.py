@@ -1,5 +1,5 @@
 # source: https://github.com/maciej-sypetkowski/kaggle-rcic-1st/issues/2 (checking requires_grad of parameters; adapted: called as a function inside the learner's helper)
-# expect: requires-grad-called
+# expect: attribute-called
 # where: function
 import torch
 
