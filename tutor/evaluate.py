@@ -103,14 +103,19 @@ def parses(source: str) -> bool:
         return False
 
 
-def _learner_frames(tb) -> list[traceback.FrameSummary]:
+def _learner_frames(tb, is_learner_file=None) -> list[traceback.FrameSummary]:
     frames = traceback.extract_tb(tb)
-    return [f for f in frames if f.filename.startswith(INPUT_PREFIX)]
+    if is_learner_file is None:
+        return [f for f in frames if f.filename.startswith(INPUT_PREFIX)]
+    return [f for f in frames if is_learner_file(f.filename)]
 
 
-def error_info(exc: BaseException) -> ErrorInfo:
-    """ErrorInfo for an exception raised by learner code, trimmed to the learner's frames."""
-    if isinstance(exc, SyntaxError) and not _learner_frames(exc.__traceback__):
+def error_info(exc: BaseException, is_learner_file=None) -> ErrorInfo:
+    """ErrorInfo for an exception raised by learner code, trimmed to the learner's frames.
+
+    `is_learner_file(filename)` says which frames are the learner's (default: this module's inputs);
+    the notebook front passes IPython's cell filenames."""
+    if isinstance(exc, SyntaxError) and not _learner_frames(exc.__traceback__, is_learner_file):
         return syntax_error_info(exc)
     name = type(exc).__name__
     if isinstance(exc, Timeout):
@@ -120,7 +125,7 @@ def error_info(exc: BaseException) -> ErrorInfo:
         message = message or "interrupted (Ctrl-C)"
     if isinstance(exc, KeyError) and exc.args:
         message = repr(exc.args[0])
-    frames = _learner_frames(exc.__traceback__)
+    frames = _learner_frames(exc.__traceback__, is_learner_file)
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
     if isinstance(exc, Timeout):

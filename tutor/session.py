@@ -109,11 +109,39 @@ class Session:
             self._after(outcome)
         except BaseException as exc:  # noqa: BLE001 - the tutor itself must never crash
             outcome.error = _internal_error(exc)
+        return self._record(outcome, started)
+
+    def _record(self, outcome: Outcome, started: float) -> Outcome:
         outcome.elapsed = time.perf_counter() - started
         outcome.stdout_shown = self.echo is not None
         self.history.append(outcome)
         del self.history[:-HISTORY_LIMIT]
         return outcome
+
+    def observe(self, text: str, before: dict, *, value: Any = None, has_value: bool = False,
+                error: BaseException | None = None, index: int | None = None,
+                warnings: list | None = None, is_learner_file: Callable[[str], bool] | None = None) -> Outcome:
+        """Diagnose code that another front already ran in `self.namespace` (IPython runs notebook cells).
+
+        The same after-input pipeline as `submit` (after-input hooks, hints, observers such as lesson
+        checks), minus evaluation: `before` is `gradwatch.snapshot(self.namespace)` taken before the code
+        ran, `value`/`has_value` its displayed value, `error` the exception it raised (None if it ran),
+        `index` the front's own input number (a notebook's execution count, so hints can name the cell),
+        `warnings` the WarningInfo it raised, `is_learner_file(filename)` which traceback frames are the
+        learner's. Never raises.
+        """
+        started = time.perf_counter()
+        self.count = index if index is not None else self.count + 1
+        outcome = Outcome(input=text, index=self.count, value=value, has_value=has_value)
+        try:
+            if error is not None:
+                outcome.error = evaluate.error_info(error, is_learner_file)
+            outcome.warnings = list(warnings or [])
+            outcome.gradients = gradwatch.changes(before, self.namespace)
+            self._after(outcome)
+        except BaseException as exc:  # noqa: BLE001 - the tutor itself must never crash
+            outcome.hints, outcome.feedback = [], [_internal_error(exc).message]
+        return self._record(outcome, started)
 
     def _filename(self) -> str:
         return f"{evaluate.INPUT_PREFIX}{self.count}>"

@@ -1,0 +1,216 @@
+"""The notebook front in IPython's own in-process shell: `%load_ext autograd_tutor` and what it shows."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+pytest.importorskip("IPython")
+
+from IPython.core.displaypub import CapturingDisplayPublisher  # noqa: E402
+from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
+from traitlets.config import Config  # noqa: E402
+
+from tutor import notebook  # noqa: E402
+from tutor.progress import ProgressStore  # noqa: E402
+
+SETUP = "import torch\nx = torch.arange(4.0, requires_grad=True)"
+
+
+@pytest.fixture
+def ipy():
+    """A fresh IPython shell (history in memory) whose rich display output is captured."""
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    shell = InteractiveShell(config=config)
+    shell.display_pub = CapturingDisplayPublisher()
+    yield shell
+    notebook.unload(shell)
+
+
+def run(shell, cell: str) -> str:
+    """Run one cell as a notebook does; the text of what the tutor showed under it."""
+    start = len(shell.display_pub.outputs)
+    shell.run_cell(cell, store_history=True)
+    return "\n".join(out["data"].get("text/plain", "") for out in shell.display_pub.outputs[start:])
+
+
+def loaded(shell):
+    shell.run_line_magic("load_ext", "autograd_tutor")
+    return shell
+
+
+def test_failing_cell_gets_its_hint_under_the_normal_traceback(ipy, capsys):
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "y = 2 * torch.dot(x, x)\ny.backward()")
+    shown = run(ipy, "y.backward()")
+    assert "hint double-backward" in shown
+    assert "y.backward()" in shown and "y = 2 * torch.dot(x, x)" in shown  # the learner's names and code
+    assert "Traceback" in capsys.readouterr().out  # IPython's own traceback is still printed
+    assert "Trying to backward" not in shown  # ... and only once: the tutor adds the hint alone
+    out = ipy.display_pub.outputs[-1]
+    assert "<pre" in out["data"]["text/html"] and "double-backward" in out["data"]["text/html"]
+
+
+def test_silent_mistake_gets_its_hint_and_the_gradient_change(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    first = run(ipy, "(x * x).sum().backward()")
+    assert first == "x.grad = tensor([0., 2., 4., 6.])"  # a gradient change, no hint: this is fine
+    second = run(ipy, "(x * x).sum().backward()")
+    assert "x.grad = tensor([ 0.,  4.,  8., 12.])   (was tensor([0., 2., 4., 6.]))" in second
+    assert "hint grad-accumulation" in second
+
+
+def test_clean_cells_get_nothing(ipy):
+    loaded(ipy)
+    assert run(ipy, SETUP) == ""
+    assert run(ipy, "y = 2 * torch.dot(x, x)\ny") == ""
+    assert run(ipy, "print('hello')") == ""
+    assert run(ipy, "") == ""
+
+
+def test_error_frames_are_the_learners_cells(ipy):
+    """A mistake inside a function defined in an earlier cell is diagnosed from that cell's line."""
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "def loss(t):\n    return (t * t).sum()\n\ndef step():\n    l = loss(x)\n    l.backward()\n"
+             "    l.backward()")
+    shown = run(ipy, "step()")
+    assert "hint double-backward" in shown
+    words = " ".join(shown.split())
+    assert "went through l's graph" in words and "l.backward() needs them again" in words
+
+
+def test_hints_off_and_on(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    assert "Hints are off" in run(ipy, "%hints off")
+    run(ipy, "y = (x * x).sum()\ny.backward()")
+    assert "hint" not in run(ipy, "y.backward()")
+    run(ipy, "%hints on")
+    assert "hint double-backward" in run(ipy, "y = (x * x).sum()\ny.backward()\ny.backward()")
+
+
+MAGICS = [
+    ("graph", "y", "Graph of y"),
+    ("trace", "y", "backward"),
+    ("forward", "f 3.0", "9"),
+    ("check", "f 3.0", "all methods agree"),
+    ("jacobian", "f torch.tensor([1.0, 2.0])", "Jacobian"),
+    ("hessian", "h torch.tensor([1.0, 2.0])", "Hessian"),
+    ("plot", "f -2 2", "f(x)"),
+    ("explain", "double-backward", "retain_graph"),
+    ("hints", "list", "double-backward"),
+    ("lessons", "", "autograd-basics"),
+    ("help", "", "%graph"),
+    ("tutor", "who", "y"),
+]
+
+
+@pytest.mark.parametrize("name, args, expected", MAGICS, ids=[m[0] for m in MAGICS])
+def test_each_magic_runs(ipy, name, args, expected):
+    loaded(ipy)
+    run(ipy, SETUP + "\ny = (x ** 3).sum()\ndef f(t):\n    return t ** 2\ndef h(t):\n    return (t ** 3).sum()")
+    shown = run(ipy, f"%{name} {args}")
+    assert expected.lower() in shown.lower(), shown
+    assert "Error" not in shown, shown
+
+
+def test_every_tutor_command_is_a_magic_or_under_tutor(ipy):
+    from tutor import commands
+
+    before = set(ipy.magics_manager.magics["line"])
+    front = notebook.load(ipy)
+    for cmd in commands.all_commands():
+        if cmd.name in notebook.SKIPPED:
+            continue
+        if cmd.name in before:  # IPython's own %reset and %who stay IPython's
+            assert cmd.name not in front.magic_names
+        else:
+            assert cmd.name in front.magic_names
+    assert "%reset" not in run(ipy, "%tutor nosuch")  # an unknown command is one line, not a crash
+    assert "unknown command %nosuch" in run(ipy, "%tutor nosuch")
+
+
+def _ipython_state(shell) -> dict:
+    """Everything the extension may touch, as comparable values."""
+    import warnings as w
+
+    manager = shell.magics_manager
+    formatters = shell.display_formatter.formatters
+    return {
+        "events": {name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
+        "magics": {kind: dict(table) for kind, table in manager.magics.items()},
+        "user_magics": dict(vars(manager.user_magics)),
+        "formatters": {mime: dict(f.type_printers) for mime, f in formatters.items()},
+        "transformers": (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                         list(shell.ast_transformers)),
+        "user_ns": {k: v for k, v in shell.user_ns.items() if k not in ("_", "__", "___", "_i", "_ii", "_iii")
+                    and not k.startswith(("_i", "_"))},
+        "showwarning": w.showwarning,
+    }
+
+
+def test_unload_restores_ipython_exactly(ipy):
+    run(ipy, SETUP)
+    state = _ipython_state(ipy)
+    loaded(ipy)
+    assert _ipython_state(ipy) != state
+    run(ipy, "%graph x")  # puts the tutor's helpers (graph, plot, ...) in the namespace
+    assert "graph" in ipy.user_ns
+    run(ipy, "(x * x).sum().backward()")
+    ipy.run_line_magic("unload_ext", "autograd_tutor")
+    assert _ipython_state(ipy) == state
+    assert run(ipy, "(x * x).sum().backward()") == ""  # no more gradient news or hints
+    assert "graph" not in ipy.magics_manager.magics["line"]
+
+
+def test_loading_twice_keeps_one_set_of_hooks(ipy):
+    loaded(ipy)
+    ipy.run_line_magic("reload_ext", "autograd_tutor")
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "(x * x).sum().backward()")
+    shown = run(ipy, "(x * x).sum().backward()")
+    assert shown.count("hint grad-accumulation") == 1
+
+
+def test_lesson_progress_goes_to_the_shells_store(ipy):
+    loaded(ipy)
+    assert "Autograd basics" in run(ipy, "%lesson autograd-basics")
+    run(ipy, "%next")  # past the reading step, to the quiz
+    assert "is right" in run(ipy, "%answer b")
+    run(ipy, "%next")
+    shown = run(ipy, "x.requires_grad_(True)")  # a task step answered in a cell
+    assert "✓" in shown or "passed" in shown.lower() or "well done" in shown.lower(), shown
+    saved = ProgressStore().lesson("autograd-basics")
+    assert saved.steps["why-four-point-oh"].status == "passed"
+    assert saved.steps["attach"].status == "passed"
+    run(ipy, "%lesson stop")
+    assert "x" not in ipy.user_ns and "In" in ipy.user_ns and "get_ipython" in ipy.user_ns
+
+
+def test_tutor_reset_keeps_ipython_working(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "%tutor reset")
+    assert "x" not in ipy.user_ns
+    result = ipy.run_cell("a = 21\na * 2", store_history=True)
+    assert result.success and result.result == 42
+    assert ipy.user_ns["Out"][result.execution_count] == 42
+
+
+def test_warnings_still_reach_the_learner_and_the_tutor(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    shown = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = lambda message, *rest: shown.append(str(message))
+        run(ipy, "import warnings\nwarnings.warn('careful')")
+    assert shown == ["careful"]  # what IPython would have printed, still printed
+    outcome = notebook._FRONTS[id(ipy)].session.history[-1]
+    assert [w.message for w in outcome.warnings] == ["careful"]
