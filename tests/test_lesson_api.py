@@ -87,3 +87,60 @@ def test_all_of_needs_every_check(ctx):
     assert all_of(calls("backward"), grad("x"))(ctx).passed
     failed = all_of(calls("backward"), calls("grad"))(ctx)
     assert not failed.passed and "grad()" in failed.message
+
+
+# -- natural answers (tutor.answers) -------------------------------------------------------------
+
+import pytest  # noqa: E402
+
+_BOOLS = "torch.tensor([1., 2.]) == torch.tensor([1., 2.])"
+
+
+@pytest.mark.parametrize("code, kind, answer, right", [
+    (_BOOLS, "value", "yes", True), (_BOOLS, "value", "Yes", True), (_BOOLS, "value", "true", True),
+    (_BOOLS, "value", "TRUE", True), (_BOOLS, "value", "all True", True), (_BOOLS, "value", "[True, True]", True),
+    (_BOOLS, "value", "[true, true]", True), (_BOOLS, "value", "no", False), (_BOOLS, "value", "false", False),
+    (_BOOLS, "value", "error", False), (_BOOLS, "value", "[True, False]", False),
+    ("torch.tensor(1.) == 2", "value", "false", True), ("torch.tensor(1.) == 2", "value", "No", True),
+    ("torch.tensor(1.) == 2", "value", "False.", True), ("torch.tensor(1.) == 2", "value", "true", False),
+    ("torch.tensor(1024.)", "value", "1024", True), ("torch.tensor(1024.)", "value", "1024.", True),
+    ("torch.tensor(1024.)", "value", "[1024]", True), ("torch.tensor(1024.)", "value", "1024.0.", True),
+    ("torch.tensor(1024.)", "value", "1000", False),
+    ("torch.tensor([0., 4., 8.])", "value", "[0, 4, 8]", True), ("torch.tensor([0., 4., 8.])", "value", "0, 4, 8", True),
+    ("torch.tensor([0., 4., 8.])", "value", "0 4 8", True), ("torch.tensor([0., 4., 8.])", "value", "[0., 4., 8.].", True),
+    ("torch.tensor([0., 4., 8.])", "value", "tensor([0., 4., 8.])", True), ("torch.tensor([0., 4., 8.])", "value", "[0, 4]", False),
+    ("(False, None)", "value", "false, none", True), ("None", "value", "None", True), ("None", "value", "none", True),
+    ("torch.ones(2, 3)", "shape", "(2, 3)", True), ("torch.ones(2, 3)", "shape", "2x3", True),
+    ("torch.ones(2, 3)", "shape", "2 x 3", True), ("torch.ones(2, 3)", "shape", "[2, 3]", True),
+    ("torch.ones(2, 3)", "shape", "torch.Size([2, 3])", True), ("torch.ones(2, 3)", "shape", "(3, 2)", False),
+    ("torch.ones(2, 3)", "shape", "error", False), ("torch.tensor(1.)", "shape", "()", True),
+    ("torch.tensor(1.)", "shape", "scalar", True), ("torch.tensor(1.)", "shape", "torch.Size([])", True),
+    ("torch.tensor(1.)", "shape", "error", False),
+    ("torch.arange(4).requires_grad_()", "error", "error", True),
+    ("torch.arange(4).requires_grad_()", "error", "it raises", True),
+    ("torch.arange(4).requires_grad_()", "error", "It raises an error.", True),
+    ("torch.arange(4).requires_grad_()", "error", "RuntimeError", True),
+    ("torch.arange(4).requires_grad_()", "error", "no error", False),
+    ("torch.arange(4).requires_grad_()", "error", "it runs", False),
+    ("torch.arange(4.).requires_grad_()", "error", "error", False),
+    ("torch.arange(4.).requires_grad_()", "error", "no error", True),
+    ("torch.arange(4).requires_grad_()", "value", "error", True),
+    ("torch.arange(4).requires_grad_()", "value", "it raises", True),
+    ("torch.arange(4).requires_grad_()", "value", "[0, 1, 2, 3]", False),
+    ("1 > 0", "text", "yes", True), ("1 > 0", "text", "TRUE", True), ("1 > 0", "text", "no", False),
+])
+def test_predictions_accept_natural_answers(code, kind, answer, right):
+    s = Session()
+    expect = {"text": "True", "error": "error", "shape": "(1,)"}.get(kind, "0")
+    step = Predict("p", code=code, question="?", kind_of_answer=kind, expect=expect)
+    out = s.submit(code)
+    ok, why = step.judge(answer, out, s.namespace)
+    assert ok is right, (answer, why)
+    assert not why.endswith(".."), why
+
+
+def test_a_verdict_quotes_an_error_message_without_a_doubled_full_stop():
+    s = Session()
+    step = Predict("p", code="raise ValueError('it broke.')", question="?", kind_of_answer="error", expect="error")
+    ok, why = step.judge("no error", s.submit(step.code), s.namespace)
+    assert not ok and why == "it raised ValueError: it broke"

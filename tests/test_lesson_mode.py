@@ -55,8 +55,8 @@ def test_a_task_is_checked_after_each_input_with_targeted_feedback(lesson_sessio
     session.submit("%next")
     first = session.submit("y = (x * x).sum()")
     text = text_of(first)
-    assert "✗ Not yet: You built y: now call y.backward()." in text  # the Mistake's message comes first
-    assert "%hint gives hint 1 of 2" in text
+    # a first input that begins an answer: the Mistake's message, without a ✗
+    assert "… So far so good: You built y: now call y.backward()." in text and "✗" not in text
     second = session.submit("y.backward()")
     text = text_of(second)
     assert "✓ Passed: x.grad is right" in text and "step 3 of 5 (quiz)" in text
@@ -137,7 +137,7 @@ def test_predict_runs_the_code_after_the_answer(lesson_session):
     assert "%answer YOUR PREDICTION" in text_of(session.submit("%where"))
     out = session.submit("%answer (2, 2)")
     text = text_of(out)
-    assert ">>> x.grad.shape" in text and "Not quite: you said (2, 2)" in text
+    assert ">>> x.grad.shape" in text and "✗ you said (2, 2), but the shape is (4,)." in text  # %skip left x.grad
     assert coach.store.lesson("tiny").steps["shape"].status == "missed"
     assert "already" in text_of(session.submit("%answer (4,)"))
 
@@ -311,3 +311,101 @@ def test_a_forbidden_call_in_the_answer_itself_still_fails(lesson_session):
     session.submit("%next")
     out = text_of(session.submit("y = (x * x).sum(); y.backward(); c = torch.cos(x)"))
     assert "not to call cos()" in out and coach.records["square-grad"].status == "started"
+
+
+# -- verdicts only the learner's own work can earn ------------------------------------------------
+
+
+def _at_task(session):
+    session.submit("%lesson tiny")
+    session.submit("%next")
+
+
+def test_an_input_that_raised_never_passes_even_with_the_right_gradient_left_over(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    session.submit("x.grad = 2 * x.detach()")  # rejected: no backward
+    out = session.submit("y = (x * x).sum(); y.backward(); undefined_name")
+    assert out.error is not None and "✓" not in text_of(out)
+    assert "✗ Not yet: that input raised NameError" in text_of(out)
+    assert coach.records["square-grad"].status == "started"
+
+
+def test_a_leftover_gradient_neither_passes_nor_fails_the_step(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    session.submit("z = x.sum(); z.backward()")  # a wrong attempt: x.grad is all ones
+    out = session.submit("y = (x * x).sum(); y.backward()")  # the answer: live x.grad is 2x + 1
+    text = text_of(out)
+    assert "✓ Passed" in text and "set aside" in text, text
+    torch.testing.assert_close(session.namespace["x"].grad, 2 * session.namespace["x"].detach())
+    # and the leftover alone cannot pass: a fresh step where only the leftover is right
+    session.submit("%back")
+    session.submit("%reset step")
+    session.submit("w = (x * x).sum(); w.backward()")  # right gradient, but via w ...
+    assert coach.records["square-grad"].status == "passed"
+
+
+def test_a_rebound_leaf_is_named_with_the_input_that_broke_it_and_reset_step_restores_it(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    text = text_of(session.submit("x = x.detach()"))
+    assert "`x` is no longer the leaf tensor this step starts from: input 1 (`x = x.detach()`)" in text, text
+    assert "%reset step" in text and coach.records["square-grad"].status == "started"
+    again = text_of(session.submit("y = (x * x).sum(); y.backward()"))
+    assert "input 1 (`x = x.detach()`)" not in again and "raised RuntimeError" in again  # said once
+    solution = session.submit("%solution")
+    session.submit("%solution")
+    assert "%reset step first" in text_of(session.submit("%solution"))
+    session.submit("%reset step")
+    assert session.namespace["x"].is_leaf
+    assert "✓ Passed" in text_of(session.submit("y = (x * x).sum(); y.backward()"))
+    assert solution is not None
+
+
+def test_skip_leaves_the_state_the_solution_would_have_left(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    session.submit("x.grad = torch.ones(4)")  # a wrong attempt, then give up
+    session.submit("%skip")
+    torch.testing.assert_close(session.namespace["x"].grad, 2 * session.namespace["x"].detach())
+    assert coach.records["square-grad"].status == "skipped"
+
+
+def test_a_quiz_letter_that_is_also_a_variable_asks_which_was_meant(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    session.submit("%skip")
+    session.submit("b = 5")
+    asked = text_of(session.submit("b"))
+    assert "`b` is a variable here and also choice b)" in asked and "%answer b" in asked
+    assert coach.records["accumulate"].status == "started"
+    assert text_of(session.submit("d = 7")) == ""
+    assert text_of(session.submit("d")).strip() == "7"  # not a choice: the variable
+    assert "✓ Passed: b) is right" in text_of(session.submit("%answer b"))
+    assert text_of(session.submit("b")).strip() == "5"  # answered: a letter is code again
+
+
+def test_a_prediction_can_be_typed_without_answer_and_code_still_runs(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    session.submit("%skip")
+    session.submit("%answer b")
+    session.submit("%next")
+    assert text_of(session.submit("len(x)")).strip() == "4"  # valid code runs as code
+    out = text_of(session.submit("4"))
+    assert out.strip() == "4" and coach.records["shape"].status == "started"
+    assert "✓ Passed: your prediction shape 4 is right" in text_of(session.submit("shape 4"))
+    assert coach.records["shape"].status == "passed"
+
+
+def test_the_blank_line_after_a_block_does_not_move_on(lesson_session):
+    session, coach = lesson_session
+    _at_task(session)
+    session.submit("y = (x * x).sum()")
+    session.submit("if True: y.backward()")
+    assert coach.records["square-grad"].status == "passed" and coach.index == 1
+    out = session.submit("")
+    assert coach.index == 1 and "Enter or %next" in text_of(out)
+    session.submit("")
+    assert coach.index == 2

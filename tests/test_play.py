@@ -39,7 +39,7 @@ def test_play_with_solutions_passes_and_shows_what_the_shell_would(capsys):
     assert status == 0
     assert ">>> %lesson tiny" in out and "step 1 of 5 · text" in out
     assert ">>> y = (x * x).sum()" in out and "✓ Passed: x.grad is right" in out
-    assert ">>> b\n✓ Passed: b) is right on the first try." in out
+    assert ">>> %answer b\n✓ Passed: b) is right on the first try." in out
     assert ">>> %answer (4,)\n>>> x.grad.shape\ntorch.Size([4])" in out
     assert "Lesson complete" in out
     assert "✓ tiny: 3 of 3 tasks, quizzes and predictions passed (5 steps)" in out

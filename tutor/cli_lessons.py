@@ -52,7 +52,8 @@ def solution_inputs(step) -> list[str]:
     if isinstance(step, Task):
         return split_inputs(step.solution)
     if isinstance(step, Quiz):
-        return [next(label for label, c in zip(step.labels, step.choices) if c.correct)]
+        # %answer, not a bare letter: a letter that is also a variable's name would be asked about
+        return ["%answer " + next(label for label, c in zip(step.labels, step.choices) if c.correct)]
     if isinstance(step, Predict):
         return [f"%answer {step.expect}"]
     if isinstance(step, Explain):

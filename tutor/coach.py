@@ -13,7 +13,13 @@ kept aside and comes back when the learner leaves the lesson (%lesson stop, or t
 When a lesson is resumed in a new process, the earlier steps' reference solutions are replayed so the
 namespace holds what those steps define (the same replay `tutor.lesson_verify` uses).
 
-Everything here returns data (StepCard, Verdict, ...); `tutor.render_lessons` draws it.
+A task is judged by the learner's own work of this step, from the step's starting state
+(tutor.judge): the coach keeps `path`, the code that rebuilds the lesson namespace, and where the
+current step started in it. `%skip` runs a task's solution quietly from that start, so later steps
+hold; `%reset step` rebuilds that start.
+
+Everything here returns data (StepCard, Verdict, ...); `tutor.render_lessons` draws it and depends
+on this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tutor import judge
+from tutor.answers import sentence
 from tutor.evaluate import parses
 from tutor.lesson import CheckContext, Explain, Lesson, Predict, Quiz, Step, Task, Text
 from tutor.progress import ProgressStore, StepRecord
@@ -63,6 +71,15 @@ class Verdict:
     next: str = ""  # what to do now
     detail: str = ""  # markdown shown under the messages (a quiz's why, a predict's explanation)
     title: str = ""
+    progress: bool = False  # not passed yet, but the inputs so far begin an answer ("so far so good")
+    final: bool = False  # a missed prediction: no second try, so no "not yet"
+
+
+@dataclass
+class ShownCode:
+    """Code the tutor runs on the learner's behalf (a predict step), shown like an input."""
+
+    code: str
 
 
 @dataclass
@@ -153,9 +170,17 @@ class Coach:
         self.solution_asked = 0
         self.free_namespace: dict | None = None
         self.lesson_namespaces: dict[str, dict] = {}
+        self.lesson_paths: dict[str, list[str]] = {}
         self._quiet = 0
         self.shown_notices = 0
-        from tutor import render_lessons  # noqa: F401 - so the shell can draw what the coach returns
+        # the code that rebuilds the lesson namespace, and where the current step started in it
+        self.path: list[str] = []
+        self.step_start = 0
+        self.errors: list = []  # per input of `inputs`: the ErrorInfo it raised, or None
+        self.needs: list[judge.Need] = []  # the current step's preconditions
+        self.breaks: list[judge.Break] = []  # preconditions the learner's inputs broke, in order
+        self.shown: set[str] = set()  # one-time messages already shown in this step
+        self._alone: dict = {}  # judge.begins_solution's cache for this step
 
         session.state["coach"] = self
         session.observers.append(self.observe)
@@ -235,28 +260,37 @@ class Coach:
     # -- running code quietly (setup, replay) -----------------------------------------------
 
     def _run_quietly(self, code: str) -> list[str]:
-        """Run code in the session without showing it or checking it; returns error lines."""
+        """Run code in the lesson namespace without showing it or checking it (it joins the path);
+        returns error lines."""
+        from tutor import evaluate
         from tutor.runner import split_inputs
 
         session = self.session
+        session.ensure_torch()
         problems = []
-        echo, hints = session.echo, session.hints_enabled
-        session.echo, session.hints_enabled = None, False
-        self._quiet += 1
-        try:
-            for text in split_inputs(code):
-                outcome = session.submit(text)
-                if outcome.error is not None:
-                    problems.append(f"{outcome.error.type}: {outcome.error.message}")
-        finally:
-            self._quiet -= 1
-            session.echo, session.hints_enabled = echo, hints
+        for text in split_inputs(code):
+            result = evaluate.execute(text, session.namespace, f"<lesson {len(self.path)}>",
+                                      timeout=session.timeout)
+            self.path.append(text)
+            if result.error is not None:
+                problems.append(f"{result.error.type}: {result.error.message}")
+        return problems
+
+    def _rebuild(self, codes: list[str]) -> list[str]:
+        """A fresh namespace holding what `codes` make (the path becomes `codes`); returns error lines."""
+        self.session.reset()
+        self.session.ensure_torch()
+        self.path = []
+        problems = []
+        for code in codes:
+            problems += self._run_quietly(code)
         return problems
 
     def _fresh_namespace(self, lesson: Lesson, upto: int) -> list[str]:
         """A fresh namespace with the lesson's setup and the steps before `upto` replayed."""
         self.session.reset()
         self.session.ensure_torch()
+        self.path = []
         problems = []
         for code, is_setup in lesson.replay_code(upto):
             found = self._run_quietly(code)
@@ -268,6 +302,10 @@ class Coach:
         """Make step `index` current (running its setup); returns notes for the card."""
         self.index = index
         self.inputs = []
+        self.errors = []
+        self.breaks = []
+        self.shown = set()
+        self._alone = {}
         self.solution_asked = 0
         step = self.step
         notes = []
@@ -275,6 +313,8 @@ class Coach:
             problems = self._run_quietly(step.setup)
             if problems:
                 notes.append(f"this step's setup failed ({problems[0]}); please report it")
+        self.step_start = len(self.path)
+        self.needs = judge.needs(step.solution, self.session.namespace) if isinstance(step, Task) else []
         if step.id not in self.records:
             self.records[step.id] = StepRecord()
             self._save(step)
@@ -289,6 +329,7 @@ class Coach:
         snapshot = dict(self.session.namespace)
         if self.lesson is not None:
             self.lesson_namespaces[self.lesson.id] = snapshot
+            self.lesson_paths[self.lesson.id] = list(self.path)
         else:
             self.free_namespace = snapshot
 
@@ -327,6 +368,7 @@ class Coach:
         if kept is not None:
             self.session.namespace.clear()
             self.session.namespace.update(kept)
+            self.path = self.lesson_paths.pop(lesson.id, [])
             notes.insert(0, f"Back to step {index + 1} of {len(ids)}, with your variables as you left them.")
             notes += self._enter(index, setup=False)
         else:
@@ -395,12 +437,23 @@ class Coach:
         return Cards([self.card(notes)])
 
     def skip(self) -> Cards:
+        """%skip: move on; a skipped task or prediction leaves the state its solution would have left."""
         step = self._require()
         rec = self.record(step)
         if not rec.done:
             rec.status = "skipped"
             self._save(step)
+            self._leave_solution_state(step)
         return self._advance()
+
+    def _leave_solution_state(self, step: Step) -> None:
+        """The namespace the step's reference answer leaves: later cards and checks rely on it."""
+        from tutor.runner import split_inputs
+
+        if isinstance(step, Task) and step.solution:
+            self._rebuild(self.path[:self.step_start] + split_inputs(step.solution))
+        elif isinstance(step, Predict):
+            self._run_quietly(step.code)
 
     def where(self) -> Cards:
         self._require()
@@ -412,8 +465,8 @@ class Coach:
         if what in ("", "step"):
             self.records[step.id] = StepRecord()
             self._save(step)
-            self._fresh_namespace(self.lesson, self.index)
-            notes = self._enter(self.index)
+            self._rebuild(self.path[:self.step_start])
+            notes = self._enter(self.index, setup=False)
             return Cards([Notice(f"Step {self.index + 1} starts again, in a fresh namespace with what the"
                                  " earlier steps define."), self.card(notes)])
         if what == "lesson":
@@ -461,6 +514,9 @@ class Coach:
         if isinstance(step, Task):
             note = ("You passed this step; compare your answer with this one." if rec.done
                     else "Type it (or your own version) to pass the step.")
+            if self.breaks and not rec.done:
+                note = (f"Your namespace changed since this step began ({self.breaks[0].text.split('. %reset')[0]}):"
+                        " type %reset step first, then this.")
             return SolutionCard(step, step.solution.strip(), code=True, note=note)
         if isinstance(step, Quiz):
             i = next(i for i, c in enumerate(step.choices) if c.correct)
@@ -536,17 +592,17 @@ class Coach:
             outcome.error = ErrorInfo("CommandError", "type your prediction after %answer, e.g. %answer "
                                       + _predict_example(step))
             return
-        from tutor.render_lessons import ShownCode
-
         outcome.command_output = ShownCode(step.code)
         self.session._run_code(step.code, outcome)  # as if the learner typed it: value, error, grads
+        self.path.append(step.code)
         ok, why = step.judge(guess, outcome, self.session.namespace)
         rec.attempts += 1
         rec.answer = guess
         rec.status = "passed" if ok else "missed"
         self._save(step)
-        message = f"your prediction {guess} is right: {why}." if ok else f"Not quite: you said {guess}, and {why}."
-        outcome.feedback.append(Verdict(ok, [message], detail=step.explanation, next=self._next_text()))
+        message = sentence(f"your prediction {guess} is right: {why}" if ok else f"you said {guess}, but {why}")
+        outcome.feedback.append(Verdict(ok, [message], detail=step.explanation, next=self._next_text(),
+                                        final=not ok))
 
     def _next_text(self) -> str:
         if self.lesson is None:
@@ -564,9 +620,17 @@ class Coach:
             return False
         step = self.step
         stripped = text.strip()
+        rec = self.records.get(step.id)
+        done = rec is not None and rec.done
         if not stripped:
-            rec = self.records.get(step.id)
-            if isinstance(step, Text) or (rec is not None and rec.done):
+            if isinstance(step, Text) or done:
+                previous = session.history[-1] if session.history else None
+                if previous is not None and previous.kind == "code" and _opens_block(previous.input):
+                    # the blank line a Python prompt wants after a block: not a request to move on
+                    outcome.kind = "command"
+                    outcome.command_output = Notice("(That blank line ended your block. " + self._next_text() + ")",
+                                                    "dim")
+                    return True
                 outcome.kind = "command"
                 outcome.command_output = self._run_lesson_command(self.next)
                 return True
@@ -575,10 +639,19 @@ class Coach:
             match = _QUIZ_ANSWER.match(stripped)
             if match:
                 letter = match.group(1).lower()
-                if letter in step.labels or stripped.lower() not in session.namespace:
+                name = match.group(1)
+                defined = name in session.namespace and stripped == name
+                if defined and (done or letter not in step.labels):
+                    return False  # a variable: inspect it
+                if defined and letter in step.labels:
                     outcome.kind = "command"
-                    outcome.command_output = self._run_lesson_command(lambda: self._answer_quiz(step, letter))
+                    outcome.command_output = Notice(
+                        f"`{name}` is a variable here and also choice {letter}) of the quiz. To answer, type"
+                        f" %answer {letter}; to see the variable, type {name}? or print({name}).", "yellow")
                     return True
+                outcome.kind = "command"
+                outcome.command_output = self._run_lesson_command(lambda: self._answer_quiz(step, letter))
+                return True
         if isinstance(step, Explain) and not stripped.startswith("%") and not parses(stripped):
             # Prose typed straight at the prompt answers an explain step (no %answer needed).
             outcome.kind = "command"
@@ -586,6 +659,11 @@ class Coach:
             return True
         if isinstance(step, Predict) and stripped.startswith("%answer") and stripped[7:8] in ("", " ", "\n"):
             self._answer_predict(step, stripped[7:].strip(), outcome)
+            return True
+        if isinstance(step, Predict) and not done and not stripped.startswith("%") and not _runs_as_code(
+                stripped, session.namespace):
+            # "yes", "error", "2x3": a prediction typed without %answer (valid code still runs as code)
+            self._answer_predict(step, stripped, outcome)
             return True
         return False
 
@@ -600,9 +678,11 @@ class Coach:
             return Notice(str(exc), "red")
 
     def observe(self, session, outcome) -> None:
-        """After every input: check the current task; tidy lesson commands' output."""
+        """After every input: record it on the path, judge the current task; tidy lesson commands' output."""
         if self._quiet:
             return
+        if self.lesson is not None and outcome.kind == "code":
+            self.path.append(outcome.input)
         if outcome.kind == "command":
             stripped = outcome.input.strip()
             name = stripped[1:].split(None, 1)[0] if stripped.startswith("%") and len(stripped) > 1 else ""
@@ -620,54 +700,126 @@ class Coach:
         rec = self.record(step)
         if rec.done:
             return
-        if outcome.kind == "code":
-            self.inputs.append(outcome.input)
-        elif outcome.error is not None and outcome.error.type == "CommandError":
+        if outcome.kind == "command":
+            if outcome.error is not None:
+                return
+            # a command (say %plot) judged on the live namespace, with the step's inputs
+            rec.attempts += 1
+            passed, messages = step.check(CheckContext(session.namespace, outcome, list(self.inputs)))
+            if passed:
+                self._passed(step, outcome, messages)
+            else:
+                self._save(step)
             return
+        self.inputs.append(outcome.input)
+        self.errors.append(outcome.error)
+        self._watch(len(self.inputs), outcome.input)
         rec.attempts += 1
-        passed, messages = check_task(step, session.namespace, outcome, self.inputs)
-        if passed:
-            rec.status = "passed"
-            self._save(step)
-            outcome.feedback.append(Verdict(True, _pass_messages(messages), next=self._next_text()))
+        verdict = judge.judge(step, self.path[:self.step_start], self.inputs, self.errors, session.namespace,
+                              outcome)
+        if verdict.passed:
+            note = ""
+            if verdict.run is not None:
+                first, last = verdict.start + 1, len(self.inputs)
+                self._adopt(verdict)
+                which = f"input {first}" if first == last else f"inputs {first} to {last}"
+                note = (f"Judged on {which} of this step, run from the step's start: what earlier attempts left"
+                        " behind was set aside, and your variables now hold what these inputs made.")
+            self._passed(step, outcome, verdict.messages, note)
             return
         self._save(step)
-        if outcome.kind == "code":
-            hints = list(step.hints)
-            if rec.hints_used < len(hints):
-                more = f"%hint gives hint {rec.hints_used + 1} of {len(hints)}."
-            else:
-                more = "%solution shows the reference solution."
-            outcome.feedback.append(Verdict(False, messages, next=more))
+        outcome.feedback.append(self._not_yet(step, rec, outcome))
+
+    def _passed(self, step: Task, outcome, messages: list[str], note: str = "") -> None:
+        rec = self.record(step)
+        rec.status = "passed"
+        self._save(step)
+        shown = _pass_messages(messages) + ([note] if note else [])
+        outcome.feedback.append(Verdict(True, shown, next=self._next_text()))
+
+    def _adopt(self, verdict) -> None:
+        """Make the namespace the replay that passed: the learner's passing inputs from the step's start."""
+        namespace = self.session.namespace
+        namespace.clear()
+        namespace.update(verdict.run.namespace)
+        kept = self.inputs[verdict.start:]
+        self.path = self.path[:self.step_start] + kept
+        self.inputs, self.errors = kept, [None] * len(kept)
+
+    def _watch(self, number: int, line: str) -> None:
+        """Note the first input after which a precondition of the step no longer holds."""
+        broken = {b.need.name for b in self.breaks}
+        for need in self.needs:
+            if need.name in broken:
+                continue
+            try:
+                ok = judge.holds(need, self.session.namespace)
+            except Exception:  # noqa: BLE001 - a value we cannot inspect breaks nothing
+                ok = True
+            if not ok:
+                text = judge.describe_break(need, self.session.namespace, number, line)
+                self.breaks.append(judge.Break(need, number, line, text))
+
+    def _not_yet(self, step: Task, rec: StepRecord, outcome) -> Verdict:
+        """The one next move after a failed input: a broken precondition first, then what the input
+        itself shows (targeted messages speak only of the input they saw), then the checks."""
+        more = (f"%hint gives hint {rec.hints_used + 1} of {len(step.hints)}." if rec.hints_used < len(step.hints)
+                else "%solution shows the reference solution.")
+        if self.breaks:
+            more += " %reset step restores the step's starting state."
+        fresh = [b for b in self.breaks if b.text not in self.shown]
+        if fresh:
+            self.shown.add(fresh[0].text)
+            return Verdict(False, [fresh[0].text], next=more)
+        latest = CheckContext(self.session.namespace, outcome, [outcome.input])
+        error = outcome.error
+        wants = judge.wants_error(step)
+        targeted = []
+        for mistake in step.mistakes:
+            about_error = "raised" in mistake.when.describe
+            if error is not None and not wants and not about_error:
+                continue  # a message about values would speak of leftovers, not of this input
+            if mistake.when(latest).passed and not _followed(mistake.say, outcome.input):
+                targeted.append(mistake.say)
+        if error is not None and not wants:
+            said = targeted[:1] or [f"that input raised {error.type}: {error.message.rstrip('. ')}."
+                                    " Only inputs that run count for this step."]
+            return Verdict(False, said, next=more)
+        clean = self.inputs[_after_last_error(self.errors):]
+        passed, failed = step.check(CheckContext(self.session.namespace, outcome, clean))
+        failed = [] if passed else failed
+        if self._begins_solution(step):
+            return Verdict(False, targeted[:1] or ["this can be the start of an answer; go on."], progress=True,
+                           next="Type the next part.")
+        if targeted and failed and failed[0] == targeted[0]:
+            failed = failed[1:]
+        messages = (targeted[:1] + [m for m in failed if m not in targeted][:1]) or failed[:1]
+        if not messages:
+            messages = ["the step's checks pass only when the whole answer runs from the step's start"]
+        return Verdict(False, messages, next=more)
+
+    def _begins_solution(self, step: Task) -> bool:
+        from tutor.runner import split_inputs
+
+        try:
+            return judge.begins_solution(step, self.path[:self.step_start], self.inputs, self.errors,
+                                         split_inputs(step.solution), self._alone)
+        except Exception:  # noqa: BLE001 - "so far so good" is a courtesy, never a crash
+            return False
 
 
-MAX_WINDOW = 20  # inputs of a step looked at by AST checks
+def _after_last_error(errors: list) -> int:
+    last = max((i for i, e in enumerate(errors) if e is not None), default=-1)
+    return last + 1
 
 
-def check_task(step: Task, namespace: dict, outcome, inputs: list[str]) -> tuple[bool, list[str]]:
-    """Check a task after an input, forgiving exploration.
-
-    AST checks (`calls`, `avoids`) look at the step's inputs. A learner who tried a forbidden call while
-    exploring (say `torch.linalg.vector_norm(u)` before a "from the definition" task) must not be stuck
-    for the rest of the step, so the task passes when the checks pass for the latest inputs starting at
-    any point: all of them, or the last k. Failure messages describe the whole step, unless what fails
-    there is only an `avoids` check that the latest input itself respects.
-    """
-    inputs = list(inputs)[-MAX_WINDOW:]
-    full = step.check(CheckContext(namespace, outcome, inputs))
-    if full[0]:
-        return full
-    for start in range(1, len(inputs)):
-        attempt = step.check(CheckContext(namespace, outcome, inputs[start:]))
-        if attempt[0]:
-            return attempt
-    if inputs:
-        last = CheckContext(namespace, outcome, inputs[-1:])
-        whole = CheckContext(namespace, outcome, inputs)
-        avoid_checks = [c for c in step.checks if c.describe.startswith("avoids")]
-        if any(not c(whole).passed and c(last).passed for c in avoid_checks):
-            return step.check(last)
-    return full
+def _followed(say: str, text: str) -> bool:
+    """Whether the input already does what a targeted message advises (a `code` span or a keyword=value
+    the message names), so repeating it would contradict what the learner sees."""
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    typed = squash(text)
+    spans = re.findall(r"`([^`]+)`", say) + re.findall(r"\b\w+=\w+", say)
+    return any(len(squash(span)) > 3 and squash(span) in typed for span in spans)
 
 
 def _pass_messages(messages: list[str]) -> list[str]:
@@ -699,6 +851,35 @@ def _own_names(namespace: dict | None) -> list[str]:
 
     ready = {"torch", "np", "math", "_"} | set(commands.HELPERS)
     return [n for n in namespace if not n.startswith("__") and n not in ready]
+
+
+def _opens_block(text: str) -> bool:
+    """Whether an input is a compound statement (if/for/while/with/def/try/class): a Python prompt
+    would have wanted a blank line after it."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    return bool(tree.body) and isinstance(tree.body[-1], (ast.If, ast.For, ast.While, ast.With, ast.FunctionDef,
+                                                         ast.AsyncFunctionDef, ast.ClassDef, ast.Try))
+
+
+def _runs_as_code(text: str, namespace: dict) -> bool:
+    """Whether a bare input is code: it parses, and every name it reads is defined (or a builtin)."""
+    import ast
+    import builtins
+
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id not in namespace and not hasattr(builtins, node.id):
+                return False
+    return True
 
 
 def _looks_like_prose(outcome) -> bool:

@@ -433,32 +433,40 @@ class Predict(Step):
     kind = "predict"
 
     def judge(self, answer: str, outcome, namespace: dict) -> tuple[bool, str]:
-        """Compare the learner's prediction with what running `code` actually gave (`outcome`)."""
+        """Compare the learner's prediction with what running `code` actually gave (`outcome`).
+
+        Answers are read as a person writes them (tutor.answers): yes/no, true/false, "all True",
+        numbers with or without brackets, shapes as (2, 3), 2x3 or torch.Size([2, 3]), "error"."""
+        from tutor import answers
+
         answer = answer.strip()
         error = getattr(outcome, "error", None)
-        if self.kind_of_answer == "error":
-            lowered = answer.lower()
-            denied = re.search(r"\b(no|without|not an?)\s+(an?\s+)?error", lowered) is not None
-            said_error = not denied and ("error" in lowered or (error is not None and error.type.lower() in lowered))
-            if error is not None:
-                return said_error, f"it raised {error.type}: {error.message}"
-            return not said_error and bool(answer), "it ran without an error"
+        said_error = answers.says_error(answer)
         if error is not None:
-            return answer.lower() in ("error", error.type.lower()), f"it raised {error.type}: {error.message}"
+            named = error.type.lower() in answer.lower()
+            return bool(said_error or named), f"it raised {error.type}: {error.message.rstrip('. ')}"
         value = getattr(outcome, "value", None)
+        if self.kind_of_answer == "error":
+            return said_error is not True and bool(answer), "it ran without an error"
+        if said_error:
+            gave = "" if self.kind_of_answer != "value" else f" and gave {answers.shown(value)}"
+            return False, f"it ran without an error{gave}"
         if self.kind_of_answer == "shape":
             actual = tuple(value) if isinstance(value, tuple) else tuple(getattr(value, "shape", ()))
-            numbers = tuple(int(n) for n in re.findall(r"-?\d+", answer))
-            return numbers == tuple(actual), f"the shape is {tuple(actual)}"
+            return answers.read_shape(answer) == tuple(actual), f"the shape is {tuple(actual)}"
         if self.kind_of_answer == "text":
-            norm = lambda s: re.sub(r"\s+", "", str(s)).lower()  # noqa: E731
+            norm = lambda s: re.sub(r"\s+", "", answers.normal(str(s)))  # noqa: E731
+            mine, theirs = answers.read_value(answer), answers.read_value(self.expect)
+            if mine is not None and theirs is not None and isinstance(theirs.value, bool):
+                return mine.value is theirs.value, f"the answer is {self.expect}"
             return norm(answer) == norm(self.expect), f"the answer is {self.expect}"
-        try:
-            guess = eval(compile(answer, "<prediction>", "eval"), dict(namespace))
-        except Exception:  # noqa: BLE001 - an unreadable guess is simply wrong
-            return False, f"it gave {value!r}" if not hasattr(value, "shape") else "see the result above"
-        ok, _shown = _values_close(value, guess, 1e-4, 1e-4)
-        return ok, "see the result above"
+        guess = answers.read_value(answer, namespace)
+        if guess is None:
+            try:  # an expression in the learner's names, e.g. 2 * x
+                guess = answers.Guess(eval(compile(answer, "<prediction>", "eval"), dict(namespace)))
+            except Exception:  # noqa: BLE001 - an unreadable guess is simply wrong
+                return False, f"it gave {answers.shown(value)}"
+        return answers.matches(guess, value), f"it gave {answers.shown(value)}"
 
     def validate(self) -> list[str]:
         problems = super().validate()

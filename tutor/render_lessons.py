@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich import box
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -12,21 +10,14 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from tutor.coach import (Cards, HintCard, LessonDone, LessonList, ModelAnswer, Notice, SolutionCard, StepCard,
-                         Verdict)
+from tutor.coach import (Cards, HintCard, LessonDone, LessonList, ModelAnswer, Notice, ShownCode, SolutionCard,
+                         StepCard, Verdict)
 from tutor.lesson import Explain, Predict, Quiz, Task
 from tutor.lesson import Text as TextStep
 from tutor.render import markdown, renders
 
 KIND_STYLE = {"text": "blue", "task": "magenta", "quiz": "cyan", "predict": "yellow", "explain": "green"}
 STATUS_MARK = {"passed": "✓ passed", "skipped": "» skipped", "missed": "✗ missed", "started": ""}
-
-
-@dataclass
-class ShownCode:
-    """Code the tutor runs on the learner's behalf (a predict step), shown like an input."""
-
-    code: str
 
 
 def code_block(code: str) -> RenderableType:
@@ -127,6 +118,14 @@ def _verdict(v: Verdict) -> RenderableType:
     if v.passed:
         head.append("✓ Passed: " if not v.title else "✓ ", style="bold green")
         head.append(v.messages[0] if v.messages else "well done.", style="green")
+        extra = v.messages[1:]
+    elif v.progress:
+        head.append("… So far so good: ", style="bold yellow")
+        head.append(v.messages[0] if v.messages else "go on.")
+        extra = v.messages[1:]
+    elif v.final:
+        head.append("✗ ", style="bold red")
+        head.append(v.messages[0] if v.messages else "that was not it.")
         extra = v.messages[1:]
     else:
         head.append("✗ Not yet: ", style="bold red")
