@@ -214,3 +214,43 @@ def test_warnings_still_reach_the_learner_and_the_tutor(ipy):
     assert shown == ["careful"]  # what IPython would have printed, still printed
     outcome = notebook._FRONTS[id(ipy)].session.history[-1]
     assert [w.message for w in outcome.warnings] == ["careful"]
+
+
+def test_cells_run_out_of_order_are_named_by_their_execution_count(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)  # In [1]
+    run(ipy, "y = 2 * torch.dot(x, x)\ny.backward()")  # In [2]
+    run(ipy, "x.grad")  # In [3]
+    words = " ".join(run(ipy, "y.backward()").split())  # In [4]: the backward cell run again
+    assert "already went through y's graph in In [2] and freed" in words
+    words = " ".join(run(ipy, "y.backward()").split())  # In [5]: In [4] failed, so it freed nothing
+    assert "graph in In [2] and freed" in words
+    run(ipy, "y = 2 * torch.dot(x, x)")  # In [6]: a new graph ...
+    words = " ".join(run(ipy, "y.backward()\ny.backward()").split())  # ... freed in this cell
+    assert "hint double-backward" in words and "In [" not in words
+
+
+def test_an_old_gradient_is_traced_to_the_cell_that_left_it(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)  # In [1]
+    run(ipy, "(x * x).sum().backward()")  # In [2]
+    run(ipy, "z = x * 2")  # In [3]
+    words = " ".join(run(ipy, "(x * x).sum().backward()").split())  # In [4]
+    assert "x.grad went from [0, 2, 4, 6] (left by In [2]) to [0, 4, 8, 12]" in words
+
+
+def test_the_shell_does_not_name_inputs(session):
+    session.submit("x = torch.arange(4.0, requires_grad=True)")
+    session.submit("y = 2 * torch.dot(x, x)\ny.backward()")
+    hint = session.submit("y.backward()").hints[0]
+    assert "already went through y's graph and freed" in hint.explanation
+
+
+def test_no_cell_is_named_when_the_name_was_bound_again_since(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "y = (x * x).sum()\ny.backward()")  # In [2]: an older y
+    run(ipy, "s = x * x\ny = s.sum()")  # In [3]: y is a new graph ...
+    run(ipy, "s.sum().backward()")  # In [4]: ... freed through s, not through y
+    words = " ".join(run(ipy, "y.backward()").split())
+    assert "hint double-backward" in words and "In [2]" not in words

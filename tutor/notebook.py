@@ -40,6 +40,7 @@ class NotebookSession(Session):
         self.shell = shell
         self.namespace = shell.user_ns
         self._torch_installed = False  # the helpers go in on first need (ensure_torch)
+        self.input_label = lambda n: f"In [{n}]"  # hints name cells by their execution count
 
     def _install_torch(self) -> None:
         if self._own_namespace:

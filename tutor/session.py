@@ -37,6 +37,8 @@ class Session:
         self.input_handlers: list[Callable[[Session, str, Outcome], bool]] = []
         self.status_providers: list[Callable[[Session], str]] = []
         self.state: dict[str, Any] = {}  # per-feature state (lesson mode, last hint, ...)
+        # How hints name an earlier input (a notebook's "In [3]"); None for fronts that do not number them.
+        self.input_label: Callable[[int], str] | None = None
         self.namespace: dict[str, Any] = {}
         self._torch_installed = False
         self.reset()
@@ -228,7 +230,7 @@ class Session:
 
     def scene(self) -> hints.Scene:
         """What diagnosis may look at (and do) for the current input."""
-        return hints.Scene(self.namespace, self.history, self.state)
+        return hints.Scene(self.namespace, self.history, self.state, input_label=self.input_label)
 
     # -- helpers for commands --------------------------------------------------------------
 

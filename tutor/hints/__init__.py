@@ -31,6 +31,7 @@ class Scene:
     history: list = field(default_factory=list)  # earlier Outcomes, oldest first (the current one excluded)
     state: dict[str, Any] = field(default_factory=dict)  # per-session state (caches, the last hints)
     try_fix: Callable | None = None  # runs a candidate fix on a copy of the session (see tutor.verify)
+    input_label: Callable[[int], str] | None = None  # how the front names input n ("In [3]"); None: unnumbered
 
 
 def diagnose(outcome, scene: Scene) -> list:

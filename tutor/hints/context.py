@@ -398,6 +398,44 @@ class Context:
                 return call, target, kind, source_of(target, src) if target is not None else "?"
         return None
 
+    # -- which earlier input (a notebook's cells run out of order) -----------------------------------
+
+    def input_name(self, index: int) -> str:
+        """How the front names input `index` ("In [3]" in a notebook); "" when its inputs are unnumbered."""
+        label = getattr(self.scene, "input_label", None)
+        return label(index) if label is not None and index else ""
+
+    def earlier_backward(self, name: str) -> int | None:
+        """The index of the earlier input whose backward pass through `name` freed its graph.
+
+        None when the backward that freed it ran in this input, when `name` was bound again after it,
+        or when no statement run at top level shows it (a call inside a function is not followed)."""
+        cutoffs = {(o.index, o.input): o.error.frames[0][1] for o in [*self._past, self.outcome]
+                   if o.error is not None and o.error.frames}
+        compound = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try,
+                    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        for stmt in reversed(self.stmts):
+            node = stmt.node
+            if isinstance(node, compound):
+                continue  # a block's statements come on their own; a definition runs nothing
+            cutoff = cutoffs.get((stmt.index, stmt.source))
+            if cutoff is not None and node.lineno <= cutoff <= (node.end_lineno or node.lineno):
+                continue  # the statement that raised did not finish
+            if any(target is not None and names_in(target)[:1] == [name]
+                   for _, target, _ in self.backward_calls(node)):
+                return None if stmt.current else stmt.index
+            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            if any(t is not None and name in assigned_names(t) for t in targets):
+                return None  # bound again since
+        return None
+
+    def earlier_grad_change(self, name: str):
+        """The latest earlier input that left a gradient in `name`.grad."""
+        for o in reversed(self._past):
+            if any(g.name == name and g.new is not None for g in o.gradients):
+                return o
+        return None
+
     # -- learner functions --------------------------------------------------------------------
 
     def function_def(self, func) -> tuple[ast.FunctionDef, str] | None:

@@ -44,8 +44,8 @@ def accumulation(ctx: Context):
             continue
         return ctx.hint(
             "grad-accumulation",
-            f"{change.name}.grad went from {brief(old)} to {brief(change.new)}: backward() adds to .grad, it "
-            f"does not replace it.",
+            f"{change.name}.grad went from {brief(old)}{_left_by(ctx, change.name)} to {brief(change.new)}: "
+            f"backward() adds to .grad, it does not replace it.",
             f"{change.name}.grad.zero_()  # before the next backward")
     return None
 
@@ -67,3 +67,10 @@ def _grad_resets(tree: ast.AST) -> set[str]:
                 if isinstance(t, ast.Attribute) and t.attr == "grad":
                     names.add(source_of(t.value))
     return names
+
+
+def _left_by(ctx: Context, name: str) -> str:
+    """' (left by In [2])' in a notebook: the cell whose backward left the old gradient behind."""
+    earlier = ctx.earlier_grad_change(name)
+    where = ctx.input_name(earlier.index) if earlier is not None else ""
+    return f" (left by {where})" if where else ""

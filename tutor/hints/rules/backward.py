@@ -222,9 +222,11 @@ def double_backward(ctx: Context):
     ra = ctx.assignment(root) if root else None
     g = root or t
     rebuild = f"{root} = {stmt_value_src(ra.stmt, ra.value)}; " if ra is not None and ra.value is not None else ""
+    earlier = ctx.earlier_backward(g)
+    where = f" in {ctx.input_name(earlier)}" if earlier is not None and ctx.input_name(earlier) else ""
     return ctx.hint(
         "double-backward",
-        f"a backward pass already went through {g}'s graph and freed the values it saved; "
+        f"a backward pass already went through {g}'s graph{where} and freed the values it saved; "
         f"{paren(t, target)}.backward() needs them again.",
         f"{rebuild}{paren(t, target)}.backward()  # build {g} again first (or retain_graph=True the first time)")
 
