@@ -156,21 +156,45 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
         Text(
             "shared-memory",
             """\
-## detach() shares memory
+## detach() shares memory, and autograd still watches it
 
-`y.detach()` does not copy anything: `u` is a second view of the **same storage** as `y`, just
-without the history. So an in-place change to `u` (say `u[0] = 100.`) also changes `y`, and
-autograd is not told about it.
+`y.detach()` copies nothing: `u` is a second view of the **same storage** as `y`, just without
+the history. So an in-place change to `u` (say `u[0] = 100.`) changes `y` as well.
+
+Autograd is told about it. `u` shares `y`'s **version counter**, which every in-place change
+bumps (`y._version` goes from 0 to 1). If a backward pass later needs the old values of `y`
+(as with `z = y * x`, whose node saved `y`), it compares versions and refuses with
+'one of the variables needed for gradient computation has been modified by an inplace operation':
+an error rather than a wrong gradient.
+
+The old attribute `y.data` is the one that hides such a change: it gives the same storage with no
+history *and* a separate version counter. The same `y.data[0] = 100.` goes unnoticed, and
+backward silently returns a wrong gradient. Use `detach()`, not `.data`.
 
 When you want an independent copy, with no history, write `y.detach().clone()`.
-(`u.data_ptr() == y.data_ptr()` shows whether two tensors share their storage.)
+To ask whether two tensors share storage, compare `t.untyped_storage().data_ptr()`:
+`data_ptr()` itself is where a tensor's first element sits, so a view that starts further in,
+like `y[1:]`, has another `data_ptr()` although it shares `y`'s storage.
 """,
-            examples=["u.data_ptr() == y.data_ptr()", "y.detach().clone().data_ptr() == y.data_ptr()"],
+            examples=["u.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()",
+                      "y[1:].data_ptr() == y.data_ptr(), "
+                      "y[1:].untyped_storage().data_ptr() == y.untyped_storage().data_ptr()",
+                      "y.detach().clone().untyped_storage().data_ptr() == y.untyped_storage().data_ptr()"],
             facts=[
-                Fact("u.data_ptr() == y.data_ptr()", True),
-                Fact("y.detach().clone().data_ptr() == y.data_ptr()", False),
+                Fact("u.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()", True),
+                Fact("y.detach().clone().untyped_storage().data_ptr() == y.untyped_storage().data_ptr()", False),
+                Fact("y[1:].data_ptr() == y.data_ptr()", False),
+                Fact("y[1:].untyped_storage().data_ptr() == y.untyped_storage().data_ptr()", True),
                 Fact("yy = torch.arange(3.0, requires_grad=True) * 1; uu = yy.detach(); uu[0] = 100.; "
                      "yy.detach()", [100.0, 1.0, 2.0]),
+                # detach() shares the version counter: the in-place change is seen, and backward refuses
+                Fact("xv = torch.arange(4.0, requires_grad=True); yv = xv * xv; zv = yv * xv; "
+                     "uv = yv.detach(); uv[0] = 100.; yv._version", 1),
+                Fact("zv.sum().backward()", raises="RuntimeError"),
+                # .data does not: no error, and a wrong gradient (the true one is 3x² = [0, 3, 12, 27])
+                Fact("xd = torch.arange(4.0, requires_grad=True); yd = xd * xd; zd = yd * xd; "
+                     "yd.data[0] = 100.; yd._version", 0),
+                Fact("zd.sum().backward(); xd.grad", [100.0, 3.0, 12.0, 27.0]),
             ],
         ),
         Quiz(
@@ -178,7 +202,7 @@ When you want an independent copy, with no history, write `y.detach().clone()`.
             question="A common forum question: what is the difference between `y.detach()` and `y.clone()`?",
             choices=[
                 Choice("Both copy the memory; only clone() keeps the history.",
-                       why="detach() does not copy: u and y share storage (same data_ptr)."),
+                       why="detach() does not copy: u and y share one storage."),
                 Choice("clone() drops the history, detach() keeps it.",
                        why="It is the other way round: y.clone() has grad_fn CloneBackward0 and requires "
                            "grad; y.detach() has no grad_fn."),
@@ -192,7 +216,7 @@ When you want an independent copy, with no history, write `y.detach().clone()`.
             facts=[
                 Fact("y.clone().requires_grad", True),
                 Fact("type(y.clone().grad_fn).__name__", "'CloneBackward0'"),
-                Fact("y.clone().data_ptr() == y.data_ptr()", False),
+                Fact("y.clone().untyped_storage().data_ptr() == y.untyped_storage().data_ptr()", False),
                 Fact("y.detach().requires_grad", False),
             ],
         ),
@@ -217,7 +241,9 @@ When you want an independent copy, with no history, write `y.detach().clone()`.
     with torch.no_grad():
         ...
 
-Every result made inside has `requires_grad == False` and no `grad_fn`, even when built from `x`.
+Every result an operation computes inside has `requires_grad == False` and no `grad_fn`, even when
+built from `x`. (no_grad stops the recording of operations; it does not change flags you set
+yourself: `torch.ones(2, requires_grad=True)` created inside the block still requires grad.)
 Use it for code that should never be differentiated: evaluating a model, logging, and above all
 **updating parameters** (the update itself must not become part of the graph). Outside the block
 recording is back on (`torch.is_grad_enabled()`).
@@ -228,6 +254,8 @@ recording is back on (`torch.is_grad_enabled()`).
                 Fact("with torch.no_grad():\n    ww = (x * 2).sum()", None),
                 Fact("ww.requires_grad", False),
                 Fact("ww.grad_fn is None", True),
+                Fact("with torch.no_grad():\n    made = torch.ones(2, requires_grad=True)", None),
+                Fact("made.requires_grad, made.is_leaf", (True, True)),
             ],
         ),
         Predict(
@@ -322,6 +350,8 @@ underneath). The tutor's own `plot(...)` helper detaches for you, but in a noteb
 
 - `u = y.detach()`: same values (same memory), no history; gradients treat u as a constant.
   With `z = u * x`, `z.sum().backward()` gives `x.grad == u`, not 3x².
+- An in-place change to `u` changes `y` too, and autograd notices (shared version counter);
+  `.data` would hide it and give a wrong gradient.
 - Detaching does not harm `y`: its own graph still works (`y.sum().backward()` gives 2x).
 - `y.clone()` copies memory but stays in the graph; `y.detach().clone()` gives an independent
   constant copy.
