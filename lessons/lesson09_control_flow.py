@@ -130,8 +130,9 @@ Both the number of loop passes and the branch are decided by the **value** of `a
                        why="b is multiplied by constants (2, 100), never by a again, so the result stays "
                            "proportional to a."),
                 Choice("Constant: the loop always stops near 1000, whatever a is.",
-                       why="The size of the result is always between 1000 and 2000 (times 100 in the else "
-                           "branch), but on each piece it still scales with a: d = k·a."),
+                       why="The loop only guarantees a floor: |d| ≥ 1000 always (≥ 100,000 on the else "
+                           "branch). Above that nothing caps it: f(1e6) is 2e6, since a big a skips the loop. "
+                           "And on each piece d still scales with a: d = k·a."),
                 Choice("Linear: d = k·a, where k is 2ⁿ or 100·2ⁿ and only the path decides n and the 100.",
                        correct=True,
                        why="Right. Every recorded operation is a multiplication by a constant (2 or 100). "
@@ -139,7 +140,15 @@ Both the number of loop passes and the branch are decided by the **value** of `a
                 Choice("Impossible to say: autograd cannot handle loops.",
                        why="It can: the loop passes that ran are recorded like any other operations."),
             ],
-            facts=[Fact("d / a", 1024.0)],
+            facts=[
+                Fact("d / a", 1024.0),
+                # |d| has a floor (1000, or 100,000 on the else branch) but no ceiling
+                Fact("f(torch.tensor(1e6))", 2e6),
+                Fact("min(f(torch.tensor(v)).abs().item() for v in (1e-3, 0.49, 0.5, 0.97, 3.0, 700.0)) >= 1000",
+                     True),
+                Fact("min(f(torch.tensor(v)).abs().item() for v in (-1e-3, -0.3, -0.97, -700.0)) >= 100000",
+                     True),
+            ],
         ),
         Task(
             "random-scalar",
@@ -245,8 +254,8 @@ along different routes is a job for `torch.allclose`.
                 Choice("It never returns: b stays 0, its norm stays below 1000, and the while loop spins "
                        "forever.", correct=True,
                        why="Right. Doubling 0 gives 0, so the condition b.norm() < 1000 never turns false. "
-                           "The book warns about exactly this. (If it happens to you, Ctrl-C stops the "
-                           "input.)"),
+                           "The book's random a is never exactly 0 in practice, so its example does not meet "
+                           "this case; your own inputs might. (If it happens to you, Ctrl-C stops the input.)"),
                 Choice("It raises ZeroDivisionError.",
                        why="Nothing divides in f. The loop only doubles, and 2·0 = 0 forever."),
                 Choice("It returns 100·0 = 0 because the sum is not positive.",
@@ -354,7 +363,9 @@ exactly 1000), shows autograd's 1024 against a central difference of about -5·1
         ),
         Task(
             "design-your-own",
-            goal="Design your own control-flow example (an exercise of D2L 2.5). Define a function `g(a)` "
+            goal="Design your own control-flow example. (This exercise is in the Chinese edition of D2L 2.5, "
+                 "which follows an older English version; the current English edition does not have it.) "
+                 "Define a function `g(a)` "
                  "that uses an `if` or `while` on the **value** of a tensor. Then pick a scalar "
                  "`a` that requires grad, compute `d = g(a)` and `d.backward()`, and store in `fd` a "
                  "central finite difference (g(a + h) - g(a - h)) / (2h). `a.grad` should match `fd` "
