@@ -68,10 +68,13 @@ Out of the box a tensor records nothing: `x.requires_grad` is `False`.
                 Choice("`torch.arange(4)` stops at 3 while `torch.arange(4.0)` includes 4.",
                        why="Both stop before 4: they hold the same four numbers 0, 1, 2, 3. Only the dtype "
                            "differs (int64 vs float32)."),
-                Choice("`torch.arange(4)` makes an int64 tensor, and only floating-point tensors can require "
+                Choice("`torch.arange(4)` makes an int64 tensor, and integer tensors cannot require "
                        "gradients.", correct=True,
-                       why="Right. Derivatives need real numbers: asking an integer tensor for gradients raises "
-                           "'RuntimeError: only Tensors of floating point dtype can require gradients'."),
+                       why="Right. Derivatives need values that can change continuously, so only floating "
+                           "point (and complex) tensors can require gradients. `torch.arange(4).requires_grad_()` "
+                           "raises 'only Tensors of floating point dtype can require gradients'; "
+                           "`torch.arange(4, requires_grad=True)` words it more fully: 'Only Tensors of "
+                           "floating point and complex dtype can require gradients'."),
                 Choice("It only changes how the tensor prints; autograd treats both the same.",
                        why="The dtype matters to autograd: `torch.arange(4).requires_grad_()` raises a "
                            "RuntimeError, because integer tensors cannot require gradients."),
@@ -84,6 +87,7 @@ Out of the box a tensor records nothing: `x.requires_grad` is `False`.
                 Fact("torch.arange(4).tolist() == torch.arange(4.0).tolist()", True),
                 Fact("torch.arange(4).requires_grad_()", raises="RuntimeError"),
                 Fact("torch.arange(4, requires_grad=True)", raises="RuntimeError"),
+                Fact("torch.zeros(2, dtype=torch.complex64).requires_grad_().requires_grad", True),
             ],
         ),
         Task(
@@ -330,7 +334,8 @@ still in `x.grad`, and the new one lands on top of it. You will see this happen 
             """\
 ## Recap
 
-- Only floating-point tensors can require gradients: `torch.arange(4.0)`, not `torch.arange(4)`.
+- Integer tensors cannot require gradients (only floating point and complex ones can):
+  `torch.arange(4.0)`, not `torch.arange(4)`.
 - `x.requires_grad_(True)` starts the recording; `x.grad` is `None` until the first backward.
 - Every result remembers its maker in `grad_fn` (`MulBackward0`, `DotBackward0`, `SumBackward0`...).
 - `y.backward()` on a scalar `y` fills `x.grad` with dy/dx: for y = 2xᵀx that is 4x.
