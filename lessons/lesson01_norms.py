@@ -1,4 +1,5 @@
-"""Lesson: norms (D2L 2.3), L1, L2, Lp, L-infinity, Frobenius, norms along a dim, a 3-axis tensor."""
+"""Lesson: norms (D2L 2.3): L1 (Manhattan distance, outliers), L2, Lp, L-infinity, Frobenius, spectral,
+norms along a dim, a 3-axis tensor."""
 
 from tutor.lesson import *
 
@@ -7,8 +8,9 @@ lesson = Lesson(
     title="Norms: how big is a vector, a matrix, a tensor?",
     section="2.3",
     prerequisites=[],
-    minutes=20,
-    summary="L1, L2, Lp, L∞ and Frobenius norms, norms along a dim, and what torch.linalg does with 3 axes.",
+    minutes=30,
+    summary="L1 (the taxi's distance, robust to outliers), L2, Lp, L∞, Frobenius and spectral norms, norms "
+            "along a dim, and what torch.linalg does with 3 axes.",
     setup=(
         "u = torch.tensor([3.0, -4.0])\n"
         "A = torch.arange(6.0).reshape(2, 3)\n"
@@ -102,6 +104,103 @@ Writing the definition out by hand gives the same number: `(u ** 2).sum().sqrt()
             explanation="max(|3|, |-4|) = 4. The sign is dropped before taking the maximum.",
         ),
         Text(
+            "manhattan",
+            """\
+# L1 is the taxi's distance (D2L 2.3)
+
+A norm of a difference, ‖p − q‖, is a **distance** between p and q. Which norm you take
+decides what "distance" means:
+
+- ‖p − q‖₂ is the straight line, as the crow flies;
+- ‖p − q‖₁ adds the moves along each axis separately. On a street grid, where you can only
+  drive along avenues and streets, that is the distance a taxi drives. Hence its nicknames:
+  **Manhattan** or taxicab distance.
+
+From the corner (2, 3) to the corner (5, −1) a taxi drives 3 blocks one way and 4 the other,
+7 blocks in all, while the crow flies 5.
+""",
+            examples=["p = torch.tensor([2.0, 3.0])", "q = torch.tensor([5.0, -1.0])",
+                      "torch.linalg.vector_norm(p - q, ord=1), torch.linalg.vector_norm(p - q)"],
+            facts=[
+                Fact("torch.linalg.vector_norm(p - q, ord=1)", 7.0),
+                Fact("torch.linalg.vector_norm(p - q)", 5.0),
+            ],
+        ),
+        Task(
+            "manhattan-exercise",
+            goal=(
+                "One of D2L 2.3's exercises asks how far you travel between two points in Manhattan, and whether "
+                "you can go diagonally. A taxi goes from the corner `start = (1, 7)` to `end = (4, 3)` "
+                "(set up as tensors), along the grid: no diagonals. Store the distance it drives in `drive` "
+                "and the straight-line distance in `crow`."
+            ),
+            setup="start = torch.tensor([1.0, 7.0])\nend = torch.tensor([4.0, 3.0])",
+            checks=[
+                close("drive", 7.0, message="drive should be the grid distance: the moves along each axis, added"),
+                close("crow", 5.0, message="crow should be the straight-line distance, the L2 norm of end - start"),
+            ],
+            hints=[
+                "Both are norms of the difference `end - start`.",
+                "The grid distance is the L1 norm (ord=1), the straight line the L2 norm.",
+                "drive = torch.linalg.vector_norm(end - start, ord=1)\ncrow = torch.linalg.vector_norm(end - start)",
+            ],
+            solution="drive = torch.linalg.vector_norm(end - start, ord=1)\ncrow = torch.linalg.vector_norm(end - start)",
+            wrong=[
+                "drive = torch.linalg.vector_norm(end - start)\ncrow = torch.linalg.vector_norm(end - start)",
+                "drive = (end - start).sum()\ncrow = torch.linalg.vector_norm(end - start)",
+                "drive = torch.linalg.vector_norm(end - start, ord=1)\ncrow = torch.linalg.vector_norm(end - start, ord=1)",
+            ],
+            mistakes=[
+                Mistake(close("drive", 5.0), "5 blocks would need a diagonal shortcut: that is the straight line. "
+                                             "On the grid the moves along each axis add up: the L1 norm."),
+                Mistake(close("drive", -1.0), "(end - start).sum() lets a move south cancel a move east. Distances "
+                                              "along each axis count whatever their sign: take absolute values."),
+                Mistake(close("crow", 7.0), "7 is the taxi's distance; the crow flies straight: the L2 norm."),
+            ],
+            facts=[
+                # the grid distance is never shorter than the straight line (Broadway, Manhattan's one long
+                # diagonal, is why real taxis sometimes beat it)
+                Fact("bool(torch.linalg.vector_norm(end - start, ord=1) >= torch.linalg.vector_norm(end - start))",
+                     True),
+            ],
+        ),
+        Task(
+            "outliers",
+            goal=(
+                "L1 shrugs off outliers, L2 does not. Take the measurements `data = [1., 2., 3., 4., 100.]` "
+                "(set up): the 100 is an outlier. Which single number c best summarises them?\n\n"
+                "- the c with the smallest total L1 distance Σ|xᵢ − c| is the **median**;\n"
+                "- the c with the smallest total squared L2 distance Σ(xᵢ − c)² is the **mean**.\n\n"
+                "Store the L1 choice in `c1` and the squared-L2 choice in `c2`, and compare them."
+            ),
+            setup="data = torch.tensor([1.0, 2.0, 3.0, 4.0, 100.0])",
+            checks=[
+                close("c1", 3.0, message="c1 should be the value with the smallest total L1 distance: the median"),
+                close("c2", 22.0, message="c2 should be the value with the smallest total squared distance: the mean"),
+            ],
+            hints=[
+                "The median is the middle value of the sorted data; the mean is the average.",
+                "Tensors have .median() and .mean().",
+                "c1 = data.median()\nc2 = data.mean()",
+            ],
+            solution="c1 = data.median()\nc2 = data.mean()",
+            wrong=["c1 = data.mean()\nc2 = data.median()", "c1 = data.mean()\nc2 = data.mean()",
+                   "c1 = data.median()\nc2 = data.sum()"],
+            mistakes=[
+                Mistake(close("c1", 22.0), "The mean (22) is what squared distances pick. Summed absolute distances "
+                                           "are smallest at the median."),
+                Mistake(close("c2", 3.0), "The median (3) is what L1 picks; squared distances pick the mean."),
+            ],
+            facts=[
+                # a brute-force search over c agrees: L1 picks 3 (the median), squared L2 picks 22 (the mean)
+                Fact("cs = torch.linspace(0, 30, 3001); "
+                     "cs[(data - cs[:, None]).abs().sum(1).argmin()].item()", 3.0),
+                Fact("cs[((data - cs[:, None]) ** 2).sum(1).argmin()].item()", 22.0),
+                # without the outlier both agree on 2.5; the outlier moves the mean by 19.5, the median by 0.5
+                Fact("data[:4].mean().item(), torch.quantile(data[:4], 0.5).item()", (2.5, 2.5)),
+            ],
+        ),
+        Text(
             "lp",
             """\
 # The whole family: Lp norms
@@ -134,13 +233,18 @@ In PyTorch, pass p as `ord`: `torch.linalg.vector_norm(u, ord=3)` is (27 + 64)^(
                            "is at most the sum of absolute values (square both sides: the sum's square has extra "
                            "non-negative cross terms)."),
                 Choice("They are all equal, only the formulas differ",
-                       why="They agree only for vectors with a single non-zero entry; for u they are 7, 5 and 4."),
+                       why="They agree only for vectors with at most one non-zero entry (the zero vector too); for u "
+                           "they are 7, 5 and 4."),
                 Choice("It depends on the signs of the entries",
                        why="Every norm takes absolute values first, so signs never change the order."),
             ],
             facts=[
                 Fact("torch.linalg.vector_norm(u, ord=torch.inf)", 4.0),
                 Fact("torch.linalg.vector_norm(u, ord=1)", 7.0),
+                Fact("[torch.linalg.vector_norm(torch.tensor([0.0, -3.0, 0.0]), ord=p).item() "
+                     "for p in (1, 2, torch.inf)]", [3.0, 3.0, 3.0]),
+                Fact("[torch.linalg.vector_norm(torch.zeros(3), ord=p).item() for p in (1, 2, torch.inf)]",
+                     [0.0, 0.0, 0.0]),
             ],
         ),
         Text(
@@ -183,6 +287,50 @@ ones has 36 entries equal to 1, so its Frobenius norm is √36 = 6.
                 Mistake(close("sq", 225.0), "(ΣA)² squares the sum; ‖A‖²_F sums the squares."),
             ],
             facts=[Fact("torch.linalg.matrix_norm(A) ** 2", 55.0)],
+        ),
+        Text(
+            "spectral",
+            """\
+# Another matrix norm: the spectral norm
+
+A matrix is also a map, v ↦ Av, and one can ask how much it **stretches** a vector at most:
+
+    ‖A‖₂ = the largest value of ‖Av‖₂ / ‖v‖₂ over all v ≠ 0
+
+That is the **spectral norm**, `torch.linalg.matrix_norm(A, ord=2)`; it equals A's largest
+singular value (`torch.linalg.svdvals(A)[0]`). It is not the Frobenius norm: Frobenius adds up
+every entry's square, the spectral norm only measures the strongest direction. Always
+‖A‖₂ ≤ ‖A‖_F, with equality only when A has rank 1 or less (a single direction).
+
+For our A: ‖A‖₂ ≈ 7.348 and ‖A‖_F ≈ 7.416.
+""",
+            examples=["torch.linalg.matrix_norm(A, ord=2), torch.linalg.matrix_norm(A)",
+                      "torch.linalg.svdvals(A)"],
+            facts=[
+                Fact("torch.linalg.matrix_norm(A, ord=2)", "torch.linalg.svdvals(A)[0]"),
+                Fact("torch.linalg.matrix_norm(A, ord=2)", 7.3485),
+                Fact("bool(torch.linalg.matrix_norm(A, ord=2) < torch.linalg.matrix_norm(A))", True),
+                # no vector is stretched more than the spectral norm, and some come close
+                Fact("vs = torch.randn(2000, 3, generator=torch.Generator().manual_seed(0)); "
+                     "ratios = torch.linalg.vector_norm(vs @ A.T, dim=1) / torch.linalg.vector_norm(vs, dim=1); "
+                     "bool(ratios.max() <= torch.linalg.matrix_norm(A, ord=2) * (1 + 1e-5)) "
+                     "and bool(ratios.max() > 0.99 * torch.linalg.matrix_norm(A, ord=2))", True),
+                # rank 1: the two norms agree
+                Fact("torch.linalg.matrix_norm(torch.ones(4, 9), ord=2)", 6.0),
+            ],
+        ),
+        Predict(
+            "spectral-diag",
+            code="torch.linalg.matrix_norm(torch.diag(torch.tensor([3.0, 4.0])), ord=2)",
+            question=(
+                "D = diag(3, 4) stretches the first axis by 3 and the second by 4. Its Frobenius norm is "
+                "√(9 + 16) = 5. What is its spectral norm, `torch.linalg.matrix_norm(D, ord=2)`?"
+            ),
+            kind_of_answer="value",
+            expect="4.0",
+            explanation="4: the most D stretches any vector is by 4, along the second axis. Frobenius (5) "
+                        "mixes both directions into one number, the spectral norm keeps the strongest.",
+            facts=[Fact("torch.linalg.matrix_norm(torch.diag(torch.tensor([3.0, 4.0])))", 5.0)],
         ),
         Text(
             "along-a-dim",
@@ -333,9 +481,15 @@ Try `torch.linalg.vector_norm?` for the signature.
                         "One number for the whole tensor: torch.linalg.norm(X) flattens all 24 entries. "
                         "Ask for a norm per matrix."),
                 Mistake(raised("RuntimeError"),
-                        "ord='fro' without dim= needs a 1-D or 2-D input. Add dim=(1, 2), or use matrix_norm."),
+                        "ord='fro' is a matrix norm: without dim= torch.linalg.norm takes it of a 2-D input only "
+                        "(3 axes raise, and so does 1). Add dim=(1, 2), or use matrix_norm."),
             ],
-            facts=[Fact("torch.linalg.norm(X, dim=(1, 2))", "torch.linalg.matrix_norm(X)")],
+            facts=[
+                Fact("torch.linalg.norm(X, dim=(1, 2))", "torch.linalg.matrix_norm(X)"),
+                Fact("torch.linalg.norm(X, ord='fro')", raises="RuntimeError"),
+                Fact("torch.linalg.norm(torch.ones(3), ord='fro')", raises="RuntimeError"),
+                Fact("torch.linalg.norm(torch.ones(4, 9), ord='fro')", 6.0),
+            ],
         ),
         Explain(
             "why-norms",
