@@ -1,5 +1,7 @@
-"""Lesson: derivatives (D2L 2.4): the limit, finite differences in float32, the rules, exercises 1-5."""
+"""Lesson: derivatives (D2L 2.4): the limit, finite differences in float32 and the best step h,
+differentiability and surrogate losses, the rules (the power rule for every n ≠ 0), exercises 1-5."""
 
+import math
 import warnings
 
 from tutor.lesson import *
@@ -55,13 +57,49 @@ def _value_is_zero(ctx):
         return False
 
 
+def _errors(ctx):
+    errors = ctx.namespace.get("errors")
+    try:
+        values = [float(e) for e in errors]
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    return values if len(values) == 8 else None
+
+
+def _errors_listed(ctx):
+    return _errors(ctx) is not None
+
+
+def _best_is_argmin(ctx):
+    values, hs = _errors(ctx), ctx.namespace.get("hs")
+    best = ctx.namespace.get("best_h")
+    if values is None or not isinstance(hs, list) or len(hs) != 8 or best is None:
+        return False
+    try:
+        return float(best) == hs[values.index(min(values))]
+    except (TypeError, ValueError, RuntimeError):
+        return False
+
+
+def _errors_are_float32(ctx):
+    """In float32 the forward difference at h = 1e-7 is off by more than 0.1; in float64 by 1e-7."""
+    values = _errors(ctx)
+    return values is not None and abs(values[6]) > 0.1
+
+
+def _errors_signed(ctx):
+    values = _errors(ctx)
+    return values is not None and any(v < 0 for v in values)
+
+
 lesson = Lesson(
     id="derivatives",
     title="Derivatives: the limit, float32, and the rules",
     section="2.4",
     prerequisites=["norms"],
-    minutes=25,
-    summary="The derivative as a limit, why finite differences break in float32, notation, rules, exercises 1-5.",
+    minutes=40,
+    summary="The derivative as a limit, why finite differences break in float32 and which h is best, what "
+            "differentiable means (and why accuracy is not), notation, rules, exercises 1-5.",
     setup="",
     steps=[
         Text(
@@ -153,18 +191,23 @@ the line that touches f at x = 1.
                 Choice("The limit of the quotient is not really 2",
                        why="It is: with Python floats (float64) h = 1e-8 still gives 1.99999999. "
                            "The trouble is float32 rounding, not the mathematics."),
-                Choice("Rounding: float32 keeps about 7 significant digits, so f(1 + h) − f(1) loses "
-                       "most of its digits when h is tiny, and dividing by h blows that error up",
+                Choice("`x + h` is rounded to the nearest float32 number, and near 1 those are 2⁻²³ ≈ 1.2e-7 "
+                       "apart. So the step actually taken, (x + h) − x, is not h: at h = 1e-6 it is "
+                       "9.54e-7, and dividing by 1e-6 instead gives about 2 × 0.954 = 1.907. Below "
+                       "2⁻²⁴ the step is 0",
                        correct=True,
-                       why="Right. Subtracting two nearly equal numbers cancels their leading digits "
-                           "(catastrophic cancellation). Autograd avoids this: it applies the rules exactly, "
-                           "with no h at all."),
-                Choice("PyTorch computes powers approximately",
-                       why="x ** 2 is correctly rounded; the damage comes from subtracting two almost equal "
-                           "numbers and dividing by a tiny h."),
-                Choice("h must be an integer power of 2",
-                       why="Powers of two avoid one small rounding of h itself, but f(1 + h) − f(1) still "
-                           "cancels; at h = 2**-30 the float32 answer is still 0."),
+                       why="Right. Divide by the step actually taken and the same numbers give 2.0. A step "
+                           "that is a power of two (down to 2⁻²³) is a float32 number, 1 + h is then exact, "
+                           "and the quotient is exactly 2.0. Autograd needs no h at all."),
+                Choice("Cancellation: f(1 + h) and f(1) agree in almost all their digits, so their "
+                       "difference keeps only rounding noise",
+                       why="Not for this f at x = 1: divided by the step actually taken, (x + h) − x, the "
+                           "same difference gives 2.0 at h = 1e-5 and at 1e-6. The damage is done before f "
+                           "runs, when x + h is rounded. (For other functions, rounding in f's values "
+                           "matters too: the next step weighs it.)"),
+                Choice("With a power of two as h the problem goes away, however small h is",
+                       why="Powers of two help only down to 2⁻²³, the spacing of float32 numbers near 1. "
+                           "At h = 2⁻²⁴, 1 + h rounds back to 1 and the quotient is 0."),
             ],
             facts=[
                 Fact("(f(torch.tensor(1.0) + 1e-5) - f(torch.tensor(1.0))) / 1e-5", 2.0027),
@@ -173,7 +216,218 @@ the line that touches f at x = 1.
                 Fact("(f(1 + 1e-8) - f(1)) / 1e-8", 1.99999999),
                 Fact("bool(torch.tensor(1.0) + 1e-8 == 1.0)", True),
                 Fact("torch.finfo(torch.float32).eps", 1.1920929e-07),
-                Fact("(f(torch.tensor(1.0) + 2 ** -30) - f(torch.tensor(1.0))) / 2 ** -30", 0.0),
+                # the step actually taken at h = 1e-6 is 8 float32 spacings, 0.954 h; it predicts 1.907
+                Fact("((torch.tensor(1.0) + 1e-6) - torch.tensor(1.0)).item() / 1e-6", 0.95367431640625),
+                Fact("((torch.tensor(1.0) + 1e-6) - torch.tensor(1.0)).item() / 2 ** -23", 8.0),
+                # divided by that step, the float32 difference of f is right: the subtraction is not the culprit
+                Fact("x1 = torch.tensor(1.0); (f(x1 + 1e-6) - f(x1)) / ((x1 + 1e-6) - x1)", 2.0),
+                Fact("(f(x1 + 1e-5) - f(x1)) / ((x1 + 1e-5) - x1)", 2.0),
+                # powers of two are exact down to 2**-23, then 1 + h rounds to 1
+                Fact("[((f(x1 + 2.0 ** -k) - f(x1)) / 2.0 ** -k).item() for k in (15, 20, 23)]", [2.0, 2.0, 2.0]),
+                Fact("(f(x1 + 2.0 ** -24) - f(x1)) / 2.0 ** -24", 0.0),
+            ],
+        ),
+        Text(
+            "step-size",
+            """\
+# How small should h be? Two errors pull both ways
+
+A finite difference makes two kinds of error, and h moves them in opposite directions:
+
+- **Truncation**: (f(x + h) − f(x)) / h is the slope of a chord, not of the tangent. Its error is
+  about (h/2)·|f″(x)|: a smaller h helps. (For f = 3x² − 4x it is exactly 3h: 2.003 at h = 1e-3.)
+- **Rounding**: a float carries about eps of relative error (float32: eps = 2⁻²³ ≈ 1.2e-7;
+  float64: 2.2e-16). x + h and the values of f are each off by roughly eps times their size, and
+  dividing by h blows that up to about eps·|f|/h: a smaller h hurts.
+
+Their sum is smallest when the two are about equal, for h near **√eps** (scaled by the size of x
+and f): about 3e-4 in float32 and 1.5e-8 in float64. Smaller steps only make it worse; this is
+the trade-off behind the numbers of the last quiz.
+
+The **central difference** (f(x + h) − f(x − h)) / (2h) looks at both sides of x. The h-terms of
+the two chords cancel, so its truncation error shrinks like h² (about h²·|f‴|/6). The balance then
+moves to a larger h near **∛eps**: about 5e-3 in float32 and 6e-6 in float64, with a smaller error
+at its best. That is why lesson control-flow and the tutor's `%check` use central differences
+(`%check` in float64, with h = 1e-6·max(1, |x|)).
+""",
+            examples=["torch.finfo(torch.float32).eps ** 0.5, torch.finfo(torch.float32).eps ** (1 / 3)",
+                      "torch.finfo(torch.float64).eps ** 0.5, torch.finfo(torch.float64).eps ** (1 / 3)"],
+            facts=[
+                Fact("torch.finfo(torch.float32).eps ** 0.5", 3.4527e-4),
+                Fact("torch.finfo(torch.float32).eps ** (1 / 3)", 4.9216e-3),
+                Fact("torch.finfo(torch.float64).eps ** 0.5", 1.4901e-8),
+                Fact("torch.finfo(torch.float64).eps ** (1 / 3)", 6.0555e-6),
+                # truncation of the forward difference for this f is exactly 3h (float64)
+                Fact("(f(1 + 1e-3) - f(1)) / 1e-3 - 2", 3e-3),
+                # %check: a float64 central difference with h = 1e-6 * max(1, |x|)
+                Fact("__import__('tutor.calculus', fromlist=['FD_STEP']).FD_STEP", 1e-6),
+            ],
+        ),
+        Task(
+            "best-step",
+            goal=(
+                "Find the best step yourself. For f = exp at `x = torch.tensor(1.0)` (float32, set up) the true "
+                "slope is e. With `hs = [10.0 ** -k for k in range(1, 9)]` (set up), make `errors`, the list of "
+                "|forward difference − e| for each h in hs, in float32 (use `math.e`, `.item()` gives a Python "
+                "number). Then store the h with the smallest error in `best_h`."
+            ),
+            setup="x = torch.tensor(1.0)\nhs = [10.0 ** -k for k in range(1, 9)]",
+            checks=[
+                custom("errors has one error per h", _errors_listed,
+                       "errors should be a list with one error per h in hs (8 numbers)"),
+                custom("best_h is the h of the smallest error", _best_is_argmin,
+                       "best_h should be the entry of hs where errors is smallest"),
+                custom("float32 errors", _errors_are_float32,
+                       "these errors look like float64 (tiny at h = 1e-7): this step is about float32, so "
+                       "keep x = torch.tensor(1.0)"),
+                close("best_h", 1e-3, atol=1e-9, rtol=1e-6,
+                      message="best_h should be the h whose forward-difference error is smallest"),
+            ],
+            hints=[
+                "A list comprehension over hs: for each h, (torch.exp(x + h) - torch.exp(x)) / h, minus math.e, "
+                "made positive with abs().",
+                "errors.index(min(errors)) is the position of the smallest error in the list.",
+                "errors = [abs(((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e) for h in hs]\n"
+                "best_h = hs[errors.index(min(errors))]",
+            ],
+            solution=(
+                "errors = [abs(((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e) for h in hs]\n"
+                "best_h = hs[errors.index(min(errors))]"
+            ),
+            wrong=[
+                "errors = [abs(((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e) for h in hs]\n"
+                "best_h = hs[-1]",
+                "errors = [abs(((torch.exp(x + h) - torch.exp(x - h)) / (2 * h)).item() - math.e) for h in hs]\n"
+                "best_h = hs[errors.index(min(errors))]",
+                "x = torch.tensor(1.0, dtype=torch.float64)\n"
+                "errors = [abs(((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e) for h in hs]\n"
+                "best_h = hs[errors.index(min(errors))]",
+                "errors = [((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e for h in hs]\n"
+                "best_h = hs[errors.index(min(errors))]",
+            ],
+            mistakes=[
+                Mistake(custom("signed errors", _errors_signed),
+                        "Some errors are negative: take abs() of the difference, or min() picks the worst "
+                        "underestimate instead of the smallest error."),
+                Mistake(all_of(custom("errors listed", _errors_listed),
+                               custom("float64 errors", lambda ctx: not _errors_are_float32(ctx))),
+                        "These errors are float64 ones (x was made float64?): in float64 the best h is far "
+                        "smaller. This step is about float32: x = torch.tensor(1.0)."),
+                Mistake(close("best_h", 1e-8, atol=1e-12, rtol=1e-6),
+                        "The smallest h is not the best one: in float32 the rounding error grows like eps/h. "
+                        "Look at your errors list: where is it smallest?"),
+                Mistake(close("best_h", 1e-2, atol=1e-9, rtol=1e-6),
+                        "1e-2 is where the central difference does best. This step asks for the forward "
+                        "difference (f(x + h) − f(x)) / h."),
+            ],
+            facts=[
+                # float32: forward best near sqrt(eps), central better and at a larger h
+                Fact("fwd = [abs(((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e) for h in hs]; "
+                     "hs[fwd.index(min(fwd))]", 1e-3),
+                Fact("cen = [abs(((torch.exp(x + h) - torch.exp(x - h)) / (2 * h)).item() - math.e) for h in hs]; "
+                     "hs[cen.index(min(cen))]", 1e-2),
+                Fact("min(cen) < min(fwd) / 10", True),
+                # float64 moves both optima to much smaller steps
+                Fact("x64 = torch.tensor(1.0, dtype=torch.float64); hs64 = [10.0 ** -k for k in range(1, 13)]; "
+                     "f64 = [abs(((torch.exp(x64 + h) - torch.exp(x64)) / h).item() - math.e) for h in hs64]; "
+                     "hs64[f64.index(min(f64))]", 1e-8),
+            ],
+        ),
+        Quiz(
+            "central-difference",
+            question=(
+                "The same scan with the central difference (f(x + h) − f(x − h)) / (2h) does best at h = 1e-2, "
+                "with an error of 4e-5, where the forward difference did best at 1e-3 with 2e-3. Why is its "
+                "best h larger, and its best error smaller?"
+            ),
+            choices=[
+                Choice("It evaluates f twice, and the two rounding errors average out",
+                       why="Rounding errors do not cancel that way: f(x + h) and f(x − h) are rounded "
+                           "independently. The gain is in the truncation error."),
+                Choice("Its truncation error shrinks like h² instead of h, so h can stay larger, which keeps "
+                       "the rounding error (about eps/h) small too; the balance sits near ∛eps instead of √eps",
+                       correct=True,
+                       why="Right. The h-terms of the chords to the left and to the right cancel. Autograd "
+                           "avoids both errors: it has no h."),
+                Choice("PyTorch computes central differences in float64 internally",
+                       why="Nothing in the formula changes the dtype: x is float32, so every value is."),
+                Choice("A larger h always gives a smaller error",
+                       why="Not beyond the balance point: at h = 1e-1 its error (4.5e-3) is 100 times larger "
+                           "than at 1e-2, because truncation grows with h."),
+            ],
+            facts=[
+                Fact("errs = [abs(((torch.exp(x + h) - torch.exp(x - h)) / (2 * h)).item() - math.e) for h in hs]; "
+                     "errs[1] < 5e-5 and errs[0] > 4e-3", True),
+                # the truncation error of the central difference falls 100-fold per 10-fold smaller h (float64)
+                Fact("x64 = torch.tensor(1.0, dtype=torch.float64); "
+                     "c = lambda h: abs(((torch.exp(x64 + h) - torch.exp(x64 - h)) / (2 * h)).item() - math.e); "
+                     "round(c(1e-2) / c(1e-3))", 100),
+            ],
+        ),
+        Text(
+            "differentiable",
+            """\
+# Differentiable, and what is not (D2L 2.4.1)
+
+When the limit f′(x) exists, f is **differentiable at x**; when that holds at every point of an
+interval, f is differentiable on the interval. "Exists" means one finite number, whichever side
+h comes from:
+
+- |x| at 0: from the right the quotient is (h − 0)/h = 1, from the left −1. No single limit, so no
+  derivative: a **kink**.
+- a step function at its jump: the quotient blows up. No derivative.
+- √x at 0: the quotient 1/√h grows without bound. No (finite) derivative.
+
+A differentiable function is also continuous (the product rule's proof uses that).
+
+Training follows derivatives, so what we minimise must be differentiable in the parameters.
+**Accuracy** is not: it counts correct answers, so a tiny change of a parameter either changes
+nothing (slope 0) or flips an answer (a jump). Where its derivative exists it is 0, and a zero
+gradient gives no direction. D2L 2.4.1 gives accuracy as its example of such a function. So we
+train on a **surrogate loss**: a differentiable stand-in that falls as the model gets better (the
+squared error, the cross-entropy), and we report accuracy on the side.
+""",
+            examples=[
+                "t = torch.tensor(0.0, requires_grad=True)",
+                "w = torch.tensor(0.5, requires_grad=True)",
+                "xs = torch.tensor([-2.0, -1.0, 1.0, 3.0]); labels = torch.tensor([0.0, 1.0, 1.0, 1.0])",
+                "accuracy = ((w * xs > 0).float() == labels).float().mean()",
+                "accuracy, accuracy.requires_grad",
+                "loss = torch.nn.functional.binary_cross_entropy_with_logits(w * xs, labels)",
+                "loss.backward(); w.grad",
+            ],
+            facts=[
+                # |t| has different one-sided slopes at 0
+                Fact("(abs(1e-6) - 0) / 1e-6, (abs(-1e-6) - 0) / -1e-6", (1.0, -1.0)),
+                # accuracy is piecewise constant in w: the comparison cuts the graph
+                Fact("accuracy.requires_grad", False),
+                Fact("accuracy", 0.75),
+                Fact("[((wv * xs > 0).float() == labels).float().mean().item() for wv in (0.4, 0.5, 0.6)]",
+                     [0.75, 0.75, 0.75]),
+                # the surrogate has a gradient, and it points the useful way
+                Fact("w.grad is not None and bool(w.grad != 0)", True),
+            ],
+        ),
+        Quiz(
+            "surrogate",
+            question=(
+                "A classifier's accuracy is 0.75, and you want gradient descent to raise it. Why do people "
+                "minimise a surrogate loss such as the cross-entropy instead of maximising the accuracy itself?"
+            ),
+            choices=[
+                Choice("Accuracy is too expensive to compute in every step",
+                       why="Counting correct answers is cheap; the trouble is its derivative."),
+                Choice("Accuracy is piecewise constant in the parameters: its derivative is 0 where it exists "
+                       "and undefined at the jumps, so its gradient never says which way to move",
+                       correct=True,
+                       why="Right. A differentiable surrogate that falls as the predictions improve gives a "
+                           "useful gradient everywhere; accuracy is still what you report."),
+                Choice("PyTorch has no function for accuracy",
+                       why="One line computes it; autograd just gets nothing from it: the comparison (w * xs > 0) "
+                           "gives a tensor that does not require grad."),
+                Choice("A surrogate loss always ends at 100% accuracy",
+                       why="It promises no such thing; it is a differentiable stand-in that usually rises and "
+                           "falls with accuracy, which is why it is a useful guide."),
             ],
         ),
         Text(
@@ -197,7 +451,8 @@ The value at one point is written f'(1) or dy/dx evaluated at x = 1.
 Nobody takes limits every time. A few basic derivatives:
 
 - constant: d/dx C = 0
-- power: d/dx xⁿ = n·xⁿ⁻¹ (n any real number, for x > 0)
+- power: d/dx xⁿ = n·xⁿ⁻¹ for every real n ≠ 0, not only whole numbers (for n that is not a
+  whole number, take x > 0; for negative n, x ≠ 0)
 - exponential: d/dx eˣ = eˣ
 - logarithm: d/dx ln x = 1/x
 
@@ -236,12 +491,16 @@ tangent line at x = 1, y = 2x − 3.
             "exercise-1-basic-derivatives",
             question=(
                 "D2L 2.4, exercise 1. From the limit definition, show that the derivative of a constant c is 0, "
-                "of xⁿ is n·xⁿ⁻¹ (take n a positive integer), of eˣ is eˣ, and of ln x is 1/x."
+                "of xⁿ is n·xⁿ⁻¹ (first for n a positive integer; then say why it holds for every real n ≠ 0), "
+                "of eˣ is eˣ, and of ln x is 1/x."
             ),
             model_answer=(
                 "Constant: (c − c)/h = 0 for every h, so the limit is 0.\n\n"
                 "Power: expand (x + h)ⁿ with the binomial theorem: xⁿ + n·xⁿ⁻¹·h + (terms with h², h³, …). "
-                "Subtract xⁿ and divide by h: n·xⁿ⁻¹ + (terms with h, h², …) → n·xⁿ⁻¹ as h → 0.\n\n"
+                "Subtract xⁿ and divide by h: n·xⁿ⁻¹ + (terms with h, h², …) → n·xⁿ⁻¹ as h → 0. "
+                "For any real n ≠ 0 and x > 0, write xⁿ = e^{n·ln x}; with the two results below and the chain "
+                "rule its derivative is e^{n·ln x}·n/x = n·xⁿ⁻¹. (Negative whole n also follow from the quotient "
+                "rule on 1/x^{|n|}, for any x ≠ 0.)\n\n"
                 "Exponential: (e^{x+h} − eˣ)/h = eˣ·(eʰ − 1)/h, and (eʰ − 1)/h → 1 (that limit is what makes "
                 "e special: eʰ = 1 + h + h²/2 + …). So the derivative is eˣ.\n\n"
                 "Logarithm: (ln(x + h) − ln x)/h = (1/h)·ln(1 + h/x). Put t = h/x: this is (1/x)·ln(1 + t)/t, "
@@ -292,6 +551,65 @@ result). The autograd lessons explain each line; here we use it to check answers
 """,
             examples=["x = torch.tensor(1.0, requires_grad=True)", "y = f(x)", "y.backward()", "x.grad"],
             facts=[Fact("x.grad", 2.0)],
+        ),
+        Task(
+            "power-rule-any-n",
+            goal=(
+                "The power rule d/dx xⁿ = n·xⁿ⁻¹ is not only for positive whole n. Check it at x = 4 for "
+                "**n = −1** (1/x) and **n = ½** (√x).\n\n"
+                "1. With `x = torch.tensor(4.0, requires_grad=True)`, let autograd differentiate `x ** -1` and "
+                "`x ** 0.5`: `torch.autograd.grad(y, x)[0]` returns dy/dx for one y without writing into "
+                "x.grad. Store the two slopes in `d_inv` and `d_sqrt`.\n"
+                "2. Store the rule's values n·xⁿ⁻¹ at x = 4, worked out with plain numbers, in `rule_inv` and "
+                "`rule_sqrt`."
+            ),
+            checks=[
+                close("d_inv", -0.0625, message="d_inv should be autograd's slope of x ** -1 at 4"),
+                close("d_sqrt", 0.25, message="d_sqrt should be autograd's slope of x ** 0.5 at 4"),
+                calls("grad", "backward", message="let autograd compute d_inv and d_sqrt"),
+                close("rule_inv", -0.0625, message="rule_inv should be n·xⁿ⁻¹ with n = −1, x = 4"),
+                close("rule_sqrt", 0.25, message="rule_sqrt should be n·xⁿ⁻¹ with n = 0.5, x = 4"),
+            ],
+            hints=[
+                "torch.autograd.grad(x ** -1, x)[0] is the slope of 1/x at x.",
+                "The rule: n·xⁿ⁻¹ is -1 * 4.0 ** (-1 - 1) for n = −1 and 0.5 * 4.0 ** (0.5 - 1) for n = ½.",
+                "x = torch.tensor(4.0, requires_grad=True)\nd_inv = torch.autograd.grad(x ** -1, x)[0]\n"
+                "d_sqrt = torch.autograd.grad(x ** 0.5, x)[0]\nrule_inv = -1 * 4.0 ** (-1 - 1)\n"
+                "rule_sqrt = 0.5 * 4.0 ** (0.5 - 1)",
+            ],
+            solution=(
+                "x = torch.tensor(4.0, requires_grad=True)\nd_inv = torch.autograd.grad(x ** -1, x)[0]\n"
+                "d_sqrt = torch.autograd.grad(x ** 0.5, x)[0]\nrule_inv = -1 * 4.0 ** (-1 - 1)\n"
+                "rule_sqrt = 0.5 * 4.0 ** (0.5 - 1)"
+            ),
+            wrong=[
+                "x = torch.tensor(4.0, requires_grad=True)\nd_inv = torch.autograd.grad(x ** -1, x)[0]\n"
+                "d_sqrt = torch.autograd.grad(x ** 0.5, x)[0]\nrule_inv = -1 * 4.0 ** -1\n"
+                "rule_sqrt = 0.5 * 4.0 ** 0.5",
+                "x = torch.tensor(4.0, requires_grad=True)\n(x ** -1).backward()\nd_inv = x.grad\n"
+                "(x ** 0.5).backward()\nd_sqrt = x.grad\nrule_inv = -1 * 4.0 ** (-1 - 1)\n"
+                "rule_sqrt = 0.5 * 4.0 ** (0.5 - 1)",
+                "d_inv = -1 * 4.0 ** (-1 - 1)\nd_sqrt = 0.5 * 4.0 ** (0.5 - 1)\n"
+                "rule_inv = -1 * 4.0 ** (-1 - 1)\nrule_sqrt = 0.5 * 4.0 ** (0.5 - 1)",
+            ],
+            mistakes=[
+                Mistake(close("rule_inv", -0.25),
+                        "The exponent drops by one: n·xⁿ⁻¹ is −1·4⁻² = −1/16, not −1·4⁻¹."),
+                Mistake(close("rule_sqrt", 1.0),
+                        "The exponent drops by one: ½·4^(½ − 1) = ½·½ = 0.25, not ½·4^½."),
+                Mistake(all_of(close("d_inv", 0.1875), close("d_sqrt", 0.1875)),
+                        "d_inv and d_sqrt are both 0.1875: they are the same tensor x.grad, and the second "
+                        "backward added into it (−0.0625 + 0.25). Use torch.autograd.grad, which returns each "
+                        "slope on its own."),
+            ],
+            facts=[
+                Fact("torch.autograd.grad(x ** -1, x)[0]", -0.0625),
+                Fact("torch.autograd.grad(x ** 0.5, x)[0]", 0.25),
+                Fact("x.grad", None),
+                # any real n != 0, e.g. n = -2.5 and n = pi
+                Fact("[torch.autograd.grad(x ** n, x)[0].item() for n in (-2.5, math.pi)]",
+                     [-2.5 * 4.0 ** -3.5, math.pi * 4.0 ** (math.pi - 1)]),
+            ],
         ),
         Task(
             "exercise-4-x-to-the-x",
