@@ -17,6 +17,13 @@ class UsageError(Exception):
     """Bad usage or an unreadable file: one line on stderr, exit status 2."""
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (`--help` still shows the whole usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -66,7 +73,7 @@ def _add_common_options(parser: argparse.ArgumentParser, default) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="autograd-tutor",
         description="A terminal tutor for calculus and automatic differentiation with PyTorch.",
     )
@@ -75,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Subcommands get their own copies with SUPPRESS defaults, so that `--timeout 2 run f`
     # keeps the 2 (a shared default would reset it).
     _add_common_options(parser, default=lambda value: value)
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgumentParser(add_help=False)
     _add_common_options(common, default=lambda value: argparse.SUPPRESS)
     parser.set_defaults(func=cmd_shell)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -100,9 +107,10 @@ EXTENSIONS: list = []  # functions (subparsers, common_parent) that add more sub
 
 def _load_extensions() -> None:
     try:
-        from tutor import cli_lessons  # noqa: F401 - registers play/lessons when present
-    except ImportError:
-        pass
+        from tutor import cli_lessons  # noqa: F401 - registers play/lessons
+    except ImportError as exc:  # the shell and `run` still work; say why play/lessons are missing
+        print(f"autograd-tutor: the play and lessons commands are unavailable: {type(exc).__name__}: {exc}",
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
