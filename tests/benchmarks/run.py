@@ -11,8 +11,11 @@ changes both sides alike:
               counted: nothing the learner waits for)                         goal <= 0.5x
   result      time to the first result (`torch.ones(2).sum()` typed as soon as the prompt shows,
               until `tensor(2.)` arrives) vs the same baseline                  goal <= 1.3x
-  per_input   `autograd-tutor run` (python -m tutor run) on a script of 1,000 small inputs vs plain
-              `python` running the same file: (tutor - python) / 1,000        goal <= 3 ms
+  per_input   `autograd-tutor run` (python -m tutor run) on scripts of 100 and of 1,000 small inputs:
+              the slope (t(1,000) - t(100)) / 900, minus the same slope of plain `python` running
+              the same files. A slope leaves out every fixed cost (start-up, importing torch), which
+              a difference of totals over one length would spread over the inputs, making the
+              per-input cost look smaller (or negative) when start-up is faster.  goal <= 3 ms
   complete    completion of `torch.` and of a tensor's attributes (`x.`), first call (fresh
               process) and warm, through the shell's NamespaceCompleter; baseline: dir() of the
               object, filtered (the least any completer does)                  goal <= 50 ms
@@ -27,6 +30,10 @@ changes both sides alike:
               the same two curves                                              goal <= 100 ms
   memory      resident memory (VmRSS) of the shell back at the prompt after the first result vs a
               python that imported torch and waits                             goal <= 1.15x
+
+Every figure is the median of --repeat runs (default 5), except the 100,000-operation graph, which
+takes at most 3 (each run builds and frees a 100,000-node graph twice); each figure's JSON says how
+many runs it took ("runs" lists them) and states its method ("method"), printed under the table.
 
 Measurements that import torch in process run in child processes (`run.py --worker NAME`), so the
 100,000-node graph (which PyTorch frees recursively; see tutor/graph.py) cannot take the whole
@@ -55,8 +62,8 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_JSON = ROOT / "bench-results" / "latest.json"
 FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory")
 GRAPH_SIZES = (1_000, 10_000, 100_000)
-MAKE_DOT_SMALL = 200  # chain length make_dot manages at Python's default recursion limit
-INPUTS = 1_000
+INPUT_LENGTHS = (100, 1_000)  # per_input: the slope between these two script lengths
+BIG_GRAPH_RUNS = 3  # at most this many runs for chains of 100,000 operations
 TIMEOUT = 120  # seconds for any one child process
 
 # One block of a learner's script (D2L 2.5's first example and some arithmetic), repeated.
@@ -194,24 +201,30 @@ def measure_terminal(repeat: int, warmup: bool) -> dict:
         runs["torch_rss_mb"].append(torch_rss())
     med = {key: median(values) for key, values in runs.items()}
     base = med["import_torch_s"]
+    timed = (f"median of {repeat} starts in a 100x40 pseudo-terminal (pexpect), interleaved with the "
+             f"baseline's; value = tutor median / baseline median")
     return {
         "prompt": {
             "title": "time to a visible prompt", "value": med["prompt_s"] / base, "unit": "x",
             "goal": 0.5, "tutor": med["prompt_s"], "baseline": base, "tutor_unit": "s",
             "baseline_name": 'python -c "import torch" (until imported)', "runs": runs["prompt_s"],
             "baseline_runs": runs["import_torch_s"], "baseline_with_exit": med["import_torch_exit_s"],
+            "method": "seconds from spawn to '>>>' on screen; " + timed,
         },
         "result": {
             "title": "time to the first result", "value": med["result_s"] / base, "unit": "x",
             "goal": 1.3, "tutor": med["result_s"], "baseline": base, "tutor_unit": "s",
             "baseline_name": 'python -c "import torch" (until imported)', "runs": runs["result_s"],
             "baseline_runs": runs["import_torch_s"], "baseline_with_exit": med["import_torch_exit_s"],
+            "method": "seconds from spawn to 'tensor(2.)' on screen, input typed at the first prompt; " + timed,
         },
         "memory": {
             "title": "resident memory at the prompt", "value": med["rss_mb"] / med["torch_rss_mb"],
             "unit": "x", "goal": 1.15, "tutor": med["rss_mb"], "baseline": med["torch_rss_mb"],
             "tutor_unit": "MB", "baseline_name": "python that imported torch", "runs": runs["rss_mb"],
             "baseline_runs": runs["torch_rss_mb"],
+            "method": (f"VmRSS 0.2 s after the prompt is back (tutor) or after torch is imported "
+                       f"(baseline); median of {repeat}; value = tutor / baseline"),
         },
     }
 
@@ -225,20 +238,21 @@ def make_script(inputs: int) -> str:
     return "".join(lines)
 
 
-def measure_per_input(repeat: int, inputs: int, warmup: bool) -> dict:
+def measure_per_input(repeat: int, lengths: tuple[int, int], warmup: bool) -> dict:
+    short_n, long_n = lengths
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
-        script = Path(tmp) / "inputs.py"
-        script.write_text(make_script(inputs))
         env = child_env(str(Path(tmp) / "home"))
-        python_cmd = [sys.executable, str(script)]
-        tutor_cmd = [sys.executable, "-m", "tutor", "run", str(script)]
-        check = subprocess.run(tutor_cmd + ["--json"], capture_output=True, text=True, env=env,
-                               timeout=TIMEOUT)
-        records = [json.loads(line) for line in check.stdout.splitlines()]
-        failed = [r["input"] for r in records if not r["ok"]]
-        if len(records) != inputs or failed:
-            raise RuntimeError(f"the benchmark script did not run cleanly: {len(records)} records, "
-                               f"failed: {failed[:3]}")
+        scripts = {}
+        for n in lengths:
+            scripts[n] = Path(tmp) / f"inputs{n}.py"
+            scripts[n].write_text(make_script(n))
+            check = subprocess.run([sys.executable, "-m", "tutor", "run", str(scripts[n]), "--json"],
+                                   capture_output=True, text=True, env=env, timeout=TIMEOUT)
+            records = [json.loads(line) for line in check.stdout.splitlines()]
+            failed = [r["input"] for r in records if not r["ok"]]
+            if len(records) != n or failed:
+                raise RuntimeError(f"the benchmark script did not run cleanly: {len(records)} records, "
+                                   f"failed: {failed[:3]}")
 
         def timed(cmd) -> float:
             started = time.perf_counter()
@@ -246,20 +260,45 @@ def measure_per_input(repeat: int, inputs: int, warmup: bool) -> dict:
                            timeout=TIMEOUT, check=True)
             return time.perf_counter() - started
 
+        commands = {(who, n): ([sys.executable, str(scripts[n])] if who == "python"
+                               else [sys.executable, "-m", "tutor", "run", str(scripts[n])])
+                    for who in ("python", "tutor") for n in lengths}
         if warmup:
-            timed(python_cmd)
-            timed(tutor_cmd)
-        python_runs, tutor_runs = [], []
-        for _ in range(repeat):
-            python_runs.append(timed(python_cmd))
-            tutor_runs.append(timed(tutor_cmd))
-    tutor, python = median(tutor_runs), median(python_runs)
-    return {"per_input": {
-        "title": f"per-input overhead of run ({inputs:,} inputs)", "value": (tutor - python) / inputs * 1000,
-        "unit": "ms", "goal": 3.0, "tutor": tutor, "baseline": python, "tutor_unit": "s",
-        "baseline_name": "python running the same statements", "inputs": inputs,
-        "ratio": tutor / python, "runs": tutor_runs, "baseline_runs": python_runs,
-    }}
+            for cmd in commands.values():
+                timed(cmd)
+        runs: dict = {key: [] for key in commands}
+        for _ in range(repeat):  # interleaved, so drift hits every side
+            for key, cmd in commands.items():
+                runs[key].append(timed(cmd))
+    return {"per_input": per_input_figure(runs, lengths)}
+
+
+def slope_ms(totals: dict, lengths: tuple[int, int]) -> float:
+    """Milliseconds per extra input between two script lengths: fixed costs cancel out."""
+    short_n, long_n = lengths
+    return (totals[long_n] - totals[short_n]) / (long_n - short_n) * 1000
+
+
+def per_input_figure(runs: dict, lengths: tuple[int, int]) -> dict:
+    """The per_input figure from runs[(who, length)] = [seconds, ...], who in ("tutor", "python")."""
+    short_n, long_n = lengths
+    extra = long_n - short_n
+    repeat = len(runs["tutor", long_n])
+    med = {key: median(values) for key, values in runs.items()}
+    tutor_slope = slope_ms({n: med["tutor", n] for n in lengths}, lengths)
+    python_slope = slope_ms({n: med["python", n] for n in lengths}, lengths)
+    return {
+        "title": f"per-input overhead of run (slope, {short_n:,} to {long_n:,} inputs)",
+        "value": tutor_slope - python_slope, "unit": "ms", "goal": 3.0,
+        "tutor": tutor_slope, "baseline": python_slope, "tutor_unit": "ms",
+        "baseline_name": "python running the same files (its own slope)",
+        "method": (f"median time of {repeat} runs at {short_n:,} and at {long_n:,} inputs; "
+                   f"slope = (t({long_n:,}) - t({short_n:,})) / {extra:,}; value = tutor slope - python slope"),
+        "lengths": list(lengths), "tutor_totals_s": {str(n): med["tutor", n] for n in lengths},
+        "python_totals_s": {str(n): med["python", n] for n in lengths},
+        "runs": {str(n): runs["tutor", n] for n in lengths},
+        "baseline_runs": {str(n): runs["python", n] for n in lengths},
+    }
 
 
 # -- 4: completion --------------------------------------------------------------------------------
@@ -307,7 +346,8 @@ def worker_complete(warm_repeat: int) -> dict:
 
 
 def measure_complete(repeat: int) -> dict:
-    runs = [worker("complete", str(20 if repeat > 1 else 3)) for _ in range(repeat)]
+    warm_calls = 20 if repeat > 1 else 3
+    runs = [worker("complete", str(warm_calls)) for _ in range(repeat)]
     errors = [r["error"] for r in runs if "error" in r]
     if errors:
         raise RuntimeError(errors[0])
@@ -325,6 +365,9 @@ def measure_complete(repeat: int) -> dict:
         "title": "completion latency (slowest case)", "value": worst, "unit": "ms", "goal": 50.0,
         "tutor": worst, "baseline": cases[worst_key]["baseline_ms"], "tutor_unit": "ms",
         "baseline_name": f"dir() of the object, filtered ({worst_key})", "cases": cases,
+        "method": (f"{repeat} fresh processes; in each, the first call and the median of {warm_calls} warm "
+                   f"calls; medians over the processes; value = the slowest of the four cases"),
+        "runs": len(runs),
     }}
 
 
@@ -469,9 +512,11 @@ def measure_graph(repeat: int, sizes) -> dict:
     rows = []
     for n in sizes:
         say(f"  graph: chain of {n:,}")
-        row = worker("graph", str(n), str(repeat if n < 100_000 else max(1, min(repeat, 3))), "1")
+        runs = repeat if n < 100_000 else min(repeat, BIG_GRAPH_RUNS)
+        row = worker("graph", str(n), str(runs), "1")
         if "error" in row:
             row = {"ops": n, **row}
+        row["runs"] = runs
         rows.append(row)
     per_node = {r["ops"]: r["build_s"] / r["nodes"] * 1e6 for r in rows if "build_s" in r}
     ratios = {r["ops"]: r["build_s"] / r["make_dot_s"] for r in rows
@@ -484,6 +529,8 @@ def measure_graph(repeat: int, sizes) -> dict:
         "goal": 1.0, "goal_strict": True, "us_per_node": per_node,
         "growth": growth, "growth_note": f"us/node at {large:,} ÷ us/node at {small:,}",
         "vs_make_dot": ratios, "sizes": rows, "baseline_name": "torchviz make_dot",
+        "method": (f"per size, median of {repeat} builds of a fresh chain (at most {BIG_GRAPH_RUNS} at "
+                   f"100,000 ops) and of as many make_dot calls; value = the largest build / make_dot ratio"),
     }}
 
 
@@ -552,6 +599,8 @@ def measure_plot(repeat: int) -> dict:
         "baseline_name": "plotext alone, same curves", "first_ms": data["ours first"],
         "baseline_first_ms": data["plotext first"], "runs": data["ours runs"],
         "baseline_runs": data["plotext runs"],
+        "method": (f"one process: the first call once, then the median of {len(data['ours runs'])} warm "
+                   f"calls (Session.submit + drawing on a 100-column console); value = warm median"),
     }}
 
 
@@ -654,6 +703,11 @@ def print_table(figures: dict, out=sys.stdout) -> None:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip(), file=out)
     baselines = sorted({f"{k}: {f['baseline_name']}" for k, f in figures.items() if f.get("baseline_name")})
     print("baselines: " + "; ".join(baselines), file=out)
+    methods = [(k, f["method"]) for k, f in figures.items() if f.get("method")]
+    if methods:
+        print("methods:", file=out)
+        for key, method in methods:
+            print(f"  {key}: {method}", file=out)
 
 
 def machine() -> dict:
@@ -704,7 +758,7 @@ def main(argv=None) -> int:
     quick = args.quick
     repeat = args.repeat or (1 if quick else 5)
     sizes = (200, 1_000) if quick else GRAPH_SIZES
-    inputs = 100 if quick else INPUTS
+    lengths = (20, 100) if quick else INPUT_LENGTHS
     only = set(args.only or FIGURES)
     figures: dict = {}
     started = time.perf_counter()
@@ -721,7 +775,7 @@ def main(argv=None) -> int:
 
     step("the terminal: prompt, first result, memory", ("prompt", "result", "memory"),
          measure_terminal, repeat, not quick)
-    step("per-input overhead of run", ("per_input",), measure_per_input, repeat, inputs, not quick)
+    step("per-input overhead of run", ("per_input",), measure_per_input, repeat, lengths, not quick)
     step("completion", ("complete",), measure_complete, repeat)
     step("%graph", ("graph",), measure_graph, repeat, sizes)
     step("%plot", ("plot",), measure_plot, repeat)
