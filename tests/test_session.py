@@ -37,8 +37,8 @@ def test_tensor_display_names_autograd_facts(session):
     session.submit("x = torch.arange(4.0, requires_grad=True)")
     out = session.submit("y = 2 * torch.dot(x, x); y")
     assert out.display.splitlines() == [
-        "tensor(28.)",
-        "shape () · float32 · requires_grad · grad_fn=MulBackward0 · non-leaf",
+        "tensor(28., grad_fn=<MulBackward0>)",  # exactly as D2L 2.5 and plain Python print it
+        "shape () · float32 · requires_grad · non-leaf",
     ]
     leaf = session.submit("x").display.splitlines()[-1]
     assert leaf == "shape (4,) · float32 · requires_grad · leaf"

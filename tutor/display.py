@@ -46,7 +46,11 @@ def dtype_text(dtype) -> str:
 
 @dataclass
 class TensorView:
-    """A tensor's printed values plus the facts a learner of autograd needs."""
+    """A tensor as torch and the book print it, plus the facts a learner of autograd needs.
+
+    `printed` is torch's own repr (`tensor(28., grad_fn=<MulBackward0>)`, as in D2L and plain
+    Python); `values` is the same without the autograd annotations (for gradients and matrices).
+    """
 
     values: str
     shape: str
@@ -55,6 +59,7 @@ class TensorView:
     grad_fn: str | None
     is_leaf: bool
     device: str = "cpu"
+    printed: str | None = None
 
     @property
     def facts(self) -> list[str]:
@@ -63,29 +68,39 @@ class TensorView:
             facts.append(self.device)
         if self.requires_grad or self.grad_fn:
             facts.append("requires_grad")
-        if self.grad_fn:
-            facts.append(f"grad_fn={self.grad_fn}")
         if self.requires_grad or self.grad_fn:
             facts.append("leaf" if self.is_leaf else "non-leaf")
         return facts
 
     def text(self) -> str:
-        return self.values + "\n" + " · ".join(self.facts)
+        return (self.printed or self.values) + "\n" + " · ".join(self.facts)
 
 
-def tensor_values(t) -> str:
-    """torch's own printing of the values, summarised, without autograd annotations."""
+def _printed(t, detach: bool) -> str:
     torch = sys.modules["torch"]
     from torch import _tensor_str
 
     threshold = min(_tensor_str.PRINT_OPTS.threshold, SUMMARY_THRESHOLD)
     with _tensor_str.printoptions(threshold=threshold, edgeitems=3):
         try:
-            with torch.no_grad():
-                text = repr(t.detach())
+            if detach:
+                with torch.no_grad():
+                    text = repr(t.detach())
+            else:
+                text = repr(t)
         except Exception as exc:  # noqa: BLE001 - sparse, meta, etc.
             text = f"<tensor that cannot be printed: {exc}>"
     return clip(text)
+
+
+def tensor_values(t) -> str:
+    """torch's own printing of the values, summarised, without autograd annotations."""
+    return _printed(t, detach=True)
+
+
+def tensor_repr(t) -> str:
+    """torch's own repr, summarised, with `requires_grad=True` or `grad_fn=<...>` as the book shows it."""
+    return _printed(t, detach=False)
 
 
 def view_tensor(t) -> TensorView:
@@ -98,6 +113,7 @@ def view_tensor(t) -> TensorView:
         grad_fn=grad_fn,
         is_leaf=bool(t.is_leaf),
         device=str(t.device),
+        printed=tensor_repr(t),
     )
 
 

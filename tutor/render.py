@@ -59,9 +59,9 @@ def plain_text(renderables: list[RenderableType], width: int | None = None) -> s
 
 def tensor_renderable(view: TensorView) -> RenderableType:
     facts = Text(" · ".join(view.facts), style="dim")
-    if view.grad_fn:
-        facts.highlight_words([f"grad_fn={view.grad_fn}"], style="magenta")
-    return Group(Text(view.values), facts)
+    printed = Text(view.printed or view.values)
+    printed.highlight_regex(r"grad_fn=<\w+>|requires_grad=True", style="magenta")
+    return Group(printed, facts)
 
 
 def to_renderable(obj: Any) -> RenderableType:
