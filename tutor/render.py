@@ -226,7 +226,22 @@ def _register_core() -> None:
         if data.signature:
             head.append(data.signature)
         head.append(f"   [{data.kind}]", style="dim")
-        return Group(head, Text(data.doc))
+        parts: list[RenderableType] = [head]
+        if data.facts:
+            table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0))
+            table.add_column("fact", style="bold", no_wrap=True)
+            table.add_column("value")
+            for label, value in data.facts:
+                table.add_row(label, Text(value))
+            parts.append(table)
+        if data.doc:
+            parts.append(Text(data.doc))
+        if data.source:
+            parts.append(Text("source:", style="bold"))
+            parts.append(Text(data.source))
+        if data.more:
+            parts.append(Text(data.more, style="dim"))
+        return Group(*parts)
 
 
 _register_core()

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from tutor import commands, evaluate, gradwatch, hints, torchload
 from tutor.commands import CommandError
-from tutor.introspect import describe, help_target
+from tutor.introspect import describe, help_target, wants_source
 from tutor.outcome import ErrorInfo, Outcome
 
 HISTORY_LIMIT = 500  # outcomes kept for diagnosis
@@ -105,7 +105,7 @@ class Session:
             elif stripped.startswith("%"):
                 self._run_command(stripped, outcome)
             elif help_target(stripped):
-                self._run_help(help_target(stripped), outcome)
+                self._run_help(help_target(stripped), outcome, source=wants_source(stripped))
             else:
                 self._run_code(text, outcome)
             self._after(outcome)
@@ -179,7 +179,7 @@ class Session:
 
         return value_text(value)
 
-    def _run_help(self, name: str, outcome: Outcome) -> None:
+    def _run_help(self, name: str, outcome: Outcome, source: bool = False) -> None:
         outcome.kind = "help"
         if name.split(".")[0] not in self.namespace:
             self.ensure_torch()
@@ -188,7 +188,7 @@ class Session:
         except CommandError as exc:
             outcome.error = ErrorInfo("NameError", str(exc))
             return
-        outcome.command_output = describe(obj, name)
+        outcome.command_output = describe(obj, name, source=source)
 
     def _run_command(self, text: str, outcome: Outcome) -> None:
         outcome.kind = "command"

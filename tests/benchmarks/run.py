@@ -317,7 +317,7 @@ def worker_complete(warm_repeat: int) -> dict:
     session.ensure_torch()
     outcome = session.submit("x = torch.ones(3, requires_grad=True)")
     assert outcome.ok, outcome.error
-    completer = NamespaceCompleter(lambda: session.namespace, Shell._command_names)
+    completer = NamespaceCompleter(lambda text: session.namespace, Shell._command_names)
     event = CompleteEvent(completion_requested=True)
 
     def ours(text):
