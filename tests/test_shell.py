@@ -102,3 +102,43 @@ def test_prose_answers_an_explain_step_in_the_shell():
     status, screen, session = drive(keys)
     assert status == 0
     assert "Your answer is saved" in screen and "SyntaxError" not in screen
+
+
+def test_ctrl_d_says_goodbye_and_where_progress_is_kept(tutor_home):
+    status, screen, _ = drive("a = 1\r\x04")
+    assert status == 0
+    goodbye = screen[screen.index("Goodbye."):]
+    assert "progress" in goodbye and str(tutor_home) in goodbye.replace("\n", "")
+
+
+def test_start_up_names_a_lesson_in_progress_and_how_to_resume(tutor_home):
+    _, first, _ = drive("%lesson autograd-basics\r%next\r\x04")
+    assert "in progress" not in first.split("Lesson")[0]  # a fresh home: nothing to resume
+    _, screen, _ = drive("\x04")
+    opening = " ".join(screen.split("Goodbye.")[0].split())
+    assert "A lesson is in progress: autograd-basics" in opening
+    assert "%lesson autograd-basics resumes it" in opening
+
+
+def test_history_command_lists_this_sessions_inputs():
+    _, screen, _ = drive("a = 41\rprint(a + 1)\r%history\r\x04")
+    assert "   1 a = 41\n   2 print(a + 1)" in screen
+
+
+LESSON_STATUS = "lesson 6: autograd-basics · step 3/15 task · 2 done · make x require grad"
+
+
+@pytest.mark.parametrize("width, status, loading, expected", [
+    (80, "", "", " autograd-tutor · %help · %lessons · Tab complete · Ctrl-C stop · Ctrl-D quit"),
+    (120, "", "", " autograd-tutor · %help · %lessons · Tab complete · Ctrl-R search · Ctrl-C stop · Ctrl-D quit"),
+    (80, "", "loading torch…", " autograd-tutor · loading… · %help · %lessons · Ctrl-C stop · Ctrl-D quit"),
+    (80, LESSON_STATUS, "", " autograd-tutor · lesson 6: autograd-basics · step 3/15… · %help · Ctrl-D quit"),
+    (120, LESSON_STATUS, "",
+     " autograd-tutor · lesson 6: autograd-basics · step 3/15 task · 2 done · make x require grad · %help · Ctrl-D quit"),
+])
+def test_toolbar_fits_80_and_120_columns(width, status, loading, expected):
+    from tutor.render_shell import toolbar_plain
+
+    text = toolbar_plain(width, status, loading)
+    assert text == expected
+    assert len(text) < width and "Ctrl-D quit" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
@@ -53,14 +54,93 @@ def test_ctrl_c_stops_a_runaway_loop_and_the_shell_goes_on(shell):
     shell.expect_exact("42")
 
 
-def test_ctrl_d_exits_with_status_zero(shell):
+def test_ctrl_d_says_goodbye_and_exits_with_status_zero(shell, tutor_home):
     shell.sendline("print('sum', 1 + 1)")
     shell.expect_exact("sum 2")  # (a bare "2" would match the terminal's escape codes)
     settle(shell)
     shell.sendcontrol("d")
+    shell.expect_exact("Goodbye.")
+    shell.expect_exact("kept in")
     shell.expect(pexpect.EOF)
     shell.close()
     assert shell.exitstatus == 0
+
+
+_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+
+
+def expect_plain(child, pattern: str, timeout: float = 60) -> str:
+    """Wait until the output, without escape codes, matches `pattern`; consume up to the match."""
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while True:
+        match = re.search(pattern, _ESCAPE.sub("", seen))
+        if match:
+            return match.group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {pattern!r} in the output; the end of it: {_ESCAPE.sub('', seen)[-600:]!r}")
+        try:
+            seen += child.read_nonblocking(4096, timeout=0.5)
+        except pexpect.TIMEOUT:
+            pass
+
+
+def test_ctrl_r_then_enter_runs_the_line_found(shell):
+    shell.sendline("print('found', 40 + 2)")
+    shell.expect_exact("found 42")
+    settle(shell)
+    shell.sendline("print('other', 1)")
+    shell.expect_exact("other 1")
+    settle(shell)
+    shell.sendcontrol("r")
+    shell.expect_exact("I-search backward")
+    shell.send("found")
+    time.sleep(0.5)
+    shell.send("\r")
+    shell.expect_exact("found 42")  # ran again: its output, not just the history line
+    settle(shell)
+    shell.sendline("print('still', 'alive')")  # the search is over: typing and Enter work
+    shell.expect_exact("still alive")
+
+
+def test_tab_completes_torch_names_right_after_the_first_prompt(shell):
+    # The fixture waited for the first prompt; torch is still importing in the background.
+    started = time.monotonic()
+    shell.send("torch.ara")
+    time.sleep(0.2)
+    shell.send("\t")  # the completion waits for torch, then fills in `nge`
+    expect_plain(shell, r"nge")
+    shell.send("(3)\r")
+    expect_plain(shell, r"tensor\(\[0, 1, 2\]\)")  # `torch.ara(3)` would be an AttributeError
+    assert time.monotonic() - started < 60  # a limit that was honoured, not a timing goal
+
+
+def test_question_mark_on_a_tensor_shows_its_autograd_facts(shell):
+    shell.sendline("x = torch.arange(4.0, requires_grad=True); y = (x * x).sum(); y.backward()")
+    shell.expect_exact("x.grad")
+    settle(shell)
+    shell.sendline("x?")
+    expect_plain(shell, r"shape\s+\(4,\)\s+dtype\s+float32\s+device\s+cpu\s+requires_grad\s+True\s+leaf\s+yes"
+                        r"[^\n]*\s+grad\s+tensor\(\[0\., 2\., 4\., 6\.\]\)\s+version\s+0")
+    settle(shell)
+    shell.sendline("y?")
+    expect_plain(shell, r"grad_fn\s+SumBackward0")
+
+
+def test_a_pasted_block_runs_as_one_input(shell):
+    block = ("def double(v):\n"
+             "    w = v * 2\n"
+             "    return w\n"
+             "print('first', double(1))\n"
+             "print('second', double(2))")
+    shell.send("\x1b[200~" + block + "\x1b[201~")  # bracketed paste, as a terminal sends it
+    time.sleep(0.5)
+    shell.send("\r")
+    shell.expect_exact("first 2")
+    shell.expect_exact("second 4")
+    settle(shell)
+    shell.sendline("print('inputs', len(__import__('sys').modules) > 0)")
+    shell.expect_exact("inputs True")
 
 
 def test_history_persists_across_sessions(shell, tutor_home):

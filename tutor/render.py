@@ -186,7 +186,7 @@ def outcome_text(outcome: Outcome, width: int | None = None) -> str:
 
 
 def _register_core() -> None:
-    from tutor.commands.core import CommandHelp, TensorTable
+    from tutor.commands.core import CommandHelp, InputHistory, TensorTable
     from tutor.introspect import HelpText
 
     @renders(CommandHelp)
@@ -218,6 +218,21 @@ def _register_core() -> None:
         for row in data.rows:
             table.add_row(*row)
         return table
+
+    @renders(InputHistory)
+    def _history(data: InputHistory) -> RenderableType:
+        if not data.rows:
+            return Text("No inputs yet in this session (Up and Ctrl-R reach earlier sessions).", style="dim")
+        text = Text()
+        for n, (index, source) in enumerate(data.rows):
+            lines = source.rstrip("\n").splitlines() or [""]
+            text.append(f"{index:>4} ", style="dim")
+            text.append(lines[0])
+            for line in lines[1:]:
+                text.append("\n     " + line)
+            if n + 1 < len(data.rows):
+                text.append("\n")
+        return text
 
     @renders(HelpText)
     def _helptext(data: HelpText) -> RenderableType:

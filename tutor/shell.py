@@ -2,7 +2,11 @@
 
 Enter runs complete input and continues incomplete input (an open bracket, a block); a syntax error
 keeps the text and points at the position before anything runs. Ctrl-C at the prompt clears the
-line, Ctrl-C while code runs stops it; Ctrl-D (or %quit, or exit()) leaves with status 0.
+line, Ctrl-C while code runs stops it; Ctrl-D (or %quit, or exit()) says goodbye and leaves with
+status 0. Ctrl-R searches the history: Enter runs the line found (as in bash), Esc or an arrow key
+puts it in the line to edit. A paste (bracketed paste) lands in the line whole and never runs
+half-way. Tab completes in a multi-column menu; `torch.` completes even while torch is still
+importing (the completion waits for it in prompt_toolkit's completion thread, with a note).
 """
 
 from __future__ import annotations
@@ -14,19 +18,24 @@ import sys
 import warnings
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application.current import get_app_or_none
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.filters import is_searching
 from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit import search
 from prompt_toolkit.lexers import PygmentsLexer
+from prompt_toolkit.shortcuts import CompleteStyle
 from prompt_toolkit.styles import Style
 from prompt_toolkit.validation import ValidationError, Validator
 from pygments.lexers.python import PythonLexer
 
 from tutor import __version__, commands, torchload
-from tutor.complete import NamespaceCompleter
+from tutor.complete import NamespaceCompleter, needs_torch
 from tutor.introspect import help_target
 from tutor.render import make_console, outcome_renderables
+from tutor.render_shell import goodbye_text, resume_text, toolbar_items
 from tutor.session import Session
 
 INDENT = "    "
@@ -97,7 +106,15 @@ class SyntaxValidator(Validator):
 def key_bindings() -> KeyBindings:
     bindings = KeyBindings()
 
-    @bindings.add("enter")
+    @bindings.add("enter", filter=is_searching)
+    def _accept_search_and_run(event):
+        """Ctrl-R, then Enter: take the line found and run it (Esc takes it to edit)."""
+        search.accept_search()
+        buffer = event.app.current_buffer
+        if buffer.text.strip() and is_complete(buffer.text):
+            buffer.validate_and_handle()
+
+    @bindings.add("enter", filter=~is_searching)
     def _enter(event):
         buffer = event.current_buffer
         if buffer.complete_state and buffer.complete_state.current_completion:
@@ -141,8 +158,10 @@ class Shell:
             multiline=True,
             prompt_continuation=lambda width, line, wrap: "... ".rjust(width),
             lexer=PygmentsLexer(PythonLexer),
-            completer=NamespaceCompleter(lambda: self.session.namespace, self._command_names),
+            completer=NamespaceCompleter(self._completion_namespace, self._command_names),
             complete_while_typing=False,
+            complete_in_thread=True,
+            complete_style=CompleteStyle.MULTI_COLUMN,
             auto_suggest=AutoSuggestFromHistory(),
             history=history(),
             validator=SyntaxValidator(self.session),
@@ -156,23 +175,39 @@ class Shell:
             output=output,
         )
 
+    _waiting_for_torch = False
+
+    def _completion_namespace(self, text: str) -> dict:
+        """The namespace to complete from; waits for torch when the text needs it (`torch.ara`)."""
+        namespace = self.session.namespace
+        if not needs_torch(text, namespace):
+            return namespace
+        if not torchload.ready():
+            self._waiting_for_torch = True
+            _invalidate()
+            torchload.start()
+        try:
+            torch = torchload.wait()
+            import numpy as np
+        except Exception:  # noqa: BLE001 - no torch: complete nothing from it
+            return namespace
+        finally:
+            self._waiting_for_torch = False
+            _invalidate()
+        return {"torch": torch, "np": np, **namespace}
+
     @staticmethod
     def _command_names():
         commands.load()
         return commands.COMMANDS.keys()
 
     def toolbar(self):
-        status = self.session.status()
-        loading = " · loading torch…" if not torchload.ready() else ""
-        if status:  # in a lesson the step comes first; keep the keys short
-            keys = " · <toolbar-key>%help</toolbar-key> · <toolbar-key>Ctrl-D</toolbar-key> quit"
-            return HTML(f" <b>autograd-tutor</b> · {_escape(status)}{loading}{keys}")
-        return HTML(
-            f" <b>autograd-tutor</b>{loading} · <toolbar-key>%help</toolbar-key>"
-            " · <toolbar-key>%lessons</toolbar-key> · <toolbar-key>Tab</toolbar-key> complete"
-            " · <toolbar-key>Ctrl-R</toolbar-key> search · <toolbar-key>Ctrl-C</toolbar-key> stop"
-            " · <toolbar-key>Ctrl-D</toolbar-key> quit"
-        )
+        loading = ""
+        if self._waiting_for_torch:
+            loading = "Tab: waiting for torch to finish loading…"
+        elif not torchload.ready():
+            loading = "loading torch…"
+        return HTML(toolbar_markup(_columns(), self.session.status(), loading))
 
     def banner(self) -> None:
         self.console.print(
@@ -181,6 +216,12 @@ class Shell:
             " [cyan]%lessons[/cyan] the lessons.",
             highlight=False,
         )
+        note = resume_text(_lessons_in_progress())
+        if note is not None:
+            self.console.print(note)
+
+    def goodbye(self) -> None:
+        self.console.print(goodbye_text(_where_kept()))
 
     def show(self, outcome) -> None:
         for part in outcome_renderables(outcome):
@@ -194,6 +235,7 @@ class Shell:
             except KeyboardInterrupt:
                 continue  # Ctrl-C at the prompt clears the line
             except EOFError:
+                self.goodbye()
                 return 0  # Ctrl-D
             try:
                 outcome = self.session.submit(text)
@@ -206,11 +248,62 @@ class Shell:
                                    style="red", markup=False)
                 continue
             if outcome.exit_requested:
+                self.goodbye()
                 return 0
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def toolbar_markup(width: int, status: str, loading: str) -> str:
+    """The bottom toolbar as prompt_toolkit HTML, fitted to `width` columns."""
+    parts = []
+    for kind, text in toolbar_items(width, status, loading):
+        text = _escape(text)
+        parts.append({"key": f"<toolbar-key>{text}</toolbar-key>", "name": f"<b>{text}</b>"}.get(kind, text))
+    return "".join(parts)
+
+
+def _columns() -> int:
+    app = get_app_or_none()
+    try:
+        return app.output.get_size().columns if app is not None else 80
+    except Exception:  # noqa: BLE001 - a dummy output
+        return 80
+
+
+def _invalidate() -> None:
+    app = get_app_or_none()
+    if app is not None:
+        try:
+            app.invalidate()
+        except Exception:  # noqa: BLE001 - from a thread after the app ended
+            pass
+
+
+def _lessons_in_progress() -> list[tuple[str, str | None]]:
+    """(lesson id, current step id) of lessons started and not completed."""
+    try:
+        from tutor.progress import ProgressStore
+
+        store = ProgressStore()
+        try:
+            records = store.all()
+        finally:
+            store.close()
+        return [(r.lesson, r.current) for r in records.values() if not r.completed and r.steps]
+    except Exception:  # noqa: BLE001 - a start-up note must never stop the shell
+        return []
+
+
+def _where_kept() -> str | None:
+    try:
+        from tutor.home import data_dir
+
+        return str(data_dir(create=False))
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def start_torch_after_draw() -> None:

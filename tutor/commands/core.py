@@ -1,4 +1,4 @@
-"""The shell's basic commands: %help, %quit, %reset, %who."""
+"""The shell's basic commands: %help, %quit, %reset, %who, %history."""
 
 from __future__ import annotations
 
@@ -67,3 +67,26 @@ def who_command(session, args: str):
             grad_text = f"tensor of shape {shape_text(grad.shape)}"
         rows.append((name, shape_text(t.shape), dtype_text(t.dtype), str(bool(t.requires_grad)), grad_text))
     return TensorTable(rows)
+
+
+@dataclass
+class InputHistory:
+    """Earlier inputs of this session, numbered as the session counted them."""
+
+    rows: list[tuple[int, str]]
+    total: int
+
+
+@command("history", "your earlier inputs in this session, numbered: %history [N] (default 20)",
+         usage="%history [N]", needs_torch=False)
+def history_command(session, args: str):
+    """Up and Ctrl-R reach inputs of earlier sessions too (the history file in the data directory)."""
+    text = args.strip()
+    try:
+        count = int(text) if text else 20
+    except ValueError:
+        raise CommandError(f"%history takes a number of inputs, not {text!r}") from None
+    if count < 1:
+        raise CommandError("%history needs a number of inputs of at least 1")
+    earlier = [(o.index, o.input) for o in session.history if o.input.strip()]
+    return InputHistory(earlier[-count:], len(earlier))
