@@ -566,10 +566,9 @@ class Coach:
 
     def _answer_explain(self, step: Explain, text: str) -> Verdict:
         rec = self.record(step)
-        words = len(text.split())
-        if words < step.min_words:
-            raise LessonError(f"write at least {step.min_words} words after %answer: your own reasoning,"
-                              " in a sentence or two (there is no wrong answer here)")
+        taken, why_not = step.judge(text)
+        if not taken:
+            raise LessonError(why_not)
         rec.attempts += 1
         rec.answer = text.strip()
         rec.status = "passed"

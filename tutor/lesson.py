@@ -484,13 +484,32 @@ class Explain(Step):
     question: str = ""
     model_answer: str = ""
     min_words: int = 5
+    # words an answer on this question mentions at least one of (matched at a word start, any case:
+    # "grad" also matches "gradient"); empty means any answer of min_words words is taken
+    topics: list[str] = field(default_factory=list)
 
     kind = "explain"
+
+    def judge(self, text: str) -> tuple[bool, str]:
+        """(accepted, why not): an answer is taken when it has min_words words and is on topic."""
+        if len(text.split()) < self.min_words:
+            return False, (f"write at least {self.min_words} words: your own reasoning, in a sentence or two "
+                           "(it is not marked right or wrong)")
+        if self.topics and not self.on_topic(text):
+            shown = ", ".join(self.topics[:4])
+            return False, (f"that does not seem to answer this question: it mentions none of {shown}. "
+                           "Answer in your own words, or %skip")
+        return True, ""
+
+    def on_topic(self, text: str) -> bool:
+        return any(re.search(r"(?<!\w)" + re.escape(t), text, re.IGNORECASE) for t in self.topics)
 
     def validate(self) -> list[str]:
         problems = super().validate()
         if not self.model_answer:
             problems.append(f"explain {self.id} needs a model answer")
+        elif self.topics and not self.on_topic(self.model_answer):
+            problems.append(f"explain {self.id}: the model answer mentions none of its topics")
         return problems
 
 
