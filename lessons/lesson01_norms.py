@@ -493,6 +493,7 @@ Try `torch.linalg.vector_norm?` for the signature.
         ),
         Explain(
             "why-norms",
+            topics=["square", "root", "sqrt", "√", "gradient", "derivative", "differentiab", "smooth", "zero", "cheap"],
             question=(
                 "In your own words: a loss like ‖y_hat - y‖²₂ or a penalty like λ‖w‖²₂ uses a *squared* norm. "
                 "Why square it instead of using ‖·‖₂ itself?"

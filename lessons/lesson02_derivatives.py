@@ -489,6 +489,7 @@ tangent line at x = 1, y = 2x − 3.
         ),
         Explain(
             "exercise-1-basic-derivatives",
+            topics=["limit", "constant", "power", "binomial", "exponential", "eˣ", "e^", "log", "ln", "derivative"],
             question=(
                 "D2L 2.4, exercise 1. From the limit definition, show that the derivative of a constant c is 0, "
                 "of xⁿ is n·xⁿ⁻¹ (first for n a positive integer; then say why it holds for every real n ≠ 0), "
@@ -509,6 +510,7 @@ tangent line at x = 1, y = 2x − 3.
         ),
         Explain(
             "exercise-2-combination-rules",
+            topics=["sum", "product", "quotient", "limit", "add and subtract", "f'", "f′", "g'", "g′"],
             question=(
                 "D2L 2.4, exercise 2. Prove the sum, product and quotient rules from the limit definition."
             ),
@@ -525,6 +527,7 @@ tangent line at x = 1, y = 2x − 3.
         ),
         Explain(
             "exercise-3-constant-multiple",
+            topics=["product rule", "constant", "derivative", "g'", "g′", "zero", "0"],
             question=(
                 "D2L 2.4, exercise 3. Show that the constant-multiple rule (C·f)' = C·f' is a special case of "
                 "the product rule."

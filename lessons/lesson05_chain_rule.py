@@ -175,6 +175,7 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
         ),
         Explain(
             "exercise-9",
+            topics=["∂", "partial", "chain", "path", "sum", "du/d", "d/d"],
             question=(
                 "D2L 2.4, exercise 9. u = f(x, y, z), where x = x(a, b), y = y(a, b) and z = z(a, b). "
                 "Write the chain rule for ∂u/∂a and ∂u/∂b."
@@ -237,6 +238,7 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
         ),
         Explain(
             "exercise-10",
+            topics=["inverse", "f⁻¹", "1/f", "1 / f", "reciprocal", "chain", "f'", "f′", "slope"],
             question=(
                 "D2L 2.4, exercise 10. f is invertible and differentiable, with inverse f⁻¹. "
                 "What is the derivative of f⁻¹ at y? Derive it with the chain rule."

@@ -320,6 +320,7 @@ still in `x.grad`, and the new one lands on top of it. You will see this happen 
         ),
         Explain(
             "why-accumulate",
+            topics=["sum", "add", "accumulat", "zero", "reset", "clear", "None", "several", "batch", "chunk", "loss"],
             question="In your own words: why does PyTorch add new gradients to `.grad` instead of replacing "
                      "them, and what habit does that ask of you?",
             model_answer="Adding is what the maths wants whenever one tensor receives gradient from several "

@@ -268,6 +268,7 @@ along different routes is a job for `torch.allclose`.
         ),
         Explain(
             "guard-zero",
+            topics=["guard", "return", "if", "norm", "zero", "0", "cap", "loop", "jump", "derivative", "convention", "undefined", "continu"],
             question="How would you change `f` so that `a = 0` cannot hang it? What should it return there, "
                      "and what is the mathematically honest answer for the derivative of f at 0?",
             model_answer="Guard the loop: return early when b.norm() == 0 (f(0) = 0 is the natural value, "
@@ -443,6 +444,7 @@ exactly 1000), shows autograd's 1024 against a central difference of about -5·1
         ),
         Explain(
             "what-autograd-sees",
+            topics=["record", "ran", "run", "execut", "branch", "path", "trace", "graph", "piece", "jump", "kink", "boundar", "condition", "local"],
             question="In your own words: why can autograd differentiate code with `if` and `while`, and "
                      "what does the gradient it returns NOT tell you?",
             model_answer="Autograd records the operations that actually ran for this input, so for that "

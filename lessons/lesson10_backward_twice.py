@@ -311,6 +311,7 @@ a fresh graph, and clearing `x.grad` at the start of each pass so the passes do 
         ),
         Explain(
             "exercise-2",
+            topics=["free", "retain", "saved", "error", "raise", "graph", "double", "twice", "accumulat", "sum"],
             question="D2L 2.5, exercise 2: you run backward twice in a row on the same output. What happens, "
                      "and why? Say what changes when the output is `2 * torch.dot(x, x)` versus `x.sum()`.",
             model_answer="""\

@@ -358,6 +358,7 @@ direction). That costs **one** extra pass: differentiate the scalar g·v, i.e.
         ),
         Explain(
             "exercise-1",
+            topics=["hessian", "n²", "n^2", "square", "create_graph", "graph", "row", "pass", "memory", "second"],
             question="D2L 2.5, exercise 1: why is the second derivative much more expensive to compute than "
                      "the first?",
             model_answer="""\

@@ -498,6 +498,7 @@ exactly this and prints every node's value and tangent.
         ),
         Explain(
             "exercise-8",
+            topics=["input", "output", "memory", "forward", "reverse", "backward", "jacobian", "parallel", "store"],
             question="D2L 2.5, exercise 8: when is it better to differentiate forward (x → f), and when "
                      "backward (f → x)? Think about the sizes of the input and the output, the memory needed "
                      "for intermediate values, and parallelism.",
