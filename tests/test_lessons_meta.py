@@ -139,3 +139,104 @@ def test_the_readme_example_lesson_is_valid_and_passes(tmp_path):
     lesson = load_file(str(path))
     assert verify(lesson) == []
     assert all_passed(play_lesson(lesson, solutions=True, quiet=True))
+
+
+# -- quiz and explain steps are real checks ----------------------------------------------------------
+
+OFF_TOPIC = "I had pasta for lunch today and then went for a long walk in the park."
+TOO_SHORT = "I think so"
+
+
+def _walk_answers(lesson):
+    """Play `lesson` in lesson mode; at each quiz try every wrong choice, then the right one; at each
+    explain step try a too-short and an off-topic answer, then the model answer. What happened is
+    returned as a list of problems (empty when every refusal and every acceptance was right)."""
+    from tutor import render_lessons  # noqa: F401 - renderers for the coach's cards
+    from tutor.coach import Coach, Verdict
+    from tutor.lessons import Catalog, LessonEntry
+    from tutor.progress import ProgressStore
+    from tutor.session import Session
+
+    session = Session(timeout=30, hints=False)
+    coach = Coach(session, catalog=Catalog([LessonEntry(lesson.id, "meta", lesson=lesson)]),
+                  store=ProgressStore(":memory:"))
+    session.submit(f"%lesson {lesson.id}")
+    problems, tried = [], 0
+    for step in lesson.steps:
+        if coach.lesson is not lesson or coach.step is not step:
+            problems.append(f"lesson mode is not at step {step.id}")
+            break
+        if step.kind == "quiz":
+            for label, choice in zip(step.labels, step.choices):
+                if choice.correct:
+                    continue
+                tried += 1
+                out = session.submit(f"%answer {label}").command_output
+                if not isinstance(out, Verdict) or out.passed:
+                    problems.append(f"{step.id}: the wrong choice {label}) was not refused")
+                elif out.detail != choice.why:
+                    problems.append(f"{step.id}: choice {label}) did not explain itself with its own why")
+                if coach.records[step.id].done:
+                    problems.append(f"{step.id}: the wrong choice {label}) marked the step done")
+            right = next(label for label, c in zip(step.labels, step.choices) if c.correct)
+            out = session.submit(f"%answer {right}").command_output
+            if not (isinstance(out, Verdict) and out.passed):
+                problems.append(f"{step.id}: the right choice {right}) was not accepted")
+        elif step.kind == "explain":
+            for label, text in (("too short", TOO_SHORT), ("off-topic", OFF_TOPIC)):
+                tried += 1
+                outcome = session.submit(f"%answer {text}")
+                record = coach.records.get(step.id)
+                if outcome.error is None or (record is not None and record.done):
+                    problems.append(f"{step.id}: the {label} answer was taken")
+            out = session.submit(f"%answer {step.model_answer.strip()}").command_output
+            if not (isinstance(out, Verdict) and out.passed):
+                problems.append(f"{step.id}: the model answer was not taken")
+        record = coach.records.get(step.id)
+        session.submit("%next" if step.kind == "text" or (record is not None and record.done) else "%skip")
+    return problems, tried
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quiz_and_explain_steps_refuse_wrong_answers(name):
+    """Every wrong quiz choice is refused with its own why; every explain step takes its model answer
+    and refuses a too-short and an off-topic one (through lesson mode, as a learner types them)."""
+    lesson = next(e.lesson for e in ENTRIES if e.name == name)
+    problems, tried = _walk_answers(lesson)
+    kinds = [s.kind for s in lesson.steps]
+    expected = sum(len(s.choices) - 1 for s in lesson.steps if s.kind == "quiz") + 2 * kinds.count("explain")
+    assert tried == expected
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_quiz_choice_has_its_own_why(name):
+    lesson = next(e.lesson for e in ENTRIES if e.name == name)
+    for step in lesson.steps:
+        if step.kind == "quiz":
+            whys = [c.why.strip() for c in step.choices]
+            assert len(set(whys)) == len(whys), f"{step.id}: two choices share a why"
+            assert all(len(w.split()) >= 4 for w in whys), f"{step.id}: a why too short to explain anything"
+
+
+def test_every_builtin_explain_step_names_its_topics():
+    """Without topics any five words pass: every built-in explain step must say what it is about."""
+    missing = [f"{e.lesson.id}/{s.id}" for e in ENTRIES if e.lesson is not None
+               for s in e.lesson.steps if s.kind == "explain" and not s.topics]
+    assert not missing, missing
+
+
+def test_explain_judge():
+    from tutor.lesson import Explain
+
+    step = Explain("why", question="Why?", model_answer="Because the gradient adds up.", topics=["grad", "add"])
+    assert step.judge("the gradients add up over the batch")[0]
+    assert step.judge("It ADDS into it, every backward pass does")[0]  # any case, word start
+    taken, why = step.judge(OFF_TOPIC)
+    assert not taken and "grad, add" in why
+    assert not step.judge("saddle points are everywhere in high dimensions")[0]  # 'add' inside a word
+    taken, why = step.judge("gradients add")
+    assert not taken and "at least 5 words" in why
+    assert Explain("e", question="?", model_answer="x", topics=["grad"]).validate() == [
+        "explain e: the model answer mentions none of its topics"]
+    assert Explain("e", question="?", model_answer="any words at all here").judge(OFF_TOPIC)[0]
