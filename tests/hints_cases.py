@@ -189,4 +189,13 @@ CASES = [
     ("format-tensor", "x = torch.tensor([1., 2.], requires_grad=True)\n(x ** 2).sum().backward()\n"
                       "print('grad: {:.2f}'.format(x.grad))", {}),
     ("format-tensor", "x = torch.tensor([1., 2.], requires_grad=True)\nprint('%.3f' % x)", {}),
+    # added by the tutor (README: the list of ids)
+    ("attribute-called", "x = torch.ones(2, requires_grad=True)\nx.requires_grad()", {}),
+    ("attribute-called", "w = torch.ones(2, requires_grad=True)\ndef frozen(t):\n    return not t.is_leaf()\n"
+                         "frozen(w)", {}),
+    ("attribute-called", "x = torch.ones(2, requires_grad=True)\n(x * 2).sum().backward()\nprint(x.grad())", {}),
+    ("inplace-via-data", "w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\nw.data.mul_(10)\n"
+                         "y.backward()", {}),
+    ("inplace-via-data", "w = torch.tensor([3.0, -1.0], requires_grad=True)\nh = torch.exp(w)\nd = h.data\n"
+                         "d[0] = 0.0\nh.sum().backward()", {}),
 ]

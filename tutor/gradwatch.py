@@ -40,6 +40,10 @@ def named_tensors(namespace: dict):
             continue
         if isinstance(value, torch.Tensor):
             yield name, value
+        elif isinstance(value, (list, tuple)) and 0 < len(value) <= 100:
+            for i, item in enumerate(value):  # a list of parameters: params[0], params[1], ...
+                if isinstance(item, torch.Tensor) and item.requires_grad and item.is_leaf:
+                    yield f"{name}[{i}]", item
         elif isinstance(value, torch.nn.Module):
             try:
                 params = list(value.named_parameters())

@@ -1,5 +1,5 @@
-# source: https://github.com/pytorch/pytorch/issues/6990 (out.detach() shares storage: c.zero_() then out.sum().backward())
-# expect: inplace-saved-tensor
+# source: https://github.com/pytorch/pytorch/issues/6990 (out.detach() shares storage: c.zero_() then out.sum().backward(): the error is about an in-place change, its cause is that detach() shares memory)
+# expect: detach-semantics
 # where: top
 import torch
 

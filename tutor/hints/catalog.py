@@ -57,6 +57,8 @@ IDS: tuple[str, ...] = (
     "bool-ambiguous-control-flow",
     "where-nan-gradient",
     "format-tensor",
+    "attribute-called",
+    "inplace-via-data",
 )
 
 _ENTRIES = [
@@ -566,6 +568,37 @@ _ENTRIES = [
         "(x ** 2).sum().backward()\n"
         "print(', '.join(f'{v:.3f}' for v in x.grad.tolist()))\n"
         "print(f'{x.grad.sum():.3f}')   # one element: fine",
+    ),
+    Entry(
+        "attribute-called",
+        "requires_grad, is_leaf, grad and shape are attributes, not methods",
+        "2.5.1",
+        "A tensor's requires_grad and is_leaf are booleans, grad is a tensor (or None), grad_fn a node and "
+        "shape a torch.Size: values stored on the tensor, read without parentheses. Writing x.requires_grad() "
+        "fetches the bool and then tries to call it, hence \"'bool' object is not callable\". The methods "
+        "that change things end in an underscore: x.requires_grad_(True), x.grad.zero_(); x.size() is the "
+        "method twin of x.shape.",
+        "x = torch.arange(3.0, requires_grad=True)\n"
+        "print(x.requires_grad, x.is_leaf, x.shape)   # attributes: no ()\n"
+        "(x ** 2).sum().backward()\n"
+        "print(x.grad, x.size())                      # size() is a method",
+    ),
+    Entry(
+        "inplace-via-data",
+        "an edit through .data that autograd cannot see",
+        "2.5.3",
+        "x.data is the same memory as x, but changes made through it bypass autograd's version counter. "
+        "If x was already used to build a graph, a backward pass afterwards uses the changed numbers where "
+        "the graph saved x, and mixes them with results computed from the old ones: a wrong gradient, with "
+        "no error. x.detach() shares memory too but keeps the counter, so the same edit raises an error "
+        "instead. Change parameters under torch.no_grad() and only between a backward and the next forward "
+        "pass.",
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "y = (w * w).sum()\n"
+        "y.backward()                  # use the graph first ...\n"
+        "with torch.no_grad():\n"
+        "    w.clamp_(max=1.5)         # ... then edit w, visibly\n"
+        "print(w, w.grad)",
     ),
 ]
 

@@ -449,7 +449,10 @@ class Context:
         except (SyntaxError, ValueError):
             return None
         for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node.lineno == code.co_firstlineno:
+            if not isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                continue
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            if code.co_firstlineno in (node.lineno, first):  # decorated: the code starts at the decorator
                 if isinstance(node, ast.FunctionDef) and node.name != func.__name__:
                     continue
                 return node, source

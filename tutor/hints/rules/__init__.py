@@ -16,14 +16,14 @@ import importlib
 import pkgutil
 
 from tutor.hints.context import Context, Unknown
-from tutor.hints.rules.common import RULES, rule
+from tutor.hints.rules.common import RULES, SUPERSEDES, rule
 from tutor.outcome import Hint
 
 FAMILIES = ("backward", "dtype_shape", "leaf", "inplace", "accumulation", "conversion", "compare", "grad_api",
             "control")
 _NOT_FAMILIES = {"common"}
 
-__all__ = ["RULES", "rule", "run_rules", "FAMILIES"]
+__all__ = ["RULES", "SUPERSEDES", "rule", "run_rules", "FAMILIES"]
 
 
 def _load_families() -> None:
@@ -52,4 +52,6 @@ def run_rules(ctx: Context, strict: bool = False) -> list[tuple[int, Hint]]:
             continue
         for hint in result if isinstance(result, list) else [result]:
             found.append((priority, hint))
-    return found
+    ids = {hint.id for _, hint in found}
+    dropped = {old for new in ids for old in SUPERSEDES.get(new, ()) if old != new}
+    return [(p, h) for p, h in found if h.id not in dropped]

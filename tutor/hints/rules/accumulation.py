@@ -12,6 +12,10 @@ from tutor.hints.rules.common import rule, brief
 def accumulation(ctx: Context):
     if ctx.tree is None or not ctx.outcome.gradients or ctx.error is not None:
         return None
+    from tutor.hints.rules.calls import handles_accumulation
+
+    if handles_accumulation(ctx):
+        return None  # loops and learner functions: calls.accumulation_through_calls looks inside them
     calls = [(c, t, k) for c, t, k in ctx.backward_calls(ctx.tree) if k == "backward"]
     if not calls:
         return None

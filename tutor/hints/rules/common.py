@@ -14,6 +14,9 @@ from tutor.outcome import Hint
 
 
 RULES: list[tuple[int, Callable[[Context], object]]] = []
+# A specific hint replaces a generic one for the same input: SUPERSEDES[specific] = {generic, ...}.
+# A family that names the cause more precisely than an older rule registers it here.
+SUPERSEDES: dict[str, set[str]] = {}
 
 
 def rule(priority: int = 50):

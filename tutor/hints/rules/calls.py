@@ -1,0 +1,506 @@
+"""Rules that look through function boundaries and earlier inputs (tutor/hints/reach.py).
+
+A learner's helper, defined inputs ago, is where the mistake sits; the input that shows it only
+calls it. These rules follow the call: a decorator (`@torch.no_grad()`), a `with` block inside the
+body, a gradient returned without create_graph=True, a reset of .grad inside a training step, a
+tensor edited through .data in another input. They name the input and the code that caused it.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tutor.hints import reach
+from tutor.hints.context import Context, Stmt, assigned_names, call_name, dotted, names_in, paren, source_of
+from tutor.hints.rules.common import SUPERSEDES, brief, chain, rule
+
+SUPERSEDES.setdefault("no-grad-then-backward", set()).add("backward-no-grad-fn")
+SUPERSEDES.setdefault("inference-mode-backward", set()).add("backward-no-grad-fn")
+SUPERSEDES.setdefault("grad-of-grad-no-create-graph", set()).update({"backward-no-grad-fn", "detach-semantics"})
+SUPERSEDES.setdefault("requires-grad-too-late", set()).add("grad-none-before-backward")
+
+
+def _at(stmt: Stmt | None) -> str:
+    return f" at input [{stmt.index}]" if stmt is not None and not stmt.current else ""
+
+
+# -- a result with no graph, explained through the functions that made it --------------------------
+
+
+class _Cause:
+    def __init__(self, kind: str, text: str, fix: str):
+        self.kind, self.text, self.fix = kind, text, fix
+
+
+def _grad_mode_cause(mode: str, what: str, how: str, verb: str, fix: str = "") -> _Cause:
+    kind = "inference-mode-backward" if mode == "inference_mode" else "no-grad-then-backward"
+    keep = "evaluation" if mode == "inference_mode" else "updates and evaluation"
+    return _Cause(kind, f"{what} ran under {how}, where nothing is recorded, so there is no graph for {verb}.",
+                  fix or f"compute it outside {how}; keep torch.{mode}() for {keep}, not for the loss")
+
+
+def _from_grad_call(call: ast.Call, text: str, name: str, place: str) -> _Cause | None:
+    """A torch.autograd.grad(...) call without create_graph=True, as the cause of a graph-less result."""
+    if not reach.is_grad_call(call) or reach.creates_graph(call):
+        return None
+    new = ast.unparse(call)[:-1] + ", create_graph=True)"
+    return _Cause("grad-of-grad-no-create-graph",
+                  f"{name} came from {text}{place} without create_graph=True, so it is a plain tensor: there is no "
+                  f"graph of the first derivative to differentiate again.",
+                  new + (f"  #{place}" if place else ""))
+
+
+class _Origin:
+    """Follows an expression back through names, subscripts and learner functions (bounded)."""
+
+    def __init__(self, ctx: Context, verb: str):
+        self.ctx = ctx
+        self.verb = verb
+        self.seen: set[int] = set()
+        self.frames = reach.error_frames(ctx) if ctx.error is not None else []
+
+    def expr(self, node: ast.AST, src: str, callee: reach.Callee | None, before_line: int | None,
+             depth: int = 0) -> _Cause | None:
+        if node is None or depth > 8 or id(node) in self.seen:
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, ast.Subscript):
+            return self.expr(node.value, src, callee, before_line, depth + 1)
+        if isinstance(node, ast.Call):
+            found = _from_grad_call(node, _text(node, src, callee), _text(node, src, callee),
+                                    f" in {callee.name}(){callee.where()}" if callee else "")
+            if found is not None:
+                return found
+            inner = reach.callee_of(self.ctx, node)
+            if inner is not None:
+                cause = self.function(inner, node, src, callee)
+                if cause is not None:
+                    return cause
+            for arg in [node.func, *node.args, *(k.value for k in node.keywords)]:
+                cause = self.expr(arg, src, callee, before_line, depth + 1)
+                if cause is not None:
+                    return cause
+            return None
+        if isinstance(node, ast.Name):
+            return self.name(node.id, src, callee, before_line, depth)
+        for child in ast.iter_child_nodes(node):
+            cause = self.expr(child, src, callee, before_line, depth + 1)
+            if cause is not None:
+                return cause
+        return None
+
+    def function(self, f: reach.Callee, call: ast.Call, src: str, outer: reach.Callee | None) -> _Cause | None:
+        call_text = _text(call, src, outer)
+        mode = f.grad_off()
+        if mode:
+            deco = f.decorator_text()
+            return _grad_mode_cause(mode, call_text, f"{deco} on {f.name}(){f.where()}", self.verb,
+                                    f"define {f.name}() again without {deco}; keep torch.{mode}() for evaluation "
+                                    f"and updates, not for what you differentiate")
+        for ret in reach.returned(f):
+            around = reach.grad_off_around(f.body, ret)
+            if around:
+                return _grad_mode_cause(around, call_text,
+                                        f"`with torch.{around}():` inside {f.name}(){f.where()}", self.verb)
+            cause = self._returned(f, ret)
+            if cause is not None:
+                return cause
+        if f.depth < reach.MAX_DEPTH:
+            for ret in reach.returned(f):  # what the body returns may come from another learner function
+                for sub in ast.walk(ret):
+                    if isinstance(sub, ast.Call) and id(sub) not in self.seen:
+                        self.seen.add(id(sub))
+                        inner = reach.callee_of(self.ctx, sub, f.depth + 1)
+                        if inner is not None:
+                            cause = self.function(inner, sub, f.source, f)
+                            if cause is not None:
+                                return cause
+        return None
+
+    def _returned(self, f: reach.Callee, ret: ast.expr) -> _Cause | None:
+        node = ret.value if isinstance(ret, ast.Subscript) else ret
+        if isinstance(node, ast.Call):
+            found = _from_grad_call(node, f.src(node), f"what {f.name}() returns", f" in {f.name}(){f.where()}")
+            if found is not None:
+                return found
+        if isinstance(node, (ast.Name, ast.Tuple)):
+            names = [node.id] if isinstance(node, ast.Name) else [e.id for e in node.elts if isinstance(e, ast.Name)]
+            for n in names:
+                value = _local_assignment(f, n, getattr(ret, "lineno", None))
+                if isinstance(value, ast.Subscript):
+                    value = value.value
+                if isinstance(value, ast.Call):
+                    found = _from_grad_call(value, f.src(value), f"{n}", f" in {f.name}(){f.where()}")
+                    if found is not None:
+                        return found
+                    around = reach.grad_off_around(f.body, value)
+                    if around:
+                        return _grad_mode_cause(around, f"{n} in {f.name}()",
+                                                f"`with torch.{around}():`{f.where()}", self.verb)
+        return None
+
+    def name(self, name: str, src: str, callee: reach.Callee | None, before_line: int | None,
+             depth: int) -> _Cause | None:
+        ctx = self.ctx
+        if callee is not None:
+            value = _local_assignment(callee, name, before_line)
+            if value is not None:
+                around = reach.grad_off_around(callee.body, value)
+                if around:
+                    return _grad_mode_cause(around, f"{name} in {callee.name}()",
+                                            f"`with torch.{around}():`{callee.where()}", self.verb)
+                return self.expr(value, callee.source, callee, getattr(value, "lineno", None), depth + 1)
+            if name in callee.params:  # an argument: follow it in the caller
+                return self.expr(callee.params[name], self._caller_src, None, None, depth + 1)
+            return None
+        a = ctx.assignment(name)
+        if a is None or a.value is None:
+            return None
+        contexts = a.stmt.contexts
+        if "inference_mode" in contexts or "no_grad" in contexts:
+            return None  # the older rule names the with block already
+        off = _grad_disabled_before(ctx, a.stmt)
+        if off is not None:
+            return _Cause("no-grad-then-backward",
+                          f"{name} = {source_of(a.value, a.stmt.source)}{_at(a.stmt)} ran while recording was "
+                          f"switched off by `{source_of(off.node, off.source)}`{_at(off)}, so {name} has no graph.",
+                          f"{name} = {source_of(a.value, a.stmt.source)}  # again, now that recording is on")
+        if isinstance(a.value, ast.Call) and reach.is_grad_call(a.value) and not reach.creates_graph(a.value):
+            lhs = source_of(a.stmt.node.targets[0], a.stmt.source) if isinstance(a.stmt.node, ast.Assign) else name
+            new = ast.unparse(a.value)[:-1] + ", create_graph=True)"
+            return _Cause("grad-of-grad-no-create-graph",
+                          f"{name} came from {source_of(a.value, a.stmt.source)}{_at(a.stmt)} without "
+                          f"create_graph=True, so it is a plain tensor with no graph of the first derivative.",
+                          f"{lhs} = {new}")
+        return self.expr(a.value, a.stmt.source, None, None, depth + 1)
+
+    _caller_src = ""
+
+
+def _local_assignment(f: reach.Callee, name: str, before_line: int | None) -> ast.expr | None:
+    """The value last assigned to a local `name` in f's body (before `before_line` when given)."""
+    found = None
+    for stmt in f.body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Assign) and any(name in assigned_names(t) for t in sub.targets):
+                if before_line is None or sub.lineno <= before_line:
+                    found = sub.value
+    return found
+
+
+def _text(node: ast.AST, src: str, callee: reach.Callee | None) -> str:
+    return callee.src(node) if callee is not None else source_of(node, src or None)
+
+
+def _grad_disabled_before(ctx: Context, stmt: Stmt) -> Stmt | None:
+    """The `torch.set_grad_enabled(False)` still in force when `stmt` ran."""
+    off = None
+    for s in ctx.stmts:
+        if s.order >= stmt.order:
+            break
+        node = s.node
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and call_name(node.value) == \
+                "set_grad_enabled" and node.value.args and isinstance(node.value.args[0], ast.Constant):
+            off = s if node.value.args[0].value is False else None
+    return off
+
+
+@rule(8)
+def no_graph_through_calls(ctx: Context):
+    """'does not require grad and does not have a grad_fn' whose cause is in a function or an earlier input."""
+    if not ctx.error_is("RuntimeError", "does not require grad and does not have a grad_fn"):
+        return None
+    origin = _Origin(ctx, "backward()")
+    frames = origin.frames
+    # 1. the error happened inside (or below) a function whose decorator switched recording off
+    for frame in frames:
+        f = reach.callee_for_frame(ctx, frame)
+        if f is not None and f.grad_off():
+            cause = _grad_mode_cause(f.grad_off(), f"everything inside {f.name}()",
+                                     f"{f.decorator_text()}{f.where()}", f"`{frames[-1].line}` inside it")
+            return ctx.hint(cause.kind, cause.text, f"move the loss and its backward out of {f.name}(), or define "
+                            f"{f.name}() again without {f.decorator_text()}")
+    found = ctx.failing_backward()
+    if found is None:
+        return None
+    call, target, kind, t = found
+    origin.verb = f"{paren(t, target)}.backward()" if kind == "backward" else f"torch.autograd.grad({t}, ...)"
+    inner = reach.callee_for_frame(ctx, frames[-1]) if len(frames) > 1 else None
+    if inner is not None and len(frames) > 1:
+        # follow parameters back to the caller's line
+        outer_line = frames[-2].line
+        tree = _parse(outer_line)
+        if tree is not None:
+            for sub in ast.walk(tree):
+                if isinstance(sub, ast.Call):
+                    c = reach.callee_of(ctx, sub)
+                    if c is not None and c.name == inner.name:
+                        inner.params = c.params
+                        origin._caller_src = outer_line
+                        break
+    src = ctx.error_source if ctx.error_tree is not None else ctx.source
+    cause = origin.expr(target, src, inner, frames[-1].lineno if inner is not None and frames else None)
+    if cause is None:
+        return None
+    text = cause.text if cause.text.startswith(t + " ") else f"{t} has no graph: {cause.text}"
+    return ctx.hint(cause.kind, text, cause.fix)
+
+
+def _parse(line: str) -> ast.AST | None:
+    from tutor.hints.context import parse_line
+
+    return parse_line(line)
+
+
+# -- a leaf that needed its gradient and got none -------------------------------------------------
+
+
+@rule(40)
+def requires_grad_after_forward(ctx: Context):
+    """`b.grad` is None after a backward because `b.requires_grad_()` came after the forward pass."""
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == "grad" and isinstance(node.value, ast.Name)
+                and isinstance(node.ctx, ast.Load)):
+            continue
+        n = node.value.id
+        leaf = ctx.tensor(n)
+        if leaf is None or not leaf.is_leaf or not leaf.requires_grad or leaf.grad is not None:
+            continue
+        switched = _switched_on(ctx, n)
+        if switched is None:
+            continue
+        for stmt in reversed(ctx.stmts):
+            if stmt.order <= switched.order:
+                break
+            for call, target, kind in ctx.backward_calls(stmt.node):
+                if target is None or kind != "backward":
+                    continue
+                pieces = chain(ctx, target, stmt.source)
+                built = [p for p in pieces if p.stmt is not None and n in names_in(p.node)]
+                if not built or any(p.stmt.order > switched.order for p in built):
+                    continue
+                p = built[0]
+                return ctx.hint(
+                    "requires-grad-too-late",
+                    f"{p.name} = {p.src()}{_at(p.stmt)} was computed before `{source_of(switched.node, switched.source)}`"
+                    f"{_at(switched)}, so {n} was not part of its graph and {source_of(target, stmt.source)}"
+                    f".backward(){_at(stmt)} gave {n} nothing: {n}.grad is None.",
+                    f"{p.name} = {p.src()}  # compute it again now that {n} requires grad, then backward()")
+    return None
+
+
+def _switched_on(ctx: Context, name: str) -> Stmt | None:
+    for stmt in reversed(ctx.stmts):
+        node = stmt.node
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and call_name(node.value) == \
+                "requires_grad_" and isinstance(node.value.func, ast.Attribute) and isinstance(
+                node.value.func.value, ast.Name) and node.value.func.value.id == name:
+            return stmt
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "requires_grad"
+                                                and isinstance(t.value, ast.Name) and t.value.id == name
+                                                for t in node.targets):
+            return stmt
+        if isinstance(node, ast.Assign) and any(name in assigned_names(t) for t in node.targets):
+            return None
+    return None
+
+
+# -- .data edits autograd cannot see ------------------------------------------------------------------
+
+
+def _data_edits(ctx: Context, stmt: Stmt) -> list[tuple[str, str]]:
+    """(tensor name, code) for in-place edits through .data in a statement (and the functions it calls)."""
+    found: list[tuple[str, str]] = []
+    aliases = _data_aliases(ctx)
+
+    def base_name(node: ast.AST, params: dict | None) -> str | None:
+        # x.data / alias-of-x.data / param.data (param bound to a caller's name)
+        if isinstance(node, ast.Attribute) and node.attr == "data" and isinstance(node.value, ast.Name):
+            n = node.value.id
+            if params is not None:
+                arg = params.get(n)
+                return arg.id if isinstance(arg, ast.Name) else None
+            return n
+        if isinstance(node, ast.Name) and params is None and node.id in aliases:
+            return aliases[node.id]
+        return None
+
+    def scan(node: ast.AST, src: str, params: dict | None):
+        for sub in ast.walk(node):
+            target = None
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr.endswith("_") \
+                    and not sub.func.attr.startswith("_") and sub.func.attr not in ("requires_grad_",):
+                target = sub.func.value
+            elif isinstance(sub, ast.AugAssign):
+                target = sub.target
+            elif isinstance(sub, ast.Assign):
+                target = next((t.value for t in sub.targets if isinstance(t, ast.Subscript)), None)
+            if target is None:
+                continue
+            n = base_name(target, params)
+            if n is not None:
+                found.append((n, source_of(sub, src) if params is None else ast.unparse(sub)))
+
+    scan(stmt.node, stmt.source, None)
+    for callee in reach.callees(ctx, stmt.node, depth=1):
+        for body_stmt in callee.body:
+            scan(body_stmt, callee.source, callee.params)
+    return found
+
+
+def _data_aliases(ctx: Context) -> dict[str, str]:
+    """Names bound to another tensor's .data: `c = out.data` gives {'c': 'out'}."""
+    aliases = {}
+    for stmt in ctx.stmts:
+        node = stmt.node
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            v = node.value
+            if isinstance(v, ast.Attribute) and v.attr == "data" and isinstance(v.value, ast.Name):
+                aliases[node.targets[0].id] = v.value.id
+            else:
+                aliases.pop(node.targets[0].id, None)
+    return aliases
+
+
+@rule(35)
+def inplace_via_data(ctx: Context):
+    """A backward over a graph whose tensor was changed through .data after the graph was built."""
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    current = ctx.current_stmts
+    for bstmt in current:
+        for call, target, kind in ctx.backward_calls(bstmt.node):
+            if target is None:
+                continue
+            pieces = chain(ctx, target, bstmt.source)
+            built = [p for p in pieces if p.stmt is not None]
+            if not built:
+                continue
+            start = max(p.stmt.order for p in built)
+            used = {n for p in pieces for n in names_in(p.node)}
+            for stmt in ctx.stmts:
+                if stmt.order <= start or stmt.order >= bstmt.order or "loop" in stmt.contexts:
+                    continue
+                for name, code in _data_edits(ctx, stmt):
+                    if name not in used:
+                        continue
+                    t = ctx.tensor(name)
+                    version = getattr(t, "_version", None)
+                    made = next((p for p in built if p.name and name in names_in(p.node)), built[0])
+                    grads = [n for n in ctx.outcome.gradients if n.new is not None]
+                    got = f" {grads[0].name}.grad is {brief(grads[0].new)}." if grads else ""
+                    return ctx.hint(
+                        "inplace-via-data",
+                        f"{name} was changed in place through .data at input [{stmt.index}] (`{code}`), after "
+                        f"{made.name} = {made.src()}{_at(made.stmt)} had used it. Edits through .data are "
+                        f"invisible to autograd ({name}'s version stays {version}), so "
+                        f"{source_of(target, bstmt.source)}.backward() mixed old and new values without an "
+                        f"error.{got}",
+                        f"with torch.no_grad(): ...  # edit {name} there instead of .data, and only after the "
+                        f"backward (or compute {made.name} again after the edit)")
+    return None
+
+
+# -- gradients adding up inside loops and helpers ---------------------------------------------------
+
+
+def handles_accumulation(ctx: Context) -> bool:
+    """True when the input has a loop or calls learner code: `accumulation_through_calls` judges it."""
+    tree = ctx.tree
+    if tree is None:
+        return False
+    return any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(tree)) or reach.calls_learner_code(ctx, tree)
+
+
+def _grad_reads(node: ast.AST) -> bool:
+    return any(isinstance(s, ast.Attribute) and s.attr == "grad" and isinstance(s.ctx, ast.Load)
+               and not _is_reset_target(s) for s in ast.walk(node))
+
+
+def _is_reset_target(node: ast.Attribute) -> bool:
+    return False
+
+
+def _loops_with_backward(ctx: Context, tree: ast.AST):
+    """(loop, source, callee or None, backward calls in it, code the loop runs) for loops that backward."""
+    found = []
+    top_loops = [n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))]
+    for loop in top_loops:
+        inner_callees = reach.callees(ctx, loop)
+        nodes = [loop] + [s for c in inner_callees for s in c.body]
+        calls = [c for n in nodes for c, _, k in ctx.backward_calls(n) if k == "backward"]
+        if calls:
+            found.append((loop, ctx.source, None, calls, nodes))
+    for callee in reach.callees(ctx, tree):
+        for stmt in callee.body:
+            for loop in (n for n in ast.walk(stmt) if isinstance(n, (ast.For, ast.While))):
+                calls = [c for c, _, k in ctx.backward_calls(loop) if k == "backward"]
+                if calls:
+                    found.append((loop, callee.source, callee, calls, [loop]))
+    return found
+
+
+@rule(40)
+def accumulation_through_calls(ctx: Context):
+    """backward() inside a loop or a helper, .grad never reset, and the sum read as if it were one gradient."""
+    if ctx.tree is None or ctx.error is not None or not ctx.outcome.gradients or not handles_accumulation(ctx):
+        return None
+    callees = reach.callees(ctx, ctx.tree)
+    resets = reach.resets_grad(ctx.tree)
+    for c in callees:
+        for stmt in c.body:
+            if reach.resets_grad(stmt):
+                resets.add("*")  # a helper resets gradients (often through a loop over its parameters)
+    if "*" in resets:
+        return None
+    changes = [g for g in ctx.outcome.gradients if g.new is not None and g.name not in resets
+               and ctx.is_tensor(g.new) and g.new.is_floating_point()]
+    if not changes:
+        return None
+    # 1. a loop that runs backward() and reads .grad on every step: each read sees the running sum
+    for loop, src, callee, calls, nodes in _loops_with_backward(ctx, ctx.tree):
+        if any(reach.resets_grad(n) for n in nodes):
+            continue
+        fresh = {n for node in nodes for s in ast.walk(node) if isinstance(s, (ast.Assign, ast.For))
+                 for t in (s.targets if isinstance(s, ast.Assign) else [s.target]) for n in assigned_names(t)}
+        changes = [g for g in changes if g.name.split("[")[0].split(".")[0] not in fresh]
+        if not changes:
+            return None  # a new tensor on every step: its .grad starts empty each time
+        if not any(_grad_reads(n) for n in nodes):
+            continue  # only the total is used after the loop: adding up is what was asked for
+        change = changes[0]
+        b = ast.unparse(calls[0].func.value)
+        where = f" in {callee.name}(){callee.where()}" if callee is not None else ""
+        return ctx.hint(
+            "grad-accumulation",
+            f"the loop{where} calls {paren(b, calls[0].func.value)}.backward() on every step and reads .grad, but "
+            f"never resets it: each step adds to what the steps before left, so every read after the first "
+            f"sees a running sum ({change.name}.grad is now {brief(change.new)}).",
+            f"{change.name}.grad = None  # first thing in the loop body, before backward()")
+    # 2. a helper that runs backward(), called again on a tensor that still holds the last gradient
+    if not any(ctx.backward_calls(s) for c in callees for s in c.body):
+        return None
+    for change in changes:
+        old = change.old
+        if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != change.new.shape:
+            continue
+        if not bool(old.abs().sum()) or bool((old == change.new).all()):
+            continue
+        last = _last_grad_input(ctx, change.name)
+        by = f" from input [{last}]" if last is not None else ""
+        names = ", ".join(f"{c.name}(){c.where()}" for c in callees if any(ctx.backward_calls(s) for s in c.body))
+        return ctx.hint(
+            "grad-accumulation",
+            f"{change.name}.grad already held {brief(old)}{by}; {names} ran backward() again without resetting "
+            f"it, so the new gradient was added: {change.name}.grad is now {brief(change.new)}.",
+            f"{change.name}.grad = None  # before each call (or inside the helper, before backward())")
+    return None
+
+
+def _last_grad_input(ctx: Context, name: str) -> int | None:
+    for o in reversed(ctx._past):
+        if any(g.name == name and g.new is not None for g in o.gradients):
+            return o.index
+    return None

@@ -1,0 +1,273 @@
+"""Rules about Python values standing where a tensor was meant: an attribute called like a method,
+a Python float asked for backward(), Python floats compared with ==, a gradient tuple returned by a
+helper."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+from tutor.hints import reach
+from tutor.hints.context import Context, Unknown, call_name, paren, source_of
+from tutor.hints.rules.common import SUPERSEDES, rule
+
+SUPERSEDES.setdefault("tensor-copy-construct", set()).add("item-breaks-graph")
+
+# attributes of a tensor that are values, not methods: what calling them raises
+_ATTRIBUTES = {"requires_grad": "bool", "is_leaf": "bool", "grad": "Tensor|NoneType", "grad_fn": "NoneType|\\w+",
+               "shape": "torch.Size", "dtype": "torch.dtype", "retains_grad": "bool", "data": "Tensor",
+               "T": "Tensor", "ndim": "int", "device": "torch.device"}
+
+
+@rule(20)
+def attribute_called(ctx: Context):
+    """x.requires_grad() -> TypeError: 'bool' object is not callable (and .is_leaf(), .grad(), .shape())."""
+    m = re.search(r"'([\w.]+)' object is not callable", ctx.error.message if ctx.error else "")
+    if m is None or not ctx.error_is("TypeError"):
+        return None
+    kind = m.group(1)
+    for node in ctx.error_nodes():
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        attr = node.func.attr
+        if attr not in _ATTRIBUTES or not re.fullmatch(_ATTRIBUTES[attr], kind):
+            continue
+        owner = ctx.error_src(node.func.value)
+        value = reach.value_in_frames(ctx, owner) if isinstance(node.func.value, ast.Name) else None
+        now = ""
+        if ctx.is_tensor(value):
+            try:
+                shown = getattr(value, attr) if attr != "grad" else ctx.grad_of(value)
+                now = f" (here {owner}.{attr} is {_short(shown)})"
+            except Exception:  # noqa: BLE001
+                now = ""
+        setter = (f"; to switch it on, {owner}.requires_grad_(True)" if attr == "requires_grad" else "")
+        return ctx.hint(
+            "attribute-called",
+            f"{owner}.{attr} is an attribute that holds a {kind}{now}, not a method: the () after it tries to "
+            f"call that {kind}.",
+            f"{owner}.{attr}  # no parentheses{setter}")
+    return None
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@rule(25)
+def float_asked_for_backward(ctx: Context):
+    """'float' object has no attribute 'backward' because .item() (or float()) made the number."""
+    if not ctx.error_is("AttributeError", "'float' object has no attribute", "'int' object has no attribute"):
+        return None
+    m = re.search(r"object has no attribute '(\w+)'", ctx.error.message)
+    if m is None or m.group(1) not in ("backward", "grad", "requires_grad", "grad_fn", "requires_grad_"):
+        return None
+    for node in ctx.error_nodes():
+        if isinstance(node, ast.Attribute) and node.attr == m.group(1):
+            receiver = node.value
+            break
+    else:
+        return None
+    rsrc = ctx.error_src(receiver)
+    found = _python_number_origin(ctx, receiver)
+    if found is None:
+        return None
+    code, where = found
+    return ctx.hint(
+        "item-breaks-graph",
+        f"{rsrc} is a Python number, not a tensor: {code}{where} turned the tensor into a plain number, so "
+        f"there is no graph to call .{m.group(1)}() on.",
+        f"keep the tensor: drop .item() there and call .item() only to print the value")
+
+
+def _python_number_origin(ctx: Context, node: ast.AST, depth: int = 0) -> tuple[str, str] | None:
+    """Where a Python number came from: (the .item()/float() call, ' at input [n]' or ' in f()')."""
+    if depth > 5:
+        return None
+    if isinstance(node, ast.Name):
+        a = ctx.assignment(node.id)
+        if a is None or a.value is None:
+            return None
+        for sub in ast.walk(a.value):
+            if isinstance(sub, ast.Call) and (call_name(sub) == "item" or (
+                    isinstance(sub.func, ast.Name) and sub.func.id == "float")):
+                where = f" at input [{a.stmt.index}]" if not a.stmt.current else ""
+                return source_of(sub, a.stmt.source), where
+            if isinstance(sub, ast.Call):
+                callee = reach.callee_of(ctx, sub)
+                if callee is not None:
+                    for ret in reach.returned(callee):
+                        for r in ast.walk(ret):
+                            if isinstance(r, ast.Call) and call_name(r) == "item":
+                                return callee.src(r), f" in {callee.name}(){callee.where()}"
+        return _python_number_origin(ctx, a.value, depth + 1) if not isinstance(a.value, ast.Name) else None
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and call_name(sub) == "item":
+            return ctx.error_src(sub), ""
+    return None
+
+
+# -- Python floats compared exactly ---------------------------------------------------------------
+
+
+def _number(ctx: Context, node: ast.AST):
+    """A Python float for `t.item()`, `float(t)` or plain arithmetic on them and constants (else Unknown)."""
+    if isinstance(node, ast.Call) and not node.args and call_name(node) in ("item",) and isinstance(
+            node.func, ast.Attribute):
+        t = ctx.value(node.func.value)
+        if ctx.is_tensor(t) and t.numel() == 1:
+            return t.detach().reshape(()).item()
+        raise Unknown
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float" and len(node.args) == 1:
+        return float(_number(ctx, node.args[0]))
+    if isinstance(node, ast.BinOp):
+        import operator
+
+        ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+               ast.Pow: operator.pow}
+        op = ops.get(type(node.op))
+        if op is None:
+            raise Unknown
+        a, b = _number(ctx, node.left), _number(ctx, node.right)
+        if isinstance(b, (int, float)) and isinstance(node.op, ast.Pow) and abs(b) > 64:
+            raise Unknown
+        return op(a, b)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_number(ctx, node.operand)
+    value = ctx.value(node)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Unknown
+    return value
+
+
+@rule(40)
+def python_float_equality(ctx: Context):
+    """`a.grad.item() == 3*0.1**2 + 1/0.1**2` is False by float rounding (loops leave their last values)."""
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for node in ast.walk(ctx.tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq))):
+            continue
+        left, right = node.left, node.comparators[0]
+        if not any(isinstance(s, ast.Call) and call_name(s) in ("item", "float") for side in (left, right)
+                   for s in ast.walk(side)):
+            continue
+        try:
+            a, b = _number(ctx, left), _number(ctx, right)
+        except Unknown:
+            continue
+        except Exception:  # noqa: BLE001
+            continue
+        if not (isinstance(a, float) or isinstance(b, float)) or a == b:
+            continue
+        if not math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-6):
+            continue
+        sa, sb = source_of(left, ctx.source), source_of(right, ctx.source)
+        last = " (the loop's last values)" if any(isinstance(s, (ast.For, ast.While)) for s in ctx.tree.body) else ""
+        return ctx.hint(
+            "float-equality-check",
+            f"{sa} is {a!r} and {sb} is {b!r}{last}: they differ by {abs(a - b):.2g}, float rounding, so == "
+            f"says False although the derivative is right.",
+            f"math.isclose({sa}, {sb}, rel_tol=1e-5)  # compares with a tolerance")
+    return None
+
+
+@rule(40)
+def exact_compare_in_helper(ctx: Context):
+    """A learner helper that returns `torch.equal(...)`/`==` on gradients, and the call shows False."""
+    if ctx.tree is None or ctx.error is not None or not ctx.outcome.has_value:
+        return None
+    value = ctx.outcome.value
+    if ctx.is_tensor(value):
+        if value.dtype != ctx.torch.bool or bool(value.all()):
+            return None
+    elif value is not False:
+        return None
+    body = ctx.tree.body
+    if not body or not isinstance(body[-1], ast.Expr):
+        return None
+    for callee in reach.callees(ctx, body[-1].value, depth=1):
+        for ret in reach.returned(callee):
+            for sub in ast.walk(ret):
+                pair = None
+                if isinstance(sub, ast.Call) and call_name(sub) == "equal" and len(sub.args) == 2:
+                    pair = sub.args
+                elif isinstance(sub, ast.Compare) and len(sub.ops) == 1 and isinstance(sub.ops[0], ast.Eq):
+                    pair = [sub.left, sub.comparators[0]]
+                if pair is None or not any("grad" in ast.unparse(p) for p in pair):
+                    continue
+                a, b = (callee.src(p) for p in pair)
+                return ctx.hint(
+                    "float-equality-check",
+                    f"{callee.name}(){callee.where()} compares {a} and {b} exactly ({callee.src(sub)}): every bit "
+                    f"must match, so float rounding alone makes it False. This False does not show the "
+                    f"derivative is wrong.",
+                    f"torch.allclose({a}, {b})  # in {callee.name}(): equal up to a tolerance")
+    return None
+
+
+# -- the tuple of torch.autograd.grad, returned by a helper -----------------------------------------
+
+
+@rule(40)
+def grad_tuple_from_helper(ctx: Context):
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    for node in ast.walk(ctx.tree):
+        operands = [node.left, node.right] if isinstance(node, ast.BinOp) else []
+        for op in operands:
+            if not isinstance(op, ast.Name) or not isinstance(ctx.ns.get(op.id), tuple):
+                continue
+            a = ctx.assignment(op.id)
+            if a is None or a.unpacked or not isinstance(a.value, ast.Call):
+                continue
+            callee = reach.callee_of(ctx, a.value)
+            if callee is None:
+                continue
+            if not any(reach.is_grad_call(r) for r in reach.returned(callee)):
+                continue
+            what = source_of(node, ctx.source)
+            return ctx.hint(
+                "grad-returns-tuple",
+                f"{op.id} = {source_of(a.value, a.stmt.source)}: {callee.name}(){callee.where()} returns what "
+                f"torch.autograd.grad returns, a tuple with one gradient per input, so {what} works on the "
+                f"tuple, not on the gradient.",
+                f"({op.id},) = {source_of(a.value, a.stmt.source)}  # or return torch.autograd.grad(...)[0] in "
+                f"{callee.name}()")
+    return None
+
+
+__all__ = ["attribute_called", "float_asked_for_backward", "python_float_equality", "exact_compare_in_helper",
+           "grad_tuple_from_helper", "paren"]
+
+
+@rule(9)
+def tensor_of_tensor_expression(ctx: Context):
+    """`torch.tensor(x ** 2)` (a tensor expression, not numbers) cut the graph: the backward fails."""
+    if not ctx.error_is("RuntimeError", "does not require grad and does not have a grad_fn"):
+        return None
+    from tutor.hints.rules.common import chain, find_calls, to_python_call, torch_tensor_call
+
+    found = ctx.failing_backward()
+    if found is None or found[1] is None:
+        return None
+    call, target, kind, t = found
+    src = ctx.error_source if ctx.error_tree is not None else ctx.source
+    for p in chain(ctx, target, src):
+        for c in find_calls(p.node, torch_tensor_call):
+            arg = c.args[0]
+            if isinstance(arg, (ast.List, ast.Tuple, ast.Constant)) or find_calls(arg, to_python_call):
+                continue
+            if not any(isinstance(n, (ast.BinOp, ast.Call, ast.Attribute, ast.Name)) for n in ast.walk(arg)):
+                continue
+            where = f" (in {p.name[4:]}())" if p.name and p.name.startswith("def ") else ""
+            a = p.src(arg)
+            return ctx.hint(
+                "tensor-copy-construct",
+                f"{p.src(c)}{where} copies the numbers of {a} into a new tensor outside the graph (PyTorch warns "
+                f"about it), so {t} has no grad_fn.",
+                f"{paren(a, arg)}  # use the tensor itself instead of {p.src(c)}; .detach().clone() for a "
+                f"constant copy")
+    return None
