@@ -35,7 +35,7 @@ class _Cause:
 def _grad_mode_cause(mode: str, what: str, how: str, verb: str, fix: str = "") -> _Cause:
     kind = "inference-mode-backward" if mode == "inference_mode" else "no-grad-then-backward"
     keep = "evaluation" if mode == "inference_mode" else "updates and evaluation"
-    return _Cause(kind, f"{what} ran under {how}, where nothing is recorded, so there is no graph for {verb}.",
+    return _Cause(kind, f"{what} ran under {how}: nothing is recorded there, so {verb} finds no graph.",
                   fix or f"compute it outside {how}; keep torch.{mode}() for {keep}, not for the loss")
 
 
@@ -45,9 +45,9 @@ def _from_grad_call(call: ast.Call, text: str, name: str, place: str) -> _Cause 
         return None
     new = ast.unparse(call)[:-1] + ", create_graph=True)"
     return _Cause("grad-of-grad-no-create-graph",
-                  f"{name} came from {text}{place} without create_graph=True, so it is a plain tensor: there is no "
-                  f"graph of the first derivative to differentiate again.",
-                  new + (f"  #{place}" if place else ""))
+                  f"{name} came from {text}{place} without create_graph=True: a plain tensor, with no graph "
+                  f"to differentiate again.",
+                  new + (f"  #{place.split(' (defined')[0]}" if place else ""))
 
 
 class _Origin:
@@ -170,7 +170,7 @@ class _Origin:
             new = ast.unparse(a.value)[:-1] + ", create_graph=True)"
             return _Cause("grad-of-grad-no-create-graph",
                           f"{name} came from {source_of(a.value, a.stmt.source)}{_at(a.stmt)} without "
-                          f"create_graph=True, so it is a plain tensor with no graph of the first derivative.",
+                          f"create_graph=True: a plain tensor, with no graph to differentiate again.",
                           f"{lhs} = {new}")
         return self.expr(a.value, a.stmt.source, None, None, depth + 1)
 
@@ -389,17 +389,12 @@ def inplace_via_data(ctx: Context):
                     t = ctx.tensor(name)
                     version = getattr(t, "_version", None)
                     made = next((p for p in built if p.name and name in names_in(p.node)), built[0])
-                    grads = [n for n in ctx.outcome.gradients if n.new is not None]
-                    got = f" {grads[0].name}.grad is {brief(grads[0].new)}." if grads else ""
                     return ctx.hint(
                         "inplace-via-data",
-                        f"{name} was changed in place through .data at input [{stmt.index}] (`{code}`), after "
-                        f"{made.name} = {made.src()}{_at(made.stmt)} had used it. Edits through .data are "
-                        f"invisible to autograd ({name}'s version stays {version}), so "
-                        f"{source_of(target, bstmt.source)}.backward() mixed old and new values without an "
-                        f"error.{got}",
-                        f"with torch.no_grad(): ...  # edit {name} there instead of .data, and only after the "
-                        f"backward (or compute {made.name} again after the edit)")
+                        f"`{code}` at input [{stmt.index}] changed {name} through .data after {made.name} = "
+                        f"{made.src()}{_at(made.stmt)} used it. Autograd cannot see such edits ({name}'s version "
+                        f"is still {version}), so this backward used the new values: a wrong gradient, no error.",
+                        f"{made.name} = {made.src()}  # compute it again after the edit (edit under torch.no_grad())")
     return None
 
 
@@ -475,9 +470,9 @@ def accumulation_through_calls(ctx: Context):
         where = f" in {callee.name}(){callee.where()}" if callee is not None else ""
         return ctx.hint(
             "grad-accumulation",
-            f"the loop{where} calls {paren(b, calls[0].func.value)}.backward() on every step and reads .grad, but "
-            f"never resets it: each step adds to what the steps before left, so every read after the first "
-            f"sees a running sum ({change.name}.grad is now {brief(change.new)}).",
+            f"the loop{where} runs {paren(b, calls[0].func.value)}.backward() and reads .grad on every step but "
+            f"never resets it, so each read after the first sees a running sum ({change.name}.grad is now "
+            f"{brief(change.new)}).",
             f"{change.name}.grad = None  # first thing in the loop body, before backward()")
     # 2. a helper that runs backward(), called again on a tensor that still holds the last gradient
     if not any(ctx.backward_calls(s) for c in callees for s in c.body):

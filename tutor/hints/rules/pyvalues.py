@@ -201,9 +201,8 @@ def exact_compare_in_helper(ctx: Context):
                 a, b = (callee.src(p) for p in pair)
                 return ctx.hint(
                     "float-equality-check",
-                    f"{callee.name}(){callee.where()} compares {a} and {b} exactly ({callee.src(sub)}): every bit "
-                    f"must match, so float rounding alone makes it False. This False does not show the "
-                    f"derivative is wrong.",
+                    f"{callee.name}(){callee.where()} compares {a} and {b} exactly: every bit must match, so "
+                    f"float rounding alone can make it False; it does not show the derivative is wrong.",
                     f"torch.allclose({a}, {b})  # in {callee.name}(): equal up to a tolerance")
     return None
 
