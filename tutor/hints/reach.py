@@ -119,6 +119,10 @@ def _function_of(ctx: Context, call: ast.Call):
                 obj = obj.__func__
     if isinstance(obj, types.MethodType):
         obj = obj.__func__
+    if obj is not None and not isinstance(obj, (types.FunctionType, types.ModuleType, type)) and not ctx.is_tensor(obj):
+        call_attr = getattr(type(obj), "__call__", None)  # an instance of the learner's class, called
+        if isinstance(call_attr, types.FunctionType):
+            obj = call_attr
     wrapped = getattr(obj, "__wrapped__", None)  # functools.wraps (torch.no_grad() as a decorator sets it)
     if isinstance(obj, types.FunctionType) and input_index(obj) is None and isinstance(wrapped, types.FunctionType):
         obj = wrapped
@@ -138,7 +142,7 @@ def callee_of(ctx: Context, call: ast.Call, depth: int = 0) -> Callee | None:
     params: dict[str, ast.expr] = {}
     args = node.args
     names = [a.arg for a in (*args.posonlyargs, *args.args)]
-    if isinstance(call.func, ast.Attribute) and names and names[0] in ("self", "cls"):
+    if names and names[0] in ("self", "cls") and (isinstance(call.func, ast.Attribute) or func.__name__ == "__call__"):
         names = names[1:]
     for name, value in zip(names, call.args):
         params[name] = value

@@ -341,10 +341,12 @@ def _data_edits(ctx: Context, stmt: Stmt) -> list[tuple[str, str]]:
                 continue
             n = base_name(target, params)
             if n is not None:
-                found.append((n, source_of(sub, src) if params is None else ast.unparse(sub)))
+                found.append((n, source_of(sub, src) if via is None else f"{via}: {ast.unparse(sub)}"))
 
+    via = None
     scan(stmt.node, stmt.source, None)
     for callee in reach.callees(ctx, stmt.node, depth=1):
+        via = f"{source_of(callee.call, stmt.source)} runs" if callee.call is not None else callee.name
         for body_stmt in callee.body:
             scan(body_stmt, callee.source, callee.params)
     return found
@@ -388,13 +390,17 @@ def inplace_via_data(ctx: Context):
                         continue
                     t = ctx.tensor(name)
                     version = getattr(t, "_version", None)
-                    made = next((p for p in built if p.name and name in names_in(p.node)), built[0])
+                    users = [p for p in built if p.name and name in names_in(p.node)] or built
+                    made = min(users, key=lambda p: p.stmt.order)
+                    redo = sorted({id(p): p for p in built if p.stmt.order >= made.stmt.order}.values(),
+                                  key=lambda p: p.stmt.order)
+                    again = "; ".join(f"{p.name} = {p.src()}" for p in redo if p.name)
                     return ctx.hint(
                         "inplace-via-data",
                         f"`{code}` at input [{stmt.index}] changed {name} through .data after {made.name} = "
                         f"{made.src()}{_at(made.stmt)} used it. Autograd cannot see such edits ({name}'s version "
                         f"is still {version}), so this backward used the new values: a wrong gradient, no error.",
-                        f"{made.name} = {made.src()}  # compute it again after the edit (edit under torch.no_grad())")
+                        f"{again}  # compute again after the edit (make edits under torch.no_grad())")
     return None
 
 

@@ -97,15 +97,34 @@ def _python_number_origin(ctx: Context, node: ast.AST, depth: int = 0) -> tuple[
                 return source_of(sub, a.stmt.source), where
             if isinstance(sub, ast.Call):
                 callee = reach.callee_of(ctx, sub)
-                if callee is not None:
-                    for ret in reach.returned(callee):
-                        for r in ast.walk(ret):
-                            if isinstance(r, ast.Call) and call_name(r) == "item":
-                                return callee.src(r), f" in {callee.name}(){callee.where()}"
+                if callee is not None and _item_in_returns(callee) is not None:
+                    return _item_in_returns(callee)
         return _python_number_origin(ctx, a.value, depth + 1) if not isinstance(a.value, ast.Name) else None
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call) and call_name(sub) == "item":
             return ctx.error_src(sub), ""
+        if isinstance(sub, ast.Call):
+            callee = reach.callee_of(ctx, sub)
+            if callee is not None:
+                found = _item_in_returns(callee)
+                if found is not None:
+                    return found
+    return None
+
+
+def _item_in_returns(callee) -> tuple[str, str] | None:
+    """The .item() call a learner function returns (directly or through a local name)."""
+    for ret in reach.returned(callee):
+        values = [ret]
+        if isinstance(ret, ast.Name):
+            values += [n.value for s in callee.body for n in ast.walk(s)
+                       if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == ret.id
+                                                            for t in n.targets)]
+        for v in values:
+            for r in ast.walk(v):
+                if isinstance(r, ast.Call) and (call_name(r) == "item" or (
+                        isinstance(r.func, ast.Name) and r.func.id == "float")):
+                    return callee.src(r), f" in {callee.name}(){callee.where()}"
     return None
 
 
@@ -210,11 +229,18 @@ def exact_compare_in_helper(ctx: Context):
 # -- the tuple of torch.autograd.grad, returned by a helper -----------------------------------------
 
 
-@rule(40)
+@rule(20)
 def grad_tuple_from_helper(ctx: Context):
-    if ctx.tree is None or ctx.error is not None:
+    """A helper returns torch.autograd.grad's tuple; the caller uses it as a tensor (silently or not)."""
+    if ctx.tree is None:
         return None
-    for node in ast.walk(ctx.tree):
+    if ctx.error is not None and not (ctx.error_is("TypeError", "tuple") or ctx.error_is("AttributeError",
+                                                                                          "'tuple' object")):
+        return None
+    for node in (ctx.error_nodes() if ctx.error is not None else ast.walk(ctx.tree)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            node = ast.BinOp(left=node.value, op=ast.Add(), right=node.value)  # g.item(): look at g
+            node.lineno = node.col_offset = 0
         operands = [node.left, node.right] if isinstance(node, ast.BinOp) else []
         for op in operands:
             if not isinstance(op, ast.Name) or not isinstance(ctx.ns.get(op.id), tuple):
@@ -227,7 +253,7 @@ def grad_tuple_from_helper(ctx: Context):
                 continue
             if not any(reach.is_grad_call(r) for r in reach.returned(callee)):
                 continue
-            what = source_of(node, ctx.source)
+            what = source_of(node, ctx.source) if ctx.error is None else ctx.error_source or op.id
             return ctx.hint(
                 "grad-returns-tuple",
                 f"{op.id} = {source_of(a.value, a.stmt.source)}: {callee.name}(){callee.where()} returns what "

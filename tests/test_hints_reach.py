@@ -1,0 +1,333 @@
+"""Diagnosis through function boundaries and earlier inputs (tutor/hints/reach.py, rules/calls.py,
+rules/pyvalues.py): each class of mistake at the top level and inside a helper, correct code that looks
+alike, and the fixes the hints show, run."""
+
+from __future__ import annotations
+
+import pytest
+
+import tutor.hints as hints_pkg
+from tutor.runner import split_inputs
+from tutor.session import Session
+
+
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    monkeypatch.setattr(hints_pkg, "STRICT", True)
+
+
+def run(script: str):
+    session = Session(timeout=10)
+    session.ensure_torch()
+    outcomes = [session.submit(text) for text in split_inputs(script)]
+    return session, outcomes
+
+
+def ids(outcomes) -> list[str]:
+    return [h.id for o in outcomes for h in o.hints]
+
+
+def last_hint(outcomes):
+    hinted = [o for o in outcomes if o.hints]
+    assert hinted, [(o.input, o.error) for o in outcomes]
+    return hinted[-1].hints[0]
+
+
+# Each case: (id, script, words the explanation must contain). Top level and inside a helper.
+CASES = [
+    # a decorator switches recording off: as a method, two calls deep, and at the top level
+    ("no-grad-then-backward", """\
+class Line:
+    def __init__(self):
+        self.k = torch.tensor(0.5, requires_grad=True)
+    @torch.no_grad()
+    def __call__(self, t):
+        return self.k * t
+line = Line()
+out = line(torch.arange(3.0)).pow(2).sum()
+out.backward()
+""", ["@torch.no_grad()", "__call__()", "input [1]"]),
+    ("inference-mode-backward", """\
+@torch.inference_mode()
+def features(t):
+    return torch.tanh(t)
+def head(t, w):
+    return (features(t) * w).sum()
+w = torch.ones(3, requires_grad=True)
+w2 = w * 2
+head(w2, 1.0).backward()
+""", ["@torch.inference_mode()", "features()"]),
+    ("no-grad-then-backward", """\
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+def report(w):
+    with torch.no_grad():
+        s = (w * 3).sum()
+    return s
+report(w).backward()
+""", ["with torch.no_grad()", "report()"]),
+    ("no-grad-then-backward", """\
+torch.set_grad_enabled(False)
+w = torch.tensor(3.0, requires_grad=True)
+l = w ** 2
+torch.set_grad_enabled(True)
+l.backward()
+""", ["input [1]", "input [3]", "set_grad_enabled(False)"]),
+    # a second derivative without create_graph=True: top level (tuple index) and a helper used twice
+    ("grad-of-grad-no-create-graph", """\
+x = torch.tensor([0.5, 1.0], requires_grad=True)
+first = torch.autograd.grad((x ** 4).sum(), x)
+torch.autograd.grad(first[0].sum(), x)
+""", ["input [2]", "create_graph=True"]),
+    ("grad-of-grad-no-create-graph", """\
+def ddx(fn, at):
+    out = fn(at)
+    return torch.autograd.grad(out.sum(), at)[0]
+x = torch.linspace(0, 1, 4, requires_grad=True)
+curvature = ddx(lambda t: ddx(torch.exp, t), x)
+""", ["ddx()", "create_graph=True"]),
+    # .data edits between the forward and the backward pass
+    ("inplace-via-data", """\
+p = torch.tensor([2.0, -1.0], requires_grad=True)
+e = p.exp()
+s = (e * p).sum()
+p.data += 1.0
+s.backward()
+""", ["input [4]", "p.data += 1.0", "version"]),
+    ("inplace-via-data", """\
+def renormalise(t):
+    t.data /= t.data.norm()
+v = torch.tensor([3.0, 4.0], requires_grad=True)
+energy = (v * v).sum()
+renormalise(v)
+energy.backward()
+""", ["input [4]", "renormalise(v)", "t.data /= t.data.norm()"]),
+    # attributes called like methods
+    ("attribute-called", "z = torch.zeros(3, requires_grad=True)\nif z.is_leaf():\n    print('leaf')\n",
+     ["z.is_leaf", "bool"]),
+    ("attribute-called", """\
+def describe(t):
+    return f"{t.shape()} {t.dtype}"
+describe(torch.ones(2, 2))
+""", ["t.shape", "torch.Size"]),
+    # a Python number asked for backward()
+    ("item-breaks-graph", "a = torch.tensor(1.5, requires_grad=True)\nloss = (a ** 2).item() + 1\nloss.backward()\n",
+     ["input [2]", ".item()"]),
+    ("item-breaks-graph", """\
+def objective(t):
+    value = (t - 2) ** 2
+    return value.item()
+t = torch.tensor(0.0, requires_grad=True)
+objective(t).backward()
+""", ["objective()"]),
+    # Python floats compared exactly
+    ("float-equality-check", "q = torch.tensor(0.3, requires_grad=True)\n(q ** 2).backward()\n"
+     "q.grad.item() == 2 * 0.3\n", ["0.6", "math.isclose"]),
+    ("float-equality-check", """\
+def same(t, expected):
+    return bool((t.grad == expected).all())
+r = torch.linspace(0.1, 3, 30, requires_grad=True)
+torch.sin(r).sum().backward()
+same(r, torch.cos(r.detach().double()).float() + 1e-7)
+""", ["same()", "allclose"]),
+    # gradients adding up: a helper called twice, and a loop that reads .grad
+    ("grad-accumulation", """\
+u = torch.tensor([1.0, 2.0], requires_grad=True)
+def step(f):
+    f(u).backward()
+    return u.grad.clone()
+step(lambda t: (t ** 2).sum())
+step(lambda t: t.sum())
+""", ["already held [2, 4]", "input [3]", "step()"]),
+    ("grad-accumulation", """\
+v = torch.tensor(1.0, requires_grad=True)
+seen = []
+for k in range(1, 4):
+    (k * v ** 2).backward()
+    seen.append(float(v.grad))
+""", ["running sum", "v.grad"]),
+    # requires_grad switched on after the forward pass
+    ("requires-grad-too-late", """\
+scale = torch.tensor(2.0)
+offset = torch.tensor(1.0, requires_grad=True)
+out = scale * 3 + offset
+scale.requires_grad = True
+out.backward()
+scale.grad
+""", ["input [3]", "input [4]", "scale.grad is None"]),
+    # a helper returning the tuple of torch.autograd.grad
+    ("grad-returns-tuple", """\
+def gradient(fn, at):
+    at = at.detach().requires_grad_()
+    return torch.autograd.grad(fn(at), at)
+g = gradient(lambda t: t ** 3, torch.tensor(2.0))
+g + 1
+""", ["gradient()", "tuple"]),
+    # torch.tensor of a tensor expression inside a helper
+    ("tensor-copy-construct", """\
+def loss_of(w):
+    return torch.tensor((w - 1) ** 2)
+w = torch.tensor(3.0, requires_grad=True)
+loss_of(w).backward()
+""", ["loss_of()", "copies"]),
+]
+
+
+@pytest.mark.parametrize("hint_id,script,words", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_mistake_through_functions_and_inputs(hint_id, script, words):
+    _, outcomes = run(script)
+    hint = last_hint(outcomes)
+    assert hint.id == hint_id, (hint.id, hint.explanation)
+    text = hint.explanation + " " + hint.fix
+    for word in words:
+        assert word in text, (word, text)
+    # one voice: the generic no-graph hint is replaced, not shown next to the precise one
+    assert "backward-no-grad-fn" not in ids(outcomes)
+
+
+CORRECT = [
+    # decorators used where they belong
+    """\
+@torch.no_grad()
+def accuracy(w, X, y):
+    return ((X @ w > 0) == y).float().mean().item()
+w = torch.randn(3, requires_grad=True)
+X, y = torch.randn(5, 3), torch.tensor([True, False, True, True, False])
+loss = ((X @ w) ** 2).mean()
+loss.backward()
+accuracy(w, X, y)
+""",
+    # create_graph=True in the helper
+    """\
+def d(fn, at):
+    return torch.autograd.grad(fn(at).sum(), at, create_graph=True)[0]
+x = torch.linspace(0, 1, 4, requires_grad=True)
+torch.allclose(d(lambda t: d(torch.sin, t), x), -torch.sin(x))
+""",
+    # .data edited after the backward pass, then a fresh forward
+    """\
+p = torch.tensor([2.0, -1.0], requires_grad=True)
+for _ in range(2):
+    s = (p.exp() * p).sum()
+    s.backward()
+    p.data -= 0.1 * p.grad
+    p.grad = None
+p
+""",
+    # a helper that zeroes gradients, called repeatedly
+    """\
+u = torch.tensor([1.0, 2.0], requires_grad=True)
+def step(f):
+    u.grad = None
+    f(u).backward()
+    return u.grad.clone()
+step(lambda t: (t ** 2).sum())
+step(lambda t: t.sum())
+""",
+    # per-element backward summing into disjoint entries: the total is the derivative
+    """\
+x = torch.linspace(-1, 1, 5, requires_grad=True)
+y = torch.tanh(x)
+for i in range(5):
+    y[i].backward(retain_graph=True)
+torch.allclose(x.grad, 1 - torch.tanh(x.detach()) ** 2)
+""",
+    # tolerance comparisons on Python floats, .item() only for printing
+    """\
+q = torch.tensor(0.3, requires_grad=True)
+(q ** 2).backward()
+print(f"{q.grad.item():.4f}")
+abs(q.grad.item() - 0.6) < 1e-6
+""",
+    # attributes read without parentheses, requires_grad_() the method
+    """\
+z = torch.zeros(3)
+z.requires_grad_()
+(z.requires_grad, z.is_leaf, z.shape, z.size())
+""",
+]
+
+
+@pytest.mark.parametrize("script", CORRECT)
+def test_correct_code_through_functions_gets_no_hint(script):
+    _, outcomes = run(script)
+    assert all(o.ok for o in outcomes), [(o.input, o.error) for o in outcomes]
+    assert ids(outcomes) == []
+
+
+# -- the fixes the hints show, run ----------------------------------------------------------------
+
+
+def test_grad_of_grad_fix_runs():
+    script = "x = torch.tensor([0.5, 1.0], requires_grad=True)\nfirst = torch.autograd.grad((x ** 4).sum(), x)\n" \
+             "torch.autograd.grad(first[0].sum(), x)\n"
+    _, outcomes = run(script)
+    fix = last_hint(outcomes).fix.split("  #")[0]
+    assert "create_graph=True" in fix
+    fixed = script.replace("torch.autograd.grad((x ** 4).sum(), x)", fix)
+    _, again = run(fixed)
+    assert all(o.ok for o in again) and ids(again) == []
+    assert again[-1].value[0].tolist() == pytest.approx([12 * 0.25, 12 * 1.0])
+
+
+def test_attribute_fix_runs():
+    _, outcomes = run("z = torch.zeros(3, requires_grad=True)\nz.requires_grad()\n")
+    fix = last_hint(outcomes).fix.split("  #")[0]
+    _, again = run(f"z = torch.zeros(3, requires_grad=True)\n{fix}\n")
+    assert again[-1].ok and again[-1].value is True and ids(again) == []
+
+
+def test_data_fix_recomputes_and_gives_the_true_gradient():
+    script = "p = torch.tensor([2.0, -1.0], requires_grad=True)\ne = p.exp()\ns = (e * p).sum()\np.data += 1.0\n"
+    _, outcomes = run(script + "s.backward()\n")
+    hint = last_hint(outcomes)
+    assert hint.id == "inplace-via-data"
+    wrong = outcomes[-1].gradients[0].new
+    recompute = hint.fix.split("  #")[0]
+    assert recompute.startswith("e = p.exp(); s = ")
+    _, again = run(script + recompute + "\ns.backward()\n")
+    assert ids(again) == []
+    import torch
+
+    p = torch.tensor([3.0, 0.0])
+    assert again[-1].gradients[0].new.tolist() == pytest.approx((p.exp() * (1 + p)).tolist())
+    assert wrong.tolist() != pytest.approx(again[-1].gradients[0].new.tolist())
+
+
+def test_requires_grad_too_late_fix_runs():
+    script = "scale = torch.tensor(2.0)\noffset = torch.tensor(1.0, requires_grad=True)\nout = scale * 3 + offset\n" \
+             "scale.requires_grad = True\nout.backward()\n"
+    _, outcomes = run(script + "scale.grad\n")
+    fix = last_hint(outcomes).fix.split("  #")[0]
+    _, again = run(script + f"offset.grad = None\n{fix}\nout.backward()\nscale.grad\n")
+    assert ids(again) == [] and again[-1].value.item() == 3.0
+
+
+def test_python_float_fix_runs():
+    script = "q = torch.tensor(0.3, requires_grad=True)\n(q ** 2).backward()\n"
+    _, outcomes = run(script + "q.grad.item() == 2 * 0.3\n")
+    assert outcomes[-1].value is False
+    fix = last_hint(outcomes).fix.split("  #")[0]
+    _, again = run(script + fix + "\n")
+    assert again[-1].value is True and ids(again) == []
+
+
+def test_grad_tuple_fix_runs():
+    script = "def gradient(fn, at):\n    at = at.detach().requires_grad_()\n    return torch.autograd.grad(fn(at), at)\n"
+    _, outcomes = run(script + "g = gradient(lambda t: t ** 3, torch.tensor(2.0))\ng + 1\n")
+    fix = last_hint(outcomes).fix.split("  #")[0]
+    _, again = run(script + fix + "\ng + 1\n")
+    assert ids(again) == [] and again[-1].value.item() == 13.0
+
+
+def test_hints_name_the_earlier_input_by_number():
+    _, outcomes = run("""\
+@torch.no_grad()
+def mse(w, X, y):
+    return ((X @ w - y) ** 2).mean()
+w = torch.zeros(2, requires_grad=True)
+loss = mse(w, torch.ones(3, 2), torch.ones(3))
+loss.backward()
+""")
+    hint = last_hint(outcomes)
+    assert hint.id == "no-grad-then-backward"
+    assert "mse()" in hint.explanation and "(defined at input [1])" in hint.explanation
