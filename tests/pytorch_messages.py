@@ -44,6 +44,11 @@ SNIPPETS: list[tuple[str, str]] = [
     ("AttributeError", X + "torch.autograd.grad((x * x).sum(), x).zero_()"),
     ("TypeError", X + "torch.autograd.grad((x * x).sum(), x) + 1"),
     ("TypeError", X + "torch.autograd.functional.hessian((x * x).sum(), x)"),
+    # attributes called like methods (hint attribute-called)
+    ("TypeError", X + "x.requires_grad()"),
+    ("TypeError", X + "x.shape()"),
+    ("AttributeError", X + "(x * 3).sum().item().backward()"),
+    ("AttributeError", X + "x.argmax().item().backward()"),
     # control flow, printing, None
     ("RuntimeError", "bool(torch.ones(2) > 0)"),
     ("TypeError", "'{:.2f}'.format(torch.ones(2))"),
