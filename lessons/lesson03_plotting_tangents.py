@@ -73,9 +73,40 @@ several curves. The tutor has the same function, `plot`, drawing in the terminal
 X holds the x values, Y a list of curves (one x grid is reused for every curve).
 The lesson has defined the book's `f(x) = 3x² − 4x` and a grid `x = torch.arange(0, 3, 0.1)`
 (30 points from 0 to 2.9). Try the example below; `plot?` shows all the arguments.
+
+**Outside Jupyter the book's helper shows nothing.** It draws on matplotlib's axes but never
+calls `show()`: in a notebook, the inline backend (`%matplotlib inline`) displays a cell's
+figures when the cell ends. Run the same code as a script (`python tangent.py`) and the figure
+is built and thrown away at exit, with no error. Add `d2l.plt.show()` (or `plt.show()`) after
+the call, or save it with `plt.savefig('tangent.png')`. The tutor's `plot` needs neither: it
+draws in the terminal as soon as it is called.
 """,
             examples=["plot(x, f(x), 'x', 'f(x)')"],
-            facts=[Fact("x.shape", (30,)), Fact("len(plot(x, f(x)).curves)", 1)],
+            facts=[Fact("x.shape", (30,)), Fact("len(plot(x, f(x)).curves)", 1),
+                   Fact("type(plot(x, f(x))).__name__", "'Plot'")],
+        ),
+        Quiz(
+            "plot-outside-jupyter",
+            question=(
+                "You copy the book's plotting code (D2L 2.4) into `tangent.py` and run `python tangent.py`. "
+                "It finishes without an error, and no plot appears. Why?"
+            ),
+            choices=[
+                Choice("matplotlib cannot draw PyTorch tensors",
+                       why="It draws tensors that do not require grad; one that does raises an error, which "
+                           "is not what happened here."),
+                Choice("The helper never calls show(): Jupyter displays a cell's figures by itself, a script "
+                       "does not. Call plt.show() (d2l.plt.show()) at the end, or save the figure with "
+                       "plt.savefig", correct=True,
+                       why="Right. The figure was drawn and discarded when the script ended. (The tutor's "
+                           "own plot draws in the terminal at once.)"),
+                Choice("The script needs `%matplotlib inline` as its first line",
+                       why="%matplotlib is an IPython magic: in a .py file it is a syntax error, not a fix. "
+                           "It only tells a notebook how to show figures."),
+                Choice("use_svg_display() wrote the figure to an SVG file instead",
+                       why="It only sets the format in which a notebook shows figures inline; it writes no "
+                           "file."),
+            ],
         ),
         Quiz(
             "tangent-formula",
@@ -281,8 +312,10 @@ Near 0 the values explode, so the y-axis is cut and a note says how far the valu
             goal=(
                 "Plot f and its derivative f′ on one picture, with f′ computed **by autograd** rather than from "
                 "the formula 6x − 4. Make a grid that requires gradients, `xs = torch.arange(0.0, 3.0, 0.1, "
-                "requires_grad=True)`; since f acts elementwise, one `f(xs).sum().backward()` puts f′ at every "
-                "point into `xs.grad` (D2L 2.5.2)."
+                "requires_grad=True)`; one `f(xs).sum().backward()` then puts f′ at every point into `xs.grad`. "
+                "Why: f acts elementwise, so xs[i] enters the sum only through its own term f(xs[i]), and the "
+                "sum's derivative in xs[i] is f′(xs[i]). (Lesson non-scalar-backward, D2L 2.5.2, has the full "
+                "story of this sum trick.)"
             ),
             checks=[
                 calls("backward", "grad"),
