@@ -123,7 +123,8 @@ is ∂y/∂xᵢ.
             ],
             hints=[
                 "∂/∂xᵢ of (Σ x²)^{1/2} is ½·(Σ x²)^{−1/2}·2xᵢ.",
-                "That simplifies to xᵢ/‖x‖₂: the gradient is x divided by its own length, a unit vector.",
+                "That simplifies to xᵢ/‖x‖₂: the gradient is x divided by its own length, a unit vector. "
+                "Compute formula from x.detach() (x's values without the autograd record, D2L 2.5.3).",
                 "x = torch.tensor([3.0, -4.0], requires_grad=True)\ny = torch.linalg.vector_norm(x)\ny.backward()\n"
                 "formula = x.detach() / torch.linalg.vector_norm(x.detach())",
             ],
@@ -165,11 +166,14 @@ is ∂y/∂xᵢ.
             choices=[
                 Choice("The zero vector, because x/‖x‖ is 0/0 = 0",
                        why="0/0 is undefined, not 0. PyTorch returns zeros as a convention."),
-                Choice("It does not exist: the graph of ‖x‖ is a cone with its tip at 0, and no single plane "
-                       "touches a tip. PyTorch's 0 is a convention, not the derivative", correct=True,
+                Choice("It does not exist: the graph of ‖x‖ is a cone with its tip at 0. Many planes touch "
+                       "the tip without cutting the cone, but none is tangent to it. PyTorch's 0 is a "
+                       "convention, not the derivative", correct=True,
                        why="Right. Along any direction v the norm grows like |t|·‖v‖, with a kink at t = 0 "
-                           "(like |t| in one dimension). 0 is a *subgradient* there, the flat choice among "
-                           "many; it keeps training from producing nan."),
+                           "(like |t| in one dimension), so no single linear function matches it. Every g with "
+                           "‖g‖ ≤ 1 gives a plane g·x that touches the tip and stays below the cone: each such "
+                           "g is a *subgradient*. 0 is the flat one among them; it keeps training from "
+                           "producing nan."),
                 Choice("nan in mathematics and in PyTorch",
                        why="PyTorch's vector_norm gives zeros; nan comes from writing the norm by hand, "
                            "as the next step shows."),
@@ -179,6 +183,13 @@ is ∂y/∂xᵢ.
             ],
             facts=[
                 Fact("z.grad", [0.0, 0.0, 0.0]),
+                # many planes touch the tip from below: g·x <= ‖x‖ for every g with ‖g‖ <= 1
+                Fact("pts = torch.randn(2000, 3, generator=torch.Generator().manual_seed(0)); "
+                     "all(bool((pts @ g <= torch.linalg.vector_norm(pts, dim=1) + 1e-6).all()) for g in "
+                     "(torch.zeros(3), torch.tensor([0.6, 0.0, -0.8]), torch.tensor([0.0, 0.5, 0.5])))", True),
+                # but none is tangent: slope 1 in direction v and 1 in direction -v, no linear g does both
+                Fact("v = torch.tensor([1.0, 0.0, 0.0]); "
+                     "[(torch.linalg.vector_norm(t * v) / abs(t)).item() for t in (1e-3, -1e-3)]", [1.0, 1.0]),
             ],
         ),
         Predict(
@@ -240,7 +251,8 @@ convention (the end of this lesson).
             ],
             hints=[
                 "For 1-D tensors, x @ A @ x is the scalar xᵀAx.",
-                "The right-hand side is (A + A.T) @ x; detach x (x.detach()) if you do not want it recorded.",
+                "The right-hand side is (A + A.T) @ x. Write x.detach() there: the same values without the "
+                "autograd record (lesson detaching, D2L 2.5.3), so formula is a plain tensor.",
                 "y = x @ A @ x\ny.backward()\nformula = (A + A.T) @ x.detach()",
             ],
             solution="y = x @ A @ x\ny.backward()\nformula = (A + A.T) @ x.detach()",
