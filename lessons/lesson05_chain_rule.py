@@ -157,7 +157,8 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
             ],
             hints=[
                 "u has 2 entries; ∇ᵤ of (u ** 2).sum() is 2u.",
-                "A = ∇ₓu = W.T (3 × 2); multiply it by the 2-vector 2u. Use u.detach() to keep it out of the graph.",
+                "A = ∇ₓu = W.T (3 × 2); multiply it by the 2-vector 2u. Use u.detach(), u's values without the "
+                "autograd record (D2L 2.5.3), so that formula is a plain tensor.",
                 "u = W @ x\ny = (u ** 2).sum()\ny.backward()\nformula = W.T @ (2 * u.detach())",
             ],
             solution="u = W @ x\ny = (u ** 2).sum()\ny.backward()\nformula = W.T @ (2 * u.detach())",
@@ -301,7 +302,7 @@ where paths meet: exactly the sum over paths of exercise 9.
 
 Look at the graph of the last u from exercise 9: `u.grad_fn` is the final `+`
 (AddBackward0), and its `next_functions` lead to the product x·y and the square z².
-The graph tools (`%graph u`, `%trace u`), if your tutor has them, draw the whole thing.
+`%graph u` draws the whole graph, and `%trace u` walks the backward pass through it node by node.
 Working the chain rule from the input end instead is **forward mode**; D2L 2.5 compares
 the two.
 """,
@@ -311,6 +312,8 @@ the two.
                 "u = (a * b) * (a + b) + (b ** 2 - a) ** 2",
                 "u.grad_fn",
                 "u.grad_fn.next_functions",
+                "%graph u",
+                "%trace u",
             ],
             facts=[
                 Fact("type(u.grad_fn).__name__", "'AddBackward0'"),
