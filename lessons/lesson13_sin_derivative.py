@@ -59,7 +59,7 @@ lesson = Lesson(
     id="sin-derivative",
     title="sin and its derivative by autograd, plotted",
     section="2.5",
-    prerequisites=["non-scalar-backward"],
+    prerequisites=["non-scalar-backward", "backward-twice"],
     minutes=15,
     summary="D2L 2.5 exercise 4: the derivative of sin on a whole grid from one backward pass, "
             "checked against cos without using it, then plotted.",
@@ -212,7 +212,11 @@ the gradient of the sum is not a derivative "at each point" at all.
             goal="(`y = torch.sin(x)` has been rebuilt: the last backward used up its graph.) "
                  "For comparison, the slow way: one backward pass **per point**. Put into `slow` the "
                  "derivative at each point i, taken from `torch.autograd.grad(y[i], x, retain_graph=True)`, "
-                 "and stacked (`torch.stack`). It must equal `x.grad`.",
+                 "and stacked (`torch.stack`). It must equal `x.grad`.\n\n"
+                 "`torch.autograd.grad(y[i], x)` returns the gradient instead of adding it into x.grad. Like "
+                 "backward, it frees the values the graph saved once it has used them; every point goes back "
+                 "through the same graph of y, so `retain_graph=True` keeps them for the next call (lesson "
+                 "backward-twice, D2L 2.5 exercise 2, shows what happens without it).",
             checks=[
                 avoids("cos", message="no cos here either"),
                 calls("grad", "backward"),
@@ -301,7 +305,10 @@ backward does not record a graph for the gradients it writes (unless create_grap
         ),
         Task(
             "to-numpy",
-            goal="Make numpy arrays for a plotting library: `xs` from x, `ys` from y, `dys` from x.grad.",
+            goal="Make numpy arrays for a plotting library: `xs` from x, `ys` from y, `dys` from x.grad.\n\n"
+                 "Mind that `.numpy()` copies nothing: the array shares the tensor's memory. `x.grad.numpy()` "
+                 "would change the moment a later backward adds into x.grad (its values would double), so take "
+                 "a snapshot: `x.grad.clone().numpy()`.",
             checks=[
                 custom("numpy arrays", _all_arrays),
                 close("xs", "x"),
@@ -310,9 +317,9 @@ backward does not record a graph for the gradients it writes (unless create_grap
             ],
             hints=[
                 "x and y require grad: detach them before .numpy(). x.grad does not.",
-                _code("xs = x.detach().numpy()\nys = y.detach().numpy()\ndys = x.grad.numpy()"),
+                _code("xs = x.detach().numpy()\nys = y.detach().numpy()\ndys = x.grad.clone().numpy()"),
             ],
-            solution="xs = x.detach().numpy()\nys = y.detach().numpy()\ndys = x.grad.numpy()",
+            solution="xs = x.detach().numpy()\nys = y.detach().numpy()\ndys = x.grad.clone().numpy()",
             wrong=[
                 "xs = x.numpy()\nys = y.numpy()\ndys = x.grad.numpy()",
                 "xs = x.detach()\nys = y.detach()\ndys = x.grad",
@@ -321,6 +328,13 @@ backward does not record a graph for the gradients it writes (unless create_grap
                 Mistake(custom("numpy() on x or y", _numpy_without_detach),
                         "x and y require grad, so .numpy() refuses them: call .detach() first, "
                         "as in x.detach().numpy()."),
+            ],
+            facts=[
+                # .numpy() shares memory: a later backward changes an array taken without clone()
+                Fact("shared = x.grad.numpy(); first = float(shared[0]); "
+                     "torch.sin(x).sum().backward(); float(shared[0]) / first", 2.0),
+                Fact("float(dys[0]) / first", 1.0),
+                Fact("x.grad = None; torch.sin(x).sum().backward()", None),
             ],
         ),
         Task(
@@ -356,9 +370,10 @@ backward does not record a graph for the gradients it writes (unless create_grap
                        correct=True,
                        why="Right: x.grad.requires_grad is False. Only with create_graph=True (lesson "
                            "'higher-order') would the gradient carry a graph."),
-                Choice("The plot helper detaches everything anyway.",
-                       why="The tutor's plot does, but matplotlib does not; x.grad would work there too, "
-                           "because it does not require grad."),
+                Choice("Reading x.grad detaches it: every access returns a fresh copy without history.",
+                       why="Reading .grad returns the stored tensor itself, no copy and no detaching (with "
+                           "create_graph=True it would even carry a graph). It needs no detach because "
+                           "backward stored it without one."),
                 Choice("x.grad is a numpy array.",
                        why="It is a torch tensor, like x (type(x.grad) is torch.Tensor)."),
                 Choice("x.grad is a view of x.",
@@ -368,6 +383,9 @@ backward does not record a graph for the gradients it writes (unless create_grap
                 Fact("x.grad.requires_grad", False),
                 Fact("type(x.grad).__name__", "'Tensor'"),
                 Fact("x.grad.data_ptr() != x.data_ptr()", True),
+                Fact("x.grad is x.grad", True),
+                Fact("w3 = torch.tensor(3.0, requires_grad=True); (w3 ** 3).backward(create_graph=True); "
+                     "w3.grad.requires_grad", True),
             ],
         ),
         Text(
