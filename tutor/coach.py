@@ -181,6 +181,7 @@ class Coach:
         self.breaks: list[judge.Break] = []  # preconditions the learner's inputs broke, in order
         self.shown: set[str] = set()  # one-time messages already shown in this step
         self._alone: dict = {}  # judge.begins_solution's cache for this step
+        self._start_state: judge.Start | None = None
 
         session.state["coach"] = self
         session.observers.append(self.observe)
@@ -262,19 +263,14 @@ class Coach:
     def _run_quietly(self, code: str) -> list[str]:
         """Run code in the lesson namespace without showing it or checking it (it joins the path);
         returns error lines."""
-        from tutor import evaluate
         from tutor.runner import split_inputs
 
         session = self.session
         session.ensure_torch()
-        problems = []
-        for text in split_inputs(code):
-            result = evaluate.execute(text, session.namespace, f"<lesson {len(self.path)}>",
-                                      timeout=session.timeout)
-            self.path.append(text)
-            if result.error is not None:
-                problems.append(f"{result.error.type}: {result.error.message}")
-        return problems
+        texts = split_inputs(code)
+        run = judge.run_in(session.namespace, texts, timeout=session.timeout)
+        self.path += texts
+        return [f"{e.type}: {e.message}" for e in run.errors if e is not None]
 
     def _rebuild(self, codes: list[str]) -> list[str]:
         """A fresh namespace holding what `codes` make (the path becomes `codes`); returns error lines."""
@@ -306,6 +302,7 @@ class Coach:
         self.breaks = []
         self.shown = set()
         self._alone = {}
+        self._start_state = None
         self.solution_asked = 0
         step = self.step
         notes = []
@@ -714,7 +711,7 @@ class Coach:
         self.errors.append(outcome.error)
         self._watch(len(self.inputs), outcome.input)
         rec.attempts += 1
-        verdict = judge.judge(step, self.path[:self.step_start], self.inputs, self.errors, session.namespace,
+        verdict = judge.judge(step, self._start(), self.inputs, self.errors, session.namespace,
                               outcome)
         if verdict.passed:
             note = ""
@@ -725,9 +722,40 @@ class Coach:
                 note = (f"Judged on {which} of this step, run from the step's start: what earlier attempts left"
                         " behind was set aside, and your variables now hold what these inputs made.")
             self._passed(step, outcome, verdict.messages, note)
+            self._one_voice(step, outcome)
             return
         self._save(step)
         outcome.feedback.append(self._not_yet(step, rec, outcome))
+        self._one_voice(step, outcome)
+
+    def _one_voice(self, step: Task, outcome) -> None:
+        """A hint about this input never contradicts the step: a fix the step's checks would reject is not
+        shown as a fix (it is tried from the step's start, like the learner's own work)."""
+        for hint in getattr(outcome, "hints", []):
+            fix = getattr(hint, "fix", "")
+            if not fix:
+                continue
+            clean = self.inputs[_after_last_error(self.errors[:-1]):-1] + [outcome.input]
+            try:
+                from tutor.runner import split_inputs
+
+                agrees = judge.fix_agrees(step, self._start(), clean, fix,
+                                          solution=split_inputs(step.solution), alone=self._alone)
+            except Exception:  # noqa: BLE001 - a fix we cannot try is left as it is
+                agrees = None
+            alternative = _alternative(fix)
+            if agrees is False and alternative:
+                try:
+                    if judge.fix_agrees(step, self._start(), clean, alternative,
+                                        solution=split_inputs(step.solution), alone=self._alone):
+                        hint.fix = alternative  # the form of the fix that this step accepts
+                        continue
+                except Exception:  # noqa: BLE001
+                    pass
+            if agrees is False:
+                hint.tried = list(getattr(hint, "tried", [])) + [(fix, "this lesson step's checks reject it")]
+                hint.fix, hint.verified, hint.replaces = "", False, {}
+                hint.fix_words = "this step asks for something else here: follow the lesson's message below."
 
     def _passed(self, step: Task, outcome, messages: list[str], note: str = "") -> None:
         rec = self.record(step)
@@ -744,6 +772,12 @@ class Coach:
         kept = self.inputs[verdict.start:]
         self.path = self.path[:self.step_start] + kept
         self.inputs, self.errors = kept, [None] * len(kept)
+
+    def _start(self) -> judge.Start:
+        """The current step's starting state (its path up to the step's start), for judging."""
+        if self._start_state is None or self._start_state.path != self.path[:self.step_start]:
+            self._start_state = judge.Start(self.path[:self.step_start])
+        return self._start_state
 
     def _watch(self, number: int, line: str) -> None:
         """Note the first input after which a precondition of the step no longer holds."""
@@ -801,10 +835,19 @@ class Coach:
         from tutor.runner import split_inputs
 
         try:
-            return judge.begins_solution(step, self.path[:self.step_start], self.inputs, self.errors,
+            return judge.begins_solution(step, self._start(), self.inputs, self.errors,
                                          split_inputs(step.solution), self._alone)
         except Exception:  # noqa: BLE001 - "so far so good" is a courtesy, never a crash
             return False
+
+
+def _alternative(fix: str) -> str:
+    """The code after '# or' in a fix's comment (`y.sum().backward()  # or y.backward(torch.ones_like(y))`)."""
+    match = re.search(r"#\s*or\s+(.+)$", fix)
+    if not match:
+        return ""
+    code = match.group(1).strip()
+    return code if parses(code) else ""
 
 
 def _after_last_error(errors: list) -> int:

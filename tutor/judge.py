@@ -26,7 +26,7 @@ from typing import Any
 from tutor.lesson import CheckContext, Task
 
 REPLAY_BUDGET = 1.5  # seconds of replay per judged input, at most
-MAX_CANDIDATES = 6  # replays per judged input, at most
+MAX_CANDIDATES = 4  # replays per judged input, at most
 
 
 @dataclass
@@ -60,18 +60,90 @@ def fresh_namespace() -> dict:
 
 def replay(codes: list[str], *, timeout: float = 5.0) -> Run:
     """Run each piece of code in a fresh namespace, quietly; errors are recorded, never raised."""
-    from tutor import evaluate
+    started = time.perf_counter()
+    run = run_in(fresh_namespace(), codes, timeout=timeout)
+    run.elapsed = time.perf_counter() - started
+    return run
+
+
+def run_in(namespace: dict, codes: list[str], *, timeout: float = 5.0) -> Run:
+    """Run code in `namespace` as the Session would (its after-input hooks too, so a plot made inside
+    a loop is on the outcome, and none is left over for the learner's next input); nothing is shown."""
+    from tutor import commands, evaluate
+    from tutor.outcome import Outcome
 
     started = time.perf_counter()
-    namespace = fresh_namespace()
     outcome, errors = None, []
     for i, code in enumerate(codes):
         result = evaluate.execute(code, namespace, f"<replay {i}>", timeout=timeout)
+        outcome = Outcome(input=code, value=result.value, has_value=result.has_value, stdout=result.stdout,
+                          error=result.error)
         if result.has_value:
             namespace["_"] = result.value
-        outcome = result
+        for hook in list(commands.AFTER_INPUT):
+            try:
+                hook(None, outcome)
+            except Exception:  # noqa: BLE001 - a hook never stops a replay
+                pass
         errors.append(result.error)
     return Run(namespace, outcome, errors, time.perf_counter() - started)
+
+
+class Start:
+    """The state a step started from, rebuilt for each candidate: from a copy of one replay when every
+    value in it can be copied (leaf tensors, plain data, functions), else by replaying its path."""
+
+    def __init__(self, path: list[str]):
+        self.path = list(path)
+        self._template: dict | None = None
+        self._copyable: bool | None = None
+
+    def run(self, codes: list[str], *, timeout: float = 5.0) -> Run:
+        """Run `codes` on a fresh copy of the start; `errors` are those of `codes` only."""
+        from tutor import evaluate
+
+        started = time.perf_counter()
+        if self._copyable is None:
+            self._template = replay(self.path, timeout=timeout).namespace
+            self._copyable = _copy_namespace(self._template) is not None
+        namespace = _copy_namespace(self._template) if self._copyable else None
+        if namespace is None:
+            run = replay(self.path + list(codes), timeout=timeout)
+            run.errors = run.errors[len(self.path):]
+            return run
+        run = run_in(namespace, list(codes), timeout=timeout)
+        run.elapsed = time.perf_counter() - started
+        return run
+
+
+def _copy_namespace(template: dict) -> dict | None:
+    """A copy of a namespace whose tensors are all graph leaves (their .grad copied too), with functions
+    rebound to the copy; None when something in it cannot be copied (a tensor with a graph)."""
+    import copy
+    import types
+
+    import torch
+
+    memo: dict = {}
+    namespace: dict = {}
+    for name, value in template.items():
+        if name == "__builtins__" or isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType)):
+            namespace[name] = value
+        elif isinstance(value, types.FunctionType):
+            namespace[name] = value  # rebound below, once the copy exists
+        else:
+            try:
+                namespace[name] = copy.deepcopy(value, memo)
+            except Exception:  # noqa: BLE001 - e.g. a tensor in a graph: no copy, replay instead
+                return None
+            if isinstance(value, torch.Tensor) and value.grad is not None:
+                namespace[name].grad = value.grad.detach().clone()
+    for name, value in namespace.items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is template:
+            func = types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__, value.__closure__)
+            func.__kwdefaults__ = value.__kwdefaults__
+            namespace[name] = func
+    return namespace
 
 
 def wants_error(step: Task) -> bool:
@@ -83,10 +155,10 @@ def is_syntax_error(error) -> bool:
     return error is not None and error.type == "SyntaxError"
 
 
-def judge(step: Task, start_path: list[str], inputs: list[str], errors: list, live_namespace: dict,
+def judge(step: Task, start: Start, inputs: list[str], errors: list, live_namespace: dict,
           live_outcome, *, budget: float = REPLAY_BUDGET) -> Judgement:
     """Judge the step after its latest input. `inputs`/`errors` are this step's code inputs and what
-    each raised (None when it ran); `start_path` rebuilds the state the step started from."""
+    each raised (None when it ran); `start` rebuilds the state the step started from."""
     allow_errors = wants_error(step)
     latest_error = errors[-1] if errors else getattr(live_outcome, "error", None)
     if latest_error is not None and not allow_errors:
@@ -97,7 +169,7 @@ def judge(step: Task, start_path: list[str], inputs: list[str], errors: list, li
         return Judgement(False)
     last_raised = max((pos for pos, (i, _t) in enumerate(kept) if errors[i] is not None), default=-1)
     first = 0 if allow_errors else last_raised + 1
-    starts = list(range(first, len(kept)))
+    starts = _ordered_starts([text for _i, text in kept], first)
     verdict = Judgement(False)
     spent, replays = 0.0, 0
     for pos in starts:
@@ -110,10 +182,13 @@ def judge(step: Task, start_path: list[str], inputs: list[str], errors: list, li
             continue
         if replays >= MAX_CANDIDATES or spent > budget:
             break
-        run = replay(start_path + candidate)
+        dropped = set().union(*(_assigned(text) for i, text in kept[:pos] if errors[i] is None)) if pos else set()
+        if dropped & set(_names_used_before_set("\n".join(candidate))):
+            continue  # it reads what a set-aside input made: it is not an attempt of its own
+        run = start.run(candidate)
         replays += 1
         spent += run.elapsed
-        if any(e is not None for e in run.errors[len(start_path):]) and not allow_errors:
+        if any(e is not None for e in run.errors) and not allow_errors:
             continue  # it raised when replayed: not a clean attempt
         passed, messages = step.check(CheckContext(run.namespace, run.outcome, candidate))
         if passed:
@@ -122,28 +197,48 @@ def judge(step: Task, start_path: list[str], inputs: list[str], errors: list, li
     return verdict
 
 
-def begins_solution(step: Task, start_path: list[str], inputs: list[str], errors: list,
+def _ordered_starts(texts: list[str], first: int) -> list[int]:
+    """Candidate starts, longest first, but where the learner started over (an input that sets again a
+    name an earlier input of the step set, or repeats one) before the others, so a fresh attempt after
+    a long mess is among the replays tried."""
+    restarts, seen, earlier = [], set(), set()
+    for pos, text in enumerate(texts):
+        names = _assigned(text)
+        if pos > first and (text in earlier or names & seen):
+            restarts.append(pos)
+        seen |= names
+        earlier.add(text)
+    rest = [p for p in range(first, len(texts)) if p not in restarts]
+    return rest[:1] + restarts + rest[1:]
+
+
+def begins_solution(step: Task, start: Start, inputs: list[str], errors: list,
                     solution: list[str], alone_passes: dict, *, budget: float = REPLAY_BUDGET) -> bool:
     """Whether the latest inputs, followed by the rest of the solution, pass, while the rest alone does
     not: the learner's inputs so far are a prefix of an answer."""
     if len(solution) < 2 or not inputs or errors[-1] is not None:
         return False
+    # where in the solution the latest input could be: a solution input setting the same names, or
+    # calling the same methods; the rest of the solution follows it
+    latest = _assigned(inputs[-1]) or _called(inputs[-1])
+    places = [j + 1 for j in range(len(solution) - 1)
+              if latest & (_assigned(solution[j]) or _called(solution[j]))]
     spent = 0.0
     for length in range(1, min(3, len(inputs)) + 1):
         candidate = inputs[-length:]
         if any(e is not None for e in errors[-length:]):
             break
-        for j in range(1, len(solution)):
+        for j in places[:2]:
             rest = solution[j:]
             if j not in alone_passes:
-                run = replay(start_path + rest)
+                run = start.run(rest)
                 spent += run.elapsed
                 alone_passes[j] = step.check(CheckContext(run.namespace, run.outcome, rest))[0]
             if alone_passes[j]:
                 continue
-            run = replay(start_path + candidate + rest)
+            run = start.run(candidate + rest)
             spent += run.elapsed
-            if all(e is None for e in run.errors[len(start_path):]):
+            if all(e is None for e in run.errors):
                 if step.check(CheckContext(run.namespace, run.outcome, candidate + rest))[0]:
                     return True
             if spent > budget:
@@ -159,7 +254,9 @@ class Need:
     """A precondition of a step: `name` exists (and is a leaf / has a live graph)."""
 
     name: str
-    kind: str  # "exists" | "leaf" | "graph"
+    kind: str  # "exists" | "leaf" | "graph" | "tensor" (same dtype and shape)
+    dtype: str = ""
+    shape: tuple = ()
 
 
 @dataclass
@@ -171,22 +268,52 @@ class Break:
 
 
 def _names_used_before_set(code: str) -> list[str]:
-    """Names the code reads before it assigns them, in order (a rough, top-level reading)."""
+    """Names the code reads before it assigns them, in order (statements in execution order; inside a
+    statement, what it reads before what it sets)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []
     assigned: set[str] = set()
     used: list[str] = []
-    for stmt in tree.body:
-        loads = [n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-        for name in loads:
-            if name not in assigned and name not in used:
-                used.append(name)
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                assigned.add(node.id)
+
+    def visit(statements) -> None:
+        for stmt in statements:
+            inner = [getattr(stmt, f) for f in ("body", "orelse", "finalbody") if getattr(stmt, f, None)]
+            inner += [h.body for h in getattr(stmt, "handlers", [])]
+            heads = [n for n in ast.iter_child_nodes(stmt) if not isinstance(n, ast.stmt)
+                     and not isinstance(n, ast.excepthandler)]
+            scoped = _comprehension_names(heads)
+            for head in heads:
+                for node in ast.walk(head):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                        if node.id not in assigned and node.id not in used and node.id not in scoped:
+                            used.append(node.id)
+            for node in ast.walk(stmt) if not inner else [n for h in heads for n in ast.walk(h)]:
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    assigned.add(node.id)
+                elif isinstance(node, ast.alias):
+                    assigned.add((node.asname or node.name).split(".")[0])
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                assigned.add(stmt.name)
+                continue  # a body that runs later
+            for body in inner:
+                visit(body)
+
+    visit(tree.body)
     return used
+
+
+def _comprehension_names(nodes) -> set[str]:
+    """Names bound by comprehensions and lambdas inside `nodes` (they are local to them)."""
+    names = set()
+    for head in nodes:
+        for node in ast.walk(head):
+            if isinstance(node, ast.comprehension):
+                names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+            elif isinstance(node, ast.Lambda):
+                names |= {a.arg for a in node.args.args}
+    return names
 
 
 def needs(solution: str, namespace: dict) -> list[Need]:
@@ -206,7 +333,7 @@ def needs(solution: str, namespace: dict) -> list[Need]:
             elif value.grad_fn is not None and graph_alive(value):
                 found.append(Need(name, "graph"))
             else:
-                found.append(Need(name, "exists"))
+                found.append(Need(name, "tensor", str(value.dtype), tuple(value.shape)))
         else:
             found.append(Need(name, "exists"))
     return found
@@ -244,6 +371,8 @@ def holds(need: Need, namespace: dict) -> bool:
         return isinstance(value, torch.Tensor) and value.is_leaf and value.requires_grad
     if need.kind == "graph":
         return isinstance(value, torch.Tensor) and value.grad_fn is not None and graph_alive(value)
+    if need.kind == "tensor":
+        return isinstance(value, torch.Tensor) and str(value.dtype) == need.dtype and tuple(value.shape) == need.shape
     return True
 
 
@@ -264,6 +393,153 @@ def describe_break(need: Need, namespace: dict, number: int, line: str) -> str:
     elif need.kind == "graph":
         what = (f"the graph behind `{need.name}` was freed by {where} (a backward pass without"
                 " retain_graph=True)")
+    elif need.kind == "tensor":
+        value = namespace[need.name]
+        now = (f"{str(value.dtype).replace('torch.', '')} {tuple(value.shape)}" if hasattr(value, "dtype")
+               else a_type(value))
+        what = (f"`{need.name}` is no longer the tensor this step starts from"
+                f" ({need.dtype.replace('torch.', '')} {need.shape}): {where} made it {now}")
     else:
         what = f"`{need.name}` changed at {where}"
     return what + ". %reset step restores the step's starting state."
+
+
+# -- one voice: a hint's fix against the step's checks ---------------------------------------------
+
+
+def fix_agrees(step: Task, start: Start, inputs: list[str], fix: str, *, solution: list[str] = (),
+               alone: dict | None = None, budget: float = REPLAY_BUDGET) -> bool | None:
+    """Whether following a hint's `fix` would pass the step: True when some way of applying it to the
+    learner's inputs passes from the step's start (by itself, or followed by the rest of the reference
+    solution when the learner is part-way); False when every way of applying it raises or is rejected
+    by the step's checks; None when it cannot be applied at all (or time ran out)."""
+    variants = fix_variants(inputs, fix)
+    if not variants:
+        return None
+    if solution and len(solution) > 1:  # the edited input in place of the solution's input that sets the same names
+        for edited in sorted({v[-1] for v in variants}):
+            names = _assigned(edited)
+            for j in range(len(solution)):
+                later = set().union(*(_assigned(t) for t in solution[j + 1:])) if j + 1 < len(solution) else set()
+                if names & _assigned(solution[j]) and not names & later:
+                    variants.append(list(solution[:j]) + [edited] + list(solution[j + 1:]))
+    alone = {} if alone is None else alone
+    rests = [[]] + [list(solution[j:]) for j in range(1, len(solution))]
+    spent = 0.0
+    for candidate in variants[:MAX_CANDIDATES]:
+        mine = _assigned(candidate[-1]) if candidate else set()
+        for rest in rests:
+            if rest and mine & set().union(*(_assigned(t) for t in rest)):
+                continue  # the rest would overwrite what the fix made
+            if rest:
+                j = len(solution) - len(rest)
+                if j not in alone:
+                    run = start.run(rest)
+                    spent += run.elapsed
+                    alone[j] = step.check(CheckContext(run.namespace, run.outcome, rest))[0]
+                if alone[j]:
+                    continue  # the rest passes by itself: it says nothing about the fix
+            run = start.run(candidate + rest)
+            spent += run.elapsed
+            if all(e is None for e in run.errors):
+                if step.check(CheckContext(run.namespace, run.outcome, candidate + rest))[0]:
+                    return True
+            if spent > budget:
+                return None  # out of time: say nothing rather than drop a fix untried
+    return False
+
+
+def fix_variants(inputs: list[str], fix: str) -> list[list[str]]:
+    """Ways a learner could apply `fix` to this step's inputs (the latest last): a statement in place of
+    the latest input or of the input that set the same name, or just before the latest, or first in
+    the latest input's loop body; an expression in place of the matching part of the latest input."""
+    if not inputs:
+        return []
+    code = fix.split("  #")[0].strip()
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    latest = inputs[-1]
+    before = inputs[:-1]
+    variants: list[list[str]] = []
+    expression = len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr)
+    if expression and not _is_action(tree.body[0].value):
+        for edited in _substitutions(latest, tree.body[0].value, code):
+            variants.append(before + [edited])
+        return variants
+    variants.append(before + [code])  # in place of the latest input
+    targets = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for j in reversed(range(len(before))):
+        if targets & _assigned(before[j]):
+            variants.append(before[:j] + [code] + before[j + 1:] + [latest])
+            break
+    variants.append(before + [code, latest])  # just before the latest input
+    looped = _first_in_loop(latest, code)
+    if looped:
+        variants.append(before + [looped])
+    return variants
+
+
+def _is_action(node: ast.AST) -> bool:
+    """A call made for its effect (x.backward(), x.grad.zero_()), not a value to put somewhere."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+        node.func.attr in ("backward", "requires_grad_", "retain_grad") or node.func.attr.endswith("_"))
+
+
+def _assigned(text: str) -> set[str]:
+    """The names an input binds (assignments, imports, definitions)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    names |= {(a.asname or a.name).split(".")[0] for a in ast.walk(tree) if isinstance(a, ast.alias)}
+    names |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    return names
+
+
+def _called(text: str) -> set[str]:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    return {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+            for n in ast.walk(tree) if isinstance(n, ast.Call)} - {""}
+
+
+def _substitutions(text: str, fix: ast.expr, code: str) -> list[str]:
+    """`text` with the sub-expression the fix stands for replaced by it: a call with the same
+    arguments (math.cos(x) → torch.cos(x)), or the value of a one-line assignment."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    found = []
+    fix_args = ast.unparse(fix.args) if isinstance(fix, ast.Call) else None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and fix_args is not None and ast.unparse(node.args) == fix_args and \
+                isinstance(node.func, ast.Attribute) == isinstance(fix.func, ast.Attribute):
+            found.append(node)
+    if not found and len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign):
+        found.append(tree.body[0].value)
+    edited = []
+    for node in found[:2]:
+        segment = ast.get_source_segment(text, node)
+        if segment and segment in text:
+            edited.append(text.replace(segment, code, 1))
+    return edited
+
+
+def _first_in_loop(text: str, code: str) -> str:
+    """`text` with `code` as the first statement of its first loop's body ('' when it has no loop)."""
+    try:
+        tree = ast.parse(text)
+        fix = ast.parse(code).body
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.While)):
+            node.body[:0] = fix
+            return ast.unparse(tree)
+    return ""
