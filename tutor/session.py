@@ -14,7 +14,7 @@ import math
 import time
 from typing import Any, Callable
 
-from tutor import commands, evaluate, gradwatch, hints, torchload
+from tutor import commands, evaluate, gradwatch, hints, standins, torchload
 from tutor.commands import CommandError
 from tutor.introspect import describe, help_target, wants_source
 from tutor.outcome import ErrorInfo, Outcome
@@ -41,6 +41,7 @@ class Session:
         self.input_label: Callable[[int], str] | None = None
         self.namespace: dict[str, Any] = {}
         self._torch_installed = False
+        standins.install()  # `from d2l import torch as d2l`, `import matplotlib.pyplot` work without them
         self.reset()
 
     # -- namespace -------------------------------------------------------------------------
