@@ -56,11 +56,18 @@ def cmd_run(args) -> int:
     from tutor.runner import run_inputs, split_inputs
     from tutor.session import Session
 
-    text = read_source(args.file)
     session = Session(timeout=args.timeout, hints=not args.no_hints)
-    return run_inputs(
-        session, split_inputs(text), as_json=args.json, echo=not args.no_echo, width=args.width
-    )
+    if args.file.endswith(".ipynb"):
+        from tutor.notebook import NotebookError, notebook_inputs
+
+        try:
+            inputs = notebook_inputs(args.file, show_markdown=args.show_markdown)
+        except NotebookError as exc:
+            raise UsageError(str(exc)) from None
+        session.state["matplotlib_inline"] = True  # as in Jupyter: figures show after each cell
+    else:
+        inputs = split_inputs(read_source(args.file))
+    return run_inputs(session, inputs, as_json=args.json, echo=not args.no_echo, width=args.width)
 
 
 def _add_common_options(parser: argparse.ArgumentParser, default) -> None:
@@ -91,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     shell.set_defaults(func=cmd_shell)
 
     run = sub.add_parser("run", parents=[common], help="run a file of inputs, printing what the shell would")
-    run.add_argument("file", metavar="FILE", help="a file of inputs, or - for stdin")
+    run.add_argument("file", metavar="FILE", help="a file of inputs, a Jupyter notebook (.ipynb), or - for stdin")
+    run.add_argument("--show-markdown", action="store_true", help="with a notebook: show its markdown cells too")
     run.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
     run.add_argument("--no-echo", action="store_true", help="do not print the inputs themselves")
     run.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")

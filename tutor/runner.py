@@ -109,12 +109,19 @@ def run_inputs(
     width: int | None = None,
 ) -> int:
     """Submit each input, print what the shell would print (or JSON lines); 0 if none failed, else 1."""
-    from tutor.render import make_console, outcome_renderables, outcome_text
+    from tutor.render import make_console, outcome_renderables, outcome_text, plain_text
 
     out = out or sys.stdout
     console = make_console(out, width=width) if (not as_json and _is_terminal(out)) else None
     status = 0
     for text in inputs:
+        if getattr(text, "show_only", False):  # a notebook's markdown cell (run --show-markdown)
+            if not as_json:
+                if console is not None:
+                    console.print(text)
+                else:
+                    out.write(plain_text([text], width) + "\n")
+            continue
         outcome = session.submit(text)
         if not outcome.ok:
             status = 1
