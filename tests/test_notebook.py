@@ -1,95 +1,256 @@
-"""`autograd-tutor run notebook.ipynb`: the book's first cells of D2L 2.4 and 2.5 run unchanged and draw."""
+"""The notebook front in IPython's own in-process shell: `%load_ext autograd_tutor` and what it shows."""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
+import warnings
 
 import pytest
 
-from tutor.cli import main
-from tutor.notebook import cell_inputs
+pytest.importorskip("IPython")
 
-NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
-D2L_24 = NOTEBOOKS / "d2l_2_4_calculus.ipynb"
-D2L_25 = NOTEBOOKS / "d2l_2_5_autograd.ipynb"
+from IPython.core.displaypub import CapturingDisplayPublisher  # noqa: E402
+from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
+from traitlets.config import Config  # noqa: E402
 
+from tutor import notebook  # noqa: E402
+from tutor.progress import ProgressStore  # noqa: E402
 
-@pytest.fixture(autouse=True)
-def without_standin_modules():
-    """Each run imports d2l/matplotlib afresh (the stand-ins), as a new process would."""
-    from tutor import standin_pyplot, standins
-
-    def forget():
-        for name in list(sys.modules):
-            if name.split(".")[0] in ("d2l", "matplotlib", "matplotlib_inline"):
-                del sys.modules[name]
-        standins._noted.clear()
-        standins._pending.clear()
-        standin_pyplot.close("all")
-
-    forget()
-    yield
-    forget()
+SETUP = "import torch\nx = torch.arange(4.0, requires_grad=True)"
 
 
-def run(capsys, *args) -> tuple[int, str]:
-    status = main(["run", *args])
-    return status, capsys.readouterr().out
+@pytest.fixture
+def ipy():
+    """A fresh IPython shell (history in memory) whose rich display output is captured."""
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    shell = InteractiveShell(config=config)
+    shell.display_pub = CapturingDisplayPublisher()
+    yield shell
+    notebook.unload(shell)
 
 
-def test_d2l_2_4_first_cells_run_and_the_plot_draws(capsys):
-    status, out = run(capsys, str(D2L_24), "--width", "80")
-    assert status == 0, out
-    assert "h=0.00001, numerical limit=2.00003" in out
-    assert "•• f(x)   ++ Tangent line (x=1)" in out  # the legend of the drawn plot
-    plot = out[out.index("plot(x, [f(x), 2 * x - 3]"):]
-    assert "┌" in plot and "└" in plot and "f(x)" in plot
-    assert "Error" not in out
+def run(shell, cell: str) -> str:
+    """Run one cell as a notebook does; the text of what the tutor showed under it."""
+    start = len(shell.display_pub.outputs)
+    shell.run_cell(cell, store_history=True)
+    return "\n".join(out["data"].get("text/plain", "") for out in shell.display_pub.outputs[start:])
 
 
-def test_d2l_2_5_first_cells_run_with_the_same_records(capsys):
-    status, out = run(capsys, str(D2L_25), "--json")
-    assert status == 0
-    records = [json.loads(line) for line in out.splitlines()]
-    assert all(r["ok"] for r in records)
-    by_input = {r["input"].splitlines()[0]: r for r in records}
-    assert by_input["y = 2 * torch.dot(x, x)"]["value"].startswith("tensor(28., grad_fn=<MulBackward0>)")
-    assert by_input["y.backward()"]["gradients"] == {"x": [0.0, 4.0, 8.0, 12.0]}
-    last = records[-1]
-    assert "sin(x)" in last["output"] and "└" in last["output"]  # d2l.plot drew
-    assert len(records) == 14  # one record per code cell
+def loaded(shell):
+    shell.run_line_magic("load_ext", "autograd_tutor")
+    return shell
 
 
-def test_markdown_cells_are_skipped_or_shown(capsys):
-    _, plain = run(capsys, str(D2L_24), "--no-echo")
-    assert "Plot the function and its tangent line" not in plain
-    _, shown = run(capsys, str(D2L_24), "--no-echo", "--show-markdown")
-    assert "Plot the function and its tangent line at x = 1." in shown
+def test_failing_cell_gets_its_hint_under_the_normal_traceback(ipy, capsys):
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "y = 2 * torch.dot(x, x)\ny.backward()")
+    shown = run(ipy, "y.backward()")
+    assert "hint double-backward" in shown
+    assert "y.backward()" in shown and "y = 2 * torch.dot(x, x)" in shown  # the learner's names and code
+    assert "Traceback" in capsys.readouterr().out  # IPython's own traceback is still printed
+    assert "Trying to backward" not in shown  # ... and only once: the tutor adds the hint alone
+    out = ipy.display_pub.outputs[-1]
+    assert "<pre" in out["data"]["text/html"] and "double-backward" in out["data"]["text/html"]
 
 
-def test_a_failing_cell_gives_status_1_and_the_rest_runs(capsys, tmp_path):
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    path = tmp_path / "broken.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("1 / 0"), new_code_cell("print('after', 6 * 7)")]), str(path))
-    status, out = run(capsys, str(path))
-    assert status == 1 and "ZeroDivisionError" in out and "after 42" in out
-
-
-def test_a_file_that_is_not_a_notebook_is_a_usage_error(capsys, tmp_path):
-    path = tmp_path / "not.ipynb"
-    path.write_text("this is not json")
-    status = main(["run", str(path)])
-    err = capsys.readouterr().err
-    assert status == 2 and "cannot read" in err and "as a notebook" in err
+def test_silent_mistake_gets_its_hint_and_the_gradient_change(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    first = run(ipy, "(x * x).sum().backward()")
+    assert first == "x.grad = tensor([0., 2., 4., 6.])"  # a gradient change, no hint: this is fine
+    second = run(ipy, "(x * x).sum().backward()")
+    assert "x.grad = tensor([ 0.,  4.,  8., 12.])   (was tensor([0., 2., 4., 6.]))" in second
+    assert "hint grad-accumulation" in second
 
 
-def test_cell_inputs_split_line_magics_and_skip_shell_lines():
-    cell = "%matplotlib inline\n!pip install d2l\nimport math\nx = 1\n%who\ny = 2\n"
-    assert cell_inputs(cell) == [
-        "%matplotlib inline", "pass  # skipped a shell command: !pip install d2l\nimport math\nx = 1", "%who", "y = 2",
-    ]
-    assert cell_inputs("%%time\nz = 3\nz") == ["z = 3\nz"]
+def test_clean_cells_get_nothing(ipy):
+    loaded(ipy)
+    assert run(ipy, SETUP) == ""
+    assert run(ipy, "y = 2 * torch.dot(x, x)\ny") == ""
+    assert run(ipy, "print('hello')") == ""
+    assert run(ipy, "") == ""
+
+
+def test_error_frames_are_the_learners_cells(ipy):
+    """A mistake inside a function defined in an earlier cell is diagnosed from that cell's line."""
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "def loss(t):\n    return (t * t).sum()\n\ndef step():\n    l = loss(x)\n    l.backward()\n"
+             "    l.backward()")
+    shown = run(ipy, "step()")
+    assert "hint double-backward" in shown
+    words = " ".join(shown.split())
+    assert "went through l's graph" in words and "l.backward() needs them again" in words
+
+
+def test_hints_off_and_on(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    assert "Hints are off" in run(ipy, "%hints off")
+    run(ipy, "y = (x * x).sum()\ny.backward()")
+    assert "hint" not in run(ipy, "y.backward()")
+    run(ipy, "%hints on")
+    assert "hint double-backward" in run(ipy, "y = (x * x).sum()\ny.backward()\ny.backward()")
+
+
+MAGICS = [
+    ("graph", "y", "Graph of y"),
+    ("trace", "y", "backward"),
+    ("forward", "f 3.0", "9"),
+    ("check", "f 3.0", "all methods agree"),
+    ("jacobian", "f torch.tensor([1.0, 2.0])", "Jacobian"),
+    ("hessian", "h torch.tensor([1.0, 2.0])", "Hessian"),
+    ("plot", "f -2 2", "f(x)"),
+    ("explain", "double-backward", "retain_graph"),
+    ("hints", "list", "double-backward"),
+    ("lessons", "", "autograd-basics"),
+    ("help", "", "%graph"),
+    ("tutor", "who", "y"),
+]
+
+
+@pytest.mark.parametrize("name, args, expected", MAGICS, ids=[m[0] for m in MAGICS])
+def test_each_magic_runs(ipy, name, args, expected):
+    loaded(ipy)
+    run(ipy, SETUP + "\ny = (x ** 3).sum()\ndef f(t):\n    return t ** 2\ndef h(t):\n    return (t ** 3).sum()")
+    shown = run(ipy, f"%{name} {args}")
+    assert expected.lower() in shown.lower(), shown
+    assert "Error" not in shown, shown
+
+
+def test_every_tutor_command_is_a_magic_or_under_tutor(ipy):
+    from tutor import commands
+
+    before = set(ipy.magics_manager.magics["line"])
+    front = notebook.load(ipy)
+    for cmd in commands.all_commands():
+        if cmd.name in notebook.SKIPPED:
+            continue
+        if cmd.name in before:  # IPython's own %reset and %who stay IPython's
+            assert cmd.name not in front.magic_names
+        else:
+            assert cmd.name in front.magic_names
+    assert "%reset" not in run(ipy, "%tutor nosuch")  # an unknown command is one line, not a crash
+    assert "unknown command %nosuch" in run(ipy, "%tutor nosuch")
+
+
+def _ipython_state(shell) -> dict:
+    """Everything the extension may touch, as comparable values."""
+    import warnings as w
+
+    manager = shell.magics_manager
+    formatters = shell.display_formatter.formatters
+    return {
+        "events": {name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
+        "magics": {kind: dict(table) for kind, table in manager.magics.items()},
+        "user_magics": dict(vars(manager.user_magics)),
+        "formatters": {mime: dict(f.type_printers) for mime, f in formatters.items()},
+        "transformers": (list(shell.input_transformers_cleanup), list(shell.input_transformers_post),
+                         list(shell.ast_transformers)),
+        "user_ns": {k: v for k, v in shell.user_ns.items() if k not in ("_", "__", "___", "_i", "_ii", "_iii")
+                    and not k.startswith(("_i", "_"))},
+        "showwarning": w.showwarning,
+    }
+
+
+def test_unload_restores_ipython_exactly(ipy):
+    run(ipy, SETUP)
+    state = _ipython_state(ipy)
+    loaded(ipy)
+    assert _ipython_state(ipy) != state
+    run(ipy, "%graph x")  # puts the tutor's helpers (graph, plot, ...) in the namespace
+    assert "graph" in ipy.user_ns
+    run(ipy, "(x * x).sum().backward()")
+    ipy.run_line_magic("unload_ext", "autograd_tutor")
+    assert _ipython_state(ipy) == state
+    assert run(ipy, "(x * x).sum().backward()") == ""  # no more gradient news or hints
+    assert "graph" not in ipy.magics_manager.magics["line"]
+
+
+def test_loading_twice_keeps_one_set_of_hooks(ipy):
+    loaded(ipy)
+    ipy.run_line_magic("reload_ext", "autograd_tutor")
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "(x * x).sum().backward()")
+    shown = run(ipy, "(x * x).sum().backward()")
+    assert shown.count("hint grad-accumulation") == 1
+
+
+def test_lesson_progress_goes_to_the_shells_store(ipy):
+    loaded(ipy)
+    assert "Autograd basics" in run(ipy, "%lesson autograd-basics")
+    run(ipy, "%next")  # past the reading step, to the quiz
+    assert "is right" in run(ipy, "%answer b")
+    run(ipy, "%next")
+    shown = run(ipy, "x.requires_grad_(True)")  # a task step answered in a cell
+    assert "✓" in shown or "passed" in shown.lower() or "well done" in shown.lower(), shown
+    saved = ProgressStore().lesson("autograd-basics")
+    assert saved.steps["why-four-point-oh"].status == "passed"
+    assert saved.steps["attach"].status == "passed"
+    run(ipy, "%lesson stop")
+    assert "x" not in ipy.user_ns and "In" in ipy.user_ns and "get_ipython" in ipy.user_ns
+
+
+def test_tutor_reset_keeps_ipython_working(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "%tutor reset")
+    assert "x" not in ipy.user_ns
+    result = ipy.run_cell("a = 21\na * 2", store_history=True)
+    assert result.success and result.result == 42
+    assert ipy.user_ns["Out"][result.execution_count] == 42
+
+
+def test_warnings_still_reach_the_learner_and_the_tutor(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    shown = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = lambda message, *rest: shown.append(str(message))
+        run(ipy, "import warnings\nwarnings.warn('careful')")
+    assert shown == ["careful"]  # what IPython would have printed, still printed
+    outcome = notebook._FRONTS[id(ipy)].session.history[-1]
+    assert [w.message for w in outcome.warnings] == ["careful"]
+
+
+def test_cells_run_out_of_order_are_named_by_their_execution_count(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)  # In [1]
+    run(ipy, "y = 2 * torch.dot(x, x)\ny.backward()")  # In [2]
+    run(ipy, "x.grad")  # In [3]
+    words = " ".join(run(ipy, "y.backward()").split())  # In [4]: the backward cell run again
+    assert "already went through y's graph in In [2] and freed" in words
+    words = " ".join(run(ipy, "y.backward()").split())  # In [5]: In [4] failed, so it freed nothing
+    assert "graph in In [2] and freed" in words
+    run(ipy, "y = 2 * torch.dot(x, x)")  # In [6]: a new graph ...
+    words = " ".join(run(ipy, "y.backward()\ny.backward()").split())  # ... freed in this cell
+    assert "hint double-backward" in words and "In [" not in words
+
+
+def test_an_old_gradient_is_traced_to_the_cell_that_left_it(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)  # In [1]
+    run(ipy, "(x * x).sum().backward()")  # In [2]
+    run(ipy, "z = x * 2")  # In [3]
+    words = " ".join(run(ipy, "(x * x).sum().backward()").split())  # In [4]
+    assert "x.grad went from [0, 2, 4, 6] (left by In [2]) to [0, 4, 8, 12]" in words
+
+
+def test_the_shell_does_not_name_inputs(session):
+    session.submit("x = torch.arange(4.0, requires_grad=True)")
+    session.submit("y = 2 * torch.dot(x, x)\ny.backward()")
+    hint = session.submit("y.backward()").hints[0]
+    assert "already went through y's graph and freed" in hint.explanation
+
+
+def test_no_cell_is_named_when_the_name_was_bound_again_since(ipy):
+    loaded(ipy)
+    run(ipy, SETUP)
+    run(ipy, "y = (x * x).sum()\ny.backward()")  # In [2]: an older y
+    run(ipy, "s = x * x\ny = s.sum()")  # In [3]: y is a new graph ...
+    run(ipy, "s.sum().backward()")  # In [4]: ... freed through s, not through y
+    words = " ".join(run(ipy, "y.backward()").split())
+    assert "hint double-backward" in words and "In [2]" not in words

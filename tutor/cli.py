@@ -58,7 +58,7 @@ def cmd_run(args) -> int:
 
     session = Session(timeout=args.timeout, hints=not args.no_hints)
     if args.file.endswith(".ipynb"):
-        from tutor.notebook import NotebookError, notebook_inputs
+        from tutor.ipynb import NotebookError, notebook_inputs
 
         try:
             inputs = notebook_inputs(args.file, show_markdown=args.show_markdown)

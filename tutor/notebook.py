@@ -1,90 +1,296 @@
-"""Jupyter notebooks as inputs: `autograd-tutor run notebook.ipynb` (read with nbformat).
+"""The notebook front: the tutor inside IPython, Jupyter and Colab (`%load_ext autograd_tutor`).
 
-Each code cell is one input, as in Jupyter (so a cell shows the value of its last expression), except
-that IPython's line magics (`%matplotlib inline`) are inputs of their own, a cell magic line (`%%time`)
-is dropped with its body kept, and shell lines (`!pip install d2l`) are skipped with a comment.
-Markdown cells are skipped, or shown with `--show-markdown`. Figures are shown after each cell, as
-Jupyter's inline backend does.
+IPython runs every cell itself (its traceback, its `Out[n]`, its magics stay as they are). This front
+only listens: before a cell it notes the learner's gradients, after it hands the cell to
+`Session.observe` (the same hooks, hints and lesson checks as the shell) and shows what the shell
+would add under the cell: the gradient changes, the hints, lesson feedback, plots drawn inside it.
+The tutor's `%` commands become line magics that go through `Session.submit`, like the shell's.
+
+Everything it adds to IPython is recorded, and `unload()` puts back exactly what was there: event
+callbacks, magics, input transformers, display formatters, and the helper functions it put in the
+learner's namespace.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
+import dataclasses
+import warnings as _warnings
+from typing import Any
+
+from tutor import commands, gradwatch, torchload
+from tutor.outcome import Outcome, WarningInfo
+from tutor.session import Session
+
+UMBRELLA = "tutor"  # `%tutor NAME ARGS` runs any tutor command, even one IPython already names
+SKIPPED = {"quit", "exit"}  # commands that make no sense inside a kernel
 
 
-class NotebookError(ValueError):
-    """A file that is not a readable notebook (one sentence)."""
+class NotebookSession(Session):
+    """A Session whose namespace is IPython's `user_ns` (the names the learner's cells define).
+
+    In free play the tutor adds only its helper functions (graph, plot, ...) to the namespace: the
+    learner's cells import torch themselves. A namespace the tutor made (a lesson's, %tutor reset)
+    gets torch, np and math too, as in the shell.
+    """
+
+    def __init__(self, shell, **kwargs):
+        self.added: dict[str, Any] = {}  # helpers the tutor put in user_ns (removed again on unload)
+        self._own_namespace = False
+        super().__init__(**kwargs)
+        self.shell = shell
+        self.namespace = shell.user_ns
+        self._torch_installed = False  # the helpers go in on first need (ensure_torch)
+        self.input_label = lambda n: f"In [{n}]"  # hints name cells by their execution count
+
+    def _install_torch(self) -> None:
+        if self._own_namespace:
+            self._own_namespace = False
+            super()._install_torch()
+            return
+        torchload.wait()
+        commands.load()
+        for name, func in commands.HELPERS.items():
+            if name not in self.namespace:
+                self.namespace[name] = self.added[name] = func
+        self._torch_installed = True
+
+    def reset(self) -> None:
+        """A fresh namespace for the learner (%tutor reset, a lesson's start) that IPython still works in."""
+        if getattr(self, "shell", None) is None:  # Session.__init__: our own namespace is not user_ns yet
+            super().reset()
+            return
+        keep = {k: v for k, v in self.namespace.items() if k.startswith("__") and k.endswith("__")}
+        self._own_namespace = True
+        super().reset()
+        self.namespace.update(keep)
+        self.shell.init_user_ns()  # In, Out, _ih, get_ipython, exit, ...
 
 
-@dataclass(frozen=True)
-class Markdown:
-    """A markdown cell to show (not to run)."""
+class NotebookFront:
+    """The extension's state for one IPython shell: hooks, magics, and the Session behind them."""
 
-    text: str
-    show_only = True
+    def __init__(self, shell):
+        self.shell = shell
+        self.session = NotebookSession(shell)
+        self._before: dict | None = None
+        self._warnings: list[WarningInfo] = []
+        self._showwarning = None
+        self._magic_cell = False
+        self._undo: list = []  # callables that take back one change each, in reverse order
 
-    def __rich__(self):
-        from tutor.render import markdown
+    # -- loading and unloading -----------------------------------------------------------------
 
-        return markdown(self.text)
+    def load(self) -> None:
+        shell = self.shell
+        for event, func in (("pre_run_cell", self.pre_run_cell), ("post_run_cell", self.post_run_cell)):
+            shell.events.register(event, func)
+            self._undo.append(lambda event=event, func=func: shell.events.unregister(event, func))
+        self._register_magics()
+        self._register_formatters()
+
+    def unload(self) -> None:
+        while self._undo:
+            undo = self._undo.pop()
+            try:
+                undo()
+            except Exception:  # noqa: BLE001 - take back everything else even if one part fails
+                pass
+        self._stop_recording_warnings()
+        ns = self.shell.user_ns
+        for name, value in self.session.added.items():
+            if ns.get(name) is value:
+                del ns[name]
+
+    def _register_magics(self) -> None:
+        manager = self.shell.magics_manager
+        line = manager.magics["line"]
+        user = manager.user_magics
+        names = [UMBRELLA]
+        for cmd in commands.all_commands():
+            for name in (cmd.name, *cmd.aliases):
+                if name not in SKIPPED and name not in line and name != UMBRELLA:
+                    names.append(name)
+        for name in names:
+            func = self._umbrella if name == UMBRELLA else self._magic(name)
+            had_line, old_line = name in line, line.get(name)
+            had_attr, old_attr = name in vars(user), vars(user).get(name)
+            manager.register_function(func, magic_kind="line", magic_name=name)
+
+            def undo(name=name, had_line=had_line, old_line=old_line, had_attr=had_attr, old_attr=old_attr):
+                if had_line:
+                    line[name] = old_line
+                else:
+                    line.pop(name, None)
+                if had_attr:
+                    setattr(user, name, old_attr)
+                elif name in vars(user):
+                    delattr(user, name)
+
+            self._undo.append(undo)
+        self.magic_names = set(names)
+
+    def _register_formatters(self) -> None:
+        """Tutor data returned by a cell (`graph(y)`, `plot(x, f)`) shows as it does in the shell."""
+        from tutor import render
+
+        commands.load()
+        formatters = self.shell.display_formatter.formatters
+        for mime in ("text/plain", "text/html"):
+            formatter = formatters.get(mime)
+            if formatter is None:
+                continue
+            saved = dict(formatter.type_printers)
+            for cls in list(render._RENDERERS):
+                if mime == "text/html":
+                    formatter.for_type(cls, lambda obj: self._bundle([obj])["text/html"])
+                else:
+                    formatter.for_type(cls, lambda obj, p, cycle: p.text(self._bundle([obj])["text/plain"]))
+
+            def undo(formatter=formatter, saved=saved):
+                formatter.type_printers.clear()
+                formatter.type_printers.update(saved)
+
+            self._undo.append(undo)
+
+    # -- magics -----------------------------------------------------------------------------------
+
+    def _magic(self, name: str):
+        def magic(line: str = ""):
+            self.command(name, line)
+
+        magic.__name__ = name
+        magic.__doc__ = (commands.find(name).summary + f"\n\nUsage: {commands.find(name).usage}")
+        return magic
+
+    def _umbrella(self, line: str = "") -> None:
+        """Run any tutor command: %tutor NAME ARGS (%tutor help lists them)."""
+        name, _, args = line.strip().partition(" ")
+        self.command(name or "help", args)
+
+    def command(self, name: str, args: str) -> Outcome:
+        """Run a tutor command through the Session (as the shell does) and show its outcome."""
+        from tutor.render import outcome_renderables
+
+        outcome = self.session.submit(f"%{name} {args}".rstrip())
+        self._show(outcome_renderables(outcome))
+        return outcome
+
+    # -- the cell hooks ---------------------------------------------------------------------------
+
+    def _is_tutor_magic(self, raw: str) -> bool:
+        stripped = raw.strip()
+        if not stripped.startswith("%") or stripped.startswith("%%") or "\n" in stripped:
+            return False
+        return stripped[1:].split(None, 1)[0] in self.magic_names if len(stripped) > 1 else False
+
+    def pre_run_cell(self, info) -> None:
+        raw = getattr(info, "raw_cell", "") or ""
+        self._magic_cell = self._is_tutor_magic(raw)
+        self._before = None
+        if self._magic_cell:
+            return
+        try:
+            self._before = gradwatch.snapshot(self.session.namespace)
+        except Exception:  # noqa: BLE001 - a learner object that cannot be read: no gradient news
+            self._before = {}
+        self._start_recording_warnings()
+
+    def post_run_cell(self, result) -> None:
+        self._stop_recording_warnings()
+        if self._magic_cell or self._before is None or result is None:
+            return
+        before, self._before = self._before, None
+        info = getattr(result, "info", None)
+        raw = getattr(info, "raw_cell", "") or ""
+        if not raw.strip():
+            return
+        error = result.error_in_exec
+        if error is None and isinstance(result.error_before_exec, SyntaxError):
+            error = result.error_before_exec
+        value = result.result
+        outcome = self.session.observe(
+            self._python_text(raw, result.execution_count), before,
+            value=value, has_value=value is not None, error=error, index=result.execution_count,
+            warnings=self._warnings, is_learner_file=self._is_learner_file)
+        self._warnings = []
+        self._show_after_cell(outcome)
+
+    def _python_text(self, raw: str, count: int | None) -> str:
+        """The cell as Python (IPython's own transform of `%magic` and `!cmd` lines), same line numbers."""
+        hist = getattr(getattr(self.shell, "history_manager", None), "input_hist_parsed", None)
+        if count is not None and hist is not None and 0 <= count < len(hist) and hist[count]:
+            return hist[count]
+        try:
+            return self.shell.transform_cell(raw)
+        except Exception:  # noqa: BLE001
+            return raw
+
+    def _is_learner_file(self, filename: str) -> bool:
+        from tutor.evaluate import INPUT_PREFIX
+
+        cells = getattr(getattr(self.shell, "compile", None), "_filename_map", {})
+        return filename in cells or filename.startswith(INPUT_PREFIX)
+
+    def _show_after_cell(self, outcome: Outcome) -> None:
+        """What the shell adds to an input's output, minus what IPython already showed."""
+        from tutor.render import outcome_renderables
+
+        rest = dataclasses.replace(outcome, value=None, has_value=False, stdout="", stderr="", error=None,
+                                   warnings=[])
+        self._show(outcome_renderables(rest))
+
+    # -- warnings ---------------------------------------------------------------------------------
+
+    def _start_recording_warnings(self) -> None:
+        self._warnings = []
+        if self._showwarning is not None:
+            return
+        original = _warnings.showwarning
+
+        def record(message, category, filename, lineno, file=None, line=None):
+            self._warnings.append(WarningInfo(category.__name__, str(message), None))
+            return original(message, category, filename, lineno, file, line)
+
+        record.original = original
+        self._showwarning = record
+        _warnings.showwarning = record
+
+    def _stop_recording_warnings(self) -> None:
+        if self._showwarning is not None and _warnings.showwarning is self._showwarning:
+            _warnings.showwarning = self._showwarning.original
+        self._showwarning = None
+
+    # -- output -----------------------------------------------------------------------------------
+
+    def _bundle(self, renderables) -> dict:
+        from tutor.render_notebook import bundle
+
+        return bundle(renderables)
+
+    def _show(self, renderables) -> None:
+        if not renderables:
+            return
+        try:
+            self.shell.display_pub.publish(data=self._bundle(renderables), metadata={})
+        except Exception as exc:  # noqa: BLE001 - showing must never break the learner's cell
+            print(f"autograd-tutor: could not show the result ({type(exc).__name__}: {exc})")
 
 
-def read_cells(path: str) -> list[tuple[str, str]]:
-    """(cell type, source) of every cell, in order."""
-    try:
-        import nbformat
-    except ImportError as exc:  # pragma: no cover - a dependency, but say so clearly
-        raise NotebookError(f"reading notebooks needs nbformat ({exc}); pip install nbformat") from None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. cells without ids in older notebooks
-            notebook = nbformat.read(path, as_version=4)
-    except OSError as exc:
-        raise NotebookError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except Exception as exc:  # noqa: BLE001 - bad JSON, not a notebook, an unknown version
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise NotebookError(f"cannot read {path} as a notebook: {first}") from None
-    return [(cell.get("cell_type", ""), _text(cell.get("source", ""))) for cell in notebook.get("cells", [])]
+_FRONTS: dict[int, NotebookFront] = {}
 
 
-def _text(source) -> str:
-    return "".join(source) if isinstance(source, list) else str(source)
+def load(shell) -> NotebookFront:
+    """Attach the tutor to an IPython shell (once; loading again keeps the first)."""
+    front = _FRONTS.get(id(shell))
+    if front is None:
+        front = NotebookFront(shell)
+        front.load()
+        _FRONTS[id(shell)] = front
+    return front
 
 
-def cell_inputs(source: str) -> list[str]:
-    """The inputs of one code cell: its Python (one input per run of lines) and its line magics."""
-    inputs: list[str] = []
-    pending: list[str] = []
-
-    def flush():
-        text = "\n".join(pending).strip("\n")
-        if text.strip():
-            inputs.append(text)
-        pending.clear()
-
-    for line in source.splitlines():
-        stripped = line.strip()
-        if line.startswith("%%"):
-            continue  # a cell magic (%%time, %%capture): run the body as plain Python
-        if line.startswith("%"):
-            flush()
-            inputs.append(stripped)
-        elif stripped.startswith("!"):
-            indent = line[: len(line) - len(line.lstrip())]
-            pending.append(f"{indent}pass  # skipped a shell command: {stripped}")
-        else:
-            pending.append(line)
-    flush()
-    return inputs
-
-
-def notebook_inputs(path: str, show_markdown: bool = False) -> list:
-    """The inputs of a notebook in order (strings), with `Markdown` items when `show_markdown`."""
-    items: list = []
-    for kind, source in read_cells(path):
-        if kind == "code":
-            items.extend(cell_inputs(source))
-        elif kind == "markdown" and show_markdown and source.strip():
-            items.append(Markdown(source))
-    return items
+def unload(shell) -> None:
+    """Take back everything `load` added to this shell."""
+    front = _FRONTS.pop(id(shell), None)
+    if front is not None:
+        front.unload()

@@ -116,6 +116,8 @@ class _RoutingLoader(importlib.abc.Loader):
 
     def exec_module(self, module):
         self.real.exec_module(module)
+        if in_ipython():
+            return  # IPython and Jupyter show figures themselves
         try:
             self.route(module)
         except Exception:  # noqa: BLE001 - routing is a convenience; the real module stays usable
@@ -231,6 +233,15 @@ def route_d2l(d2l_torch) -> None:
 
 
 ROUTES = {"matplotlib.pyplot": route_pyplot, "d2l.torch": route_d2l}
+
+
+def in_ipython() -> bool:
+    """Whether an IPython shell or kernel runs this process (it has its own matplotlib display)."""
+    ipython = sys.modules.get("IPython")
+    try:
+        return ipython is not None and ipython.get_ipython() is not None
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def install() -> None:
