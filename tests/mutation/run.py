@@ -1,0 +1,203 @@
+"""Mutation testing of the core modules with mutmut: how many small planted bugs do the tests catch?
+
+    python tests/mutation/run.py [MODULE ...] [--list] [--survivors] [--max-children N]
+
+Not part of `python -m pytest` (it takes minutes per module). Needs the `mutation` extra
+(`pip install -c constraints.txt mutmut`). For each MODULE (default: all of them, one after another):
+
+1. copies the project into `.mutation/MODULE/` (so mutmut's `mutants/` never touches the tree);
+2. runs `mutmut run` there with only that module's files mutated and only the test files that cover
+   it selected (MODULES below), so each mutant runs seconds of tests, not the whole suite; mutmut
+   itself then runs, per mutant, only the tests that called the mutated function;
+3. prints the kill rate: (killed + timed out) / (mutants - equivalent ones - skipped). A mutant that
+   no test reaches counts as a survivor. Equivalent mutants (reviewed: no behaviour can tell them
+   apart) are listed in tests/mutation/equivalent.txt with the reason, and left out of the rate.
+
+`--survivors` also prints the diff of every surviving mutant. Results are kept in
+`.mutation/MODULE/mutants/` (`cd .mutation/MODULE && mutmut show NAME` shows one mutant) and the
+summary in `.mutation/summary.json`. Run it niced on a shared machine: `nice -n 15 python ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / ".mutation"
+EQUIVALENT = Path(__file__).with_name("equivalent.txt")
+
+# module: (files to mutate, test files that cover them)
+MODULES: dict[str, tuple[list[str], list[str]]] = {
+    "lesson": (["tutor/lesson.py"], ["tests/test_lesson_api.py", "tests/test_tolerances.py",
+                                     "tests/test_lesson_checks_pinned.py"]),
+    "calculus": (["tutor/calculus.py"], ["tests/test_calculus.py", "tests/test_tolerances.py",
+                                         "tests/test_calculus_pinned.py"]),
+    "evaluate": (["tutor/evaluate.py"], ["tests/test_session.py", "tests/test_limits_and_records.py",
+                                         "tests/test_evaluate_pinned.py"]),
+    "runner": (["tutor/runner.py"], ["tests/test_runner.py", "tests/test_limits_and_records.py",
+                                     "tests/test_runner_pinned.py"]),
+    "progress": (["tutor/progress.py"], ["tests/test_progress.py", "tests/test_progress_busy.py",
+                                         "tests/test_progress_pinned.py"]),
+    "gradwatch": (["tutor/gradwatch.py"], ["tests/test_session.py", "tests/test_limits_and_records.py",
+                                           "tests/test_gradwatch_pinned.py"]),
+    "hints": (["tutor/hints/*.py"], ["tests/test_hints.py", "tests/test_hints_names.py",
+                                     "tests/test_hints_render.py"]),
+}
+COPY = ["tutor", "lessons", "tests", "autograd_tutor", "pyproject.toml", "README.md", "constraints.txt"]
+KILLED = ("killed", "timeout")
+
+
+def equivalent() -> dict[str, str]:
+    """Mutant names reviewed as equivalent, with the reason (lines `name  # reason`)."""
+    found = {}
+    if EQUIVALENT.exists():
+        for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+            name, _, reason = line.partition("#")
+            if name.strip():
+                found[name.strip()] = reason.strip()
+    return found
+
+
+def prepare(module: str) -> Path:
+    files, tests = MODULES[module]
+    work = WORK / module
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        elif src.exists():
+            shutil.copy2(src, work / name)
+    tests = [t for t in tests if (ROOT / t).exists()]
+    also = [name for name in COPY if (ROOT / name).exists() and name not in ("tutor", "pyproject.toml")]
+    config = (
+        "\n\n[tool.mutmut]\n"
+        'source_paths = ["tutor"]\n'
+        f"only_mutate = {json.dumps(files)}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
+        f"also_copy = {json.dumps(also)}\n"
+    )
+    with open(work / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write(config)
+    return work
+
+
+def env_for(work: Path) -> dict:
+    env = dict(os.environ)
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", AUTOGRAD_TUTOR_HOME=str(work / "home"),
+               PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def statuses(work: Path) -> dict[str, str]:
+    """mutant name -> mutmut's status, from the .meta files mutmut writes next to each mutated file."""
+    from mutmut.stats import status_by_exit_code
+
+    found = {}
+    for meta in (work / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data.get("exit_code_by_key", {}).items():
+            found[name] = status_by_exit_code[code]
+    return found
+
+
+def score(found: dict[str, str], equiv: dict[str, str]) -> dict:
+    counted = {n: s for n, s in found.items() if n not in equiv and s not in ("skipped", "not checked")}
+    killed = sum(1 for s in counted.values() if s in KILLED)
+    survivors = sorted(n for n, s in counted.items() if s not in KILLED)
+    return {
+        "mutants": len(found), "equivalent": sorted(n for n in found if n in equiv),
+        "counted": len(counted), "killed": killed, "survived": survivors,
+        "not_checked": sorted(n for n, s in found.items() if s == "not checked"),
+        "rate": killed / len(counted) if counted else None,
+        "by_status": {s: sum(1 for v in found.values() if v == s) for s in sorted(set(found.values()))},
+    }
+
+
+def run_module(module: str, max_children: int, show_survivors: bool) -> dict:
+    work = prepare(module)
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    print(f"== {module}: mutating {', '.join(MODULES[module][0])}; tests: {', '.join(MODULES[module][1])}",
+          flush=True)
+    proc = subprocess.run(cmd, cwd=work, env=env_for(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    (work / "mutmut-run.log").write_text(proc.stdout, encoding="utf-8")
+    result = score(statuses(work), equivalent())
+    result["exit_status"] = proc.returncode
+    if proc.returncode != 0 and not result["mutants"]:
+        tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
+        result["error"] = f"mutmut exited {proc.returncode}:\n{tail}"
+    if show_survivors:
+        for name in result["survived"]:
+            diff = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, env=env_for(work),
+                                  capture_output=True, text=True).stdout
+            print(diff.rstrip() + "\n", flush=True)
+    return result
+
+
+def table(results: dict) -> str:
+    lines = [f"{'module':10}  {'mutants':>7}  {'equiv.':>6}  {'killed':>6}  {'survived':>8}  {'kill rate':>9}"]
+    killed = counted = 0
+    for module, r in results.items():
+        if "error" in r:
+            lines.append(f"{module:10}  error: {r['error'].splitlines()[0]}")
+            continue
+        rate = f"{r['rate'] * 100:.1f}%" if r["rate"] is not None else "-"
+        lines.append(f"{module:10}  {r['mutants']:>7}  {len(r['equivalent']):>6}  {r['killed']:>6}  "
+                     f"{len(r['survived']):>8}  {rate:>9}")
+        killed += r["killed"]
+        counted += r["counted"]
+    if counted and len(results) > 1:
+        lines.append(f"{'overall':10}  {'':>7}  {'':>6}  {killed:>6}  {counted - killed:>8}  "
+                     f"{killed / counted * 100:>8.1f}%")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"any of: {', '.join(MODULES)}")
+    parser.add_argument("--list", action="store_true", help="print the module -> tests map and stop")
+    parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
+    parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (default 1)")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
+    if args.list:
+        for module, (files, tests) in MODULES.items():
+            print(f"{module:10} {' '.join(files)}  <-  {' '.join(tests)}")
+        return 0
+    modules = args.modules or list(MODULES)
+    summary_path = WORK / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    results = {}
+    for module in modules:
+        results[module] = run_module(module, args.max_children, args.survivors)
+        r = results[module]
+        if "error" not in r:
+            print(f"   {module}: {r['killed']}/{r['counted']} killed "
+                  f"({r['rate'] * 100:.1f}%)" if r["rate"] is not None else f"   {module}: no mutants",
+                  flush=True)
+            for name in r["survived"]:
+                print(f"   survived: {name}", flush=True)
+        summary[module] = {**r, "date": datetime.date.today().isoformat(),
+                           "command": "python tests/mutation/run.py " + " ".join(argv or sys.argv[1:])}
+    WORK.mkdir(exist_ok=True)
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    print(table(results))
+    return 1 if any("error" in r for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
