@@ -103,3 +103,11 @@ def test_a_module_whose_parameters_fail_is_skipped_and_at_most_1000_parameters_a
     names = [name for name, _ in gradwatch.named_tensors(namespace)]
     assert names[-1] == "x" and len(names) == 1001
     assert names[0] == "many.0" and names[-2] == "many.999"
+
+
+def test_an_unchanged_tensor_does_not_hide_a_later_change():
+    s = Session()
+    submit(s, "u = torch.ones(2, requires_grad=True); u.sum().backward()")  # has a grad that stays
+    submit(s, "x = torch.ones(2, requires_grad=True)")
+    out = submit(s, "(x * 2).sum().backward()")
+    assert [g.name for g in out.gradients] == ["x"]
