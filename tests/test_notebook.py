@@ -254,3 +254,22 @@ def test_no_cell_is_named_when_the_name_was_bound_again_since(ipy):
     run(ipy, "s.sum().backward()")  # In [4]: ... freed through s, not through y
     words = " ".join(run(ipy, "y.backward()").split())
     assert "hint double-backward" in words and "In [2]" not in words
+
+
+def test_lesson_answers_typed_in_cells(ipy):
+    loaded(ipy)
+    run(ipy, "%lesson autograd-basics")
+    run(ipy, "%next")
+    assert "is not it" in run(ipy, "a")  # a quiz letter on its own, as at the shell's prompt
+    assert "is right" in run(ipy, "b)")
+    for _ in range(12):  # on to the explain step "why-accumulate"
+        run(ipy, "%skip")
+    assert "why-accumulate" in ProgressStore().lesson("autograd-basics").current
+    shown = run(ipy, "Because gradients from several places must add up, so I reset them before each pass.")
+    assert "Your answer is saved" in shown
+    saved = ProgressStore().lesson("autograd-basics").steps
+    assert saved["why-four-point-oh"].status == "passed" and saved["why-accumulate"].status == "passed"
+    assert saved["why-accumulate"].answer.startswith("Because gradients")
+    run(ipy, "%lesson stop")
+    result = ipy.run_cell("b = 1\nb", store_history=True)  # outside a lesson, cells are IPython's again
+    assert result.success and result.result == 1

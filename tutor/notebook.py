@@ -76,6 +76,7 @@ class NotebookFront:
         self._warnings: list[WarningInfo] = []
         self._showwarning = None
         self._magic_cell = False
+        self._answer: str | None = None  # a lesson answer taken from a cell (see _route_answers)
         self._undo: list = []  # callables that take back one change each, in reverse order
 
     # -- loading and unloading -----------------------------------------------------------------
@@ -87,6 +88,9 @@ class NotebookFront:
             self._undo.append(lambda event=event, func=func: shell.events.unregister(event, func))
         self._register_magics()
         self._register_formatters()
+        cleanup = shell.input_transformers_cleanup
+        cleanup.append(self._route_answers)
+        self._undo.append(lambda: cleanup.remove(self._route_answers) if self._route_answers in cleanup else None)
 
     def unload(self) -> None:
         while self._undo:
@@ -175,6 +179,33 @@ class NotebookFront:
         self._show(outcome_renderables(outcome))
         return outcome
 
+    # -- lesson answers typed in a cell ----------------------------------------------------------
+
+    def _route_answers(self, lines: list[str]) -> list[str]:
+        """An IPython input transformer: during a lesson, a cell IPython cannot run (a quiz letter like
+        `b`, a sentence answering an explain step) goes to `Session.submit`, whose input handlers take
+        answers as the shell's prompt does; IPython then runs `pass` in its place."""
+        text = "".join(lines)
+        if not self._wants(text):
+            return lines
+        self._answer = text
+        return ["pass\n"]
+
+    _route_answers.has_side_effects = True  # IPython's "is this cell complete?" check must skip it
+
+    def _wants(self, text: str) -> bool:
+        import builtins
+
+        from tutor.evaluate import parses
+
+        coach = self.session.state.get("coach")
+        stripped = text.strip()
+        if coach is None or not getattr(coach, "active", False) or not stripped or stripped[0] in "%!":
+            return False
+        if stripped.isidentifier():  # `b` for a quiz, unless it names something
+            return stripped not in self.shell.user_ns and not hasattr(builtins, stripped)
+        return not parses(stripped)
+
     # -- the cell hooks ---------------------------------------------------------------------------
 
     def _is_tutor_magic(self, raw: str) -> bool:
@@ -197,11 +228,17 @@ class NotebookFront:
 
     def post_run_cell(self, result) -> None:
         self._stop_recording_warnings()
+        info = getattr(result, "info", None)
+        raw = getattr(info, "raw_cell", "") or ""
+        answer, self._answer = self._answer, None
+        if answer is not None and answer.strip() == raw.strip():
+            from tutor.render import outcome_renderables
+
+            self._show(outcome_renderables(self.session.submit(answer)))
+            return
         if self._magic_cell or self._before is None or result is None:
             return
         before, self._before = self._before, None
-        info = getattr(result, "info", None)
-        raw = getattr(info, "raw_cell", "") or ""
         if not raw.strip():
             return
         error = result.error_in_exec
