@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "tests" / "benchmarks" / "run.py"
-FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory")
+FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory", "notebook")
 
 pytest.importorskip("pexpect")
 
@@ -82,6 +82,9 @@ def test_json_has_every_figure_with_numbers_and_a_method(quick_run):
         assert _number(row["build_s"]) and _number(row["command_s"])
     assert all(_number(v) for v in graph["us_per_node"].values()) and _number(graph["growth"])
     assert report["table"] and all(len(row) == 7 for row in report["table"])
+    notebook = figures["notebook"]  # the extension's added time per clean cell: with minus without
+    assert notebook["value"] == pytest.approx(notebook["tutor"] - notebook["baseline"])  # one run in --quick
+    assert notebook["goal"] == 3.0 and notebook["met"] in (True, False) and notebook["long"]["cells"] == 24
 
 
 def _bench_module():

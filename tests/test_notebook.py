@@ -184,6 +184,11 @@ def test_lesson_progress_goes_to_the_shells_store(ipy):
     run(ipy, "%next")  # past the reading step, to the quiz
     assert "is right" in run(ipy, "%answer b")
     run(ipy, "%next")
+    assert "step 3 of 15" in run(ipy, "%where")
+    assert "hint 1 of 3" in run(ipy, "%hint")
+    assert "still 2 hints" in run(ipy, "%solution")
+    assert "step 2 of 15" in run(ipy, "%back")
+    run(ipy, "%next")
     shown = run(ipy, "x.requires_grad_(True)")  # a task step answered in a cell
     assert "✓" in shown or "passed" in shown.lower() or "well done" in shown.lower(), shown
     saved = ProgressStore().lesson("autograd-basics")
@@ -273,3 +278,60 @@ def test_lesson_answers_typed_in_cells(ipy):
     run(ipy, "%lesson stop")
     result = ipy.run_cell("b = 1\nb", store_history=True)  # outside a lesson, cells are IPython's again
     assert result.success and result.result == 1
+
+
+def test_the_bundle_text_is_the_shells_plain_text():
+    from rich.text import Text
+
+    from tutor.render import hint_renderable, plain_text
+    from tutor.render_notebook import bundle
+    from tutor.hints import entry
+    from tutor.outcome import Hint
+
+    e = entry("double-backward")
+    parts = [Text("x.grad = tensor([1.])   "), hint_renderable(Hint("double-backward", e.title, "why " * 40,
+                                                                  "y.backward()", e.section))]
+    data = bundle(parts, width=60)
+    assert data["text/plain"] == plain_text(parts, 60)
+    assert data["text/html"].startswith("<pre") and "hint" in data["text/html"]
+
+
+def _readme_transcript() -> list[tuple[str, list[str]]]:
+    """(cell, lines shown under it) from the README's "In Jupyter and Colab" transcript."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## In Jupyter and Colab", 1)[1].split("\n## ", 1)[0]
+    transcript = [b for b in re.findall(r"```text\n(.+?)\n```", section, re.S) if "In [1]:" in b][0]
+    cells: list[tuple[list[str], list[str]]] = []
+    for line in transcript.splitlines():
+        if re.match(r"In \[\d+\]: ", line):
+            cells.append(([line.split(": ", 1)[1]], []))
+        elif line.startswith("   ...: "):
+            cells[-1][0].append(line[len("   ...: "):])
+        elif line.strip():
+            cells[-1][1].append(line)
+    return [("\n".join(cell), shown) for cell, shown in cells]
+
+
+def test_the_readme_transcript_is_real_output(ipy, capsys):
+    transcript = _readme_transcript()
+    assert len(transcript) == 4
+    for cell, expected in transcript:
+        capsys.readouterr()
+        shown = run(ipy, cell)
+        error_lines = [line for line in expected if line.startswith("RuntimeError: ")]
+        for line in error_lines:  # IPython's traceback, cut to its last line in the README
+            assert line.rstrip(" .") in capsys.readouterr().out.replace("\x1b[0;31m", "").replace("\x1b[0m", "")
+        assert shown.splitlines() == [line for line in expected if line not in error_lines]
+
+
+def test_the_jupyter_extra_brings_ipython():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    extras = project["project"]["optional-dependencies"]
+    assert any(req.startswith("ipython") for req in extras["jupyter"])
+    assert "autograd_tutor" in project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]

@@ -12,22 +12,19 @@ import io
 
 from rich.console import Console, RenderableType
 
-from tutor.render import plain_text
-
 WIDTH = 100  # characters; a Jupyter output area fits about 100 columns of monospace text
 _HTML = ('<pre style="white-space:pre;overflow-x:auto;line-height:normal;'
          "font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace\">{code}</pre>")
 
 
-def html(renderables: list[RenderableType], width: int = WIDTH) -> str:
-    """The renderables as an HTML `<pre>` with inline colours (no stylesheet, no script)."""
+def bundle(renderables: list[RenderableType], width: int = WIDTH) -> dict[str, str]:
+    """A MIME bundle for IPython's display machinery: `text/html` (a `<pre>` with inline colours, no
+    stylesheet, no script) and `text/plain` (the same text `render.plain_text` gives), rendered once."""
     console = Console(file=io.StringIO(), record=True, width=width, color_system="truecolor",
                       force_terminal=True, force_jupyter=False, highlight=False, emoji=False)
     for item in renderables:
         console.print(item)
-    return console.export_html(inline_styles=True, code_format=_HTML)
-
-
-def bundle(renderables: list[RenderableType], width: int = WIDTH) -> dict[str, str]:
-    """A MIME bundle ({'text/plain': ..., 'text/html': ...}) for IPython's display machinery."""
-    return {"text/plain": plain_text(renderables, width), "text/html": html(renderables, width)}
+    text = console.export_text(clear=False, styles=False)
+    html = console.export_html(inline_styles=True, code_format=_HTML)
+    plain = "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+    return {"text/plain": plain, "text/html": html}
