@@ -303,8 +303,8 @@ where paths meet: exactly the sum over paths of exercise 9.
 Look at the graph of the last u from exercise 9: `u.grad_fn` is the final `+`
 (AddBackward0), and its `next_functions` lead to the product x·y and the square z².
 `%graph u` draws the whole graph, and `%trace u` walks the backward pass through it node by node.
-Working the chain rule from the input end instead is **forward mode**; D2L 2.5 compares
-the two.
+Working the chain rule from the input end instead is **forward mode**; exercises 7 and 8 of
+D2L 2.5 (lesson backprop-by-hand) compare the two.
 """,
             examples=[
                 "a = torch.tensor(1.0, requires_grad=True)",
