@@ -168,7 +168,8 @@ For y = x * x the Jacobian is diagonal, diag(2x), so vᵀJ is just v * 2x.
             "sum-trick",
             setup="x.grad = None\ny = x * x",
             goal="(`x.grad` is cleared and `y = x * x` rebuilt.) Get the same 2x into `x.grad` the short "
-                 "way the book recommends: reduce `y` to a scalar by summing, then call backward on that.",
+                 "way (D2L 2.5.2 notes it is faster): reduce `y` to a scalar by summing, then call backward "
+                 "on that.",
             checks=[grad("x", "2 * x"), calls("backward"), calls("sum")],
             hints=[
                 "backward() is happy with a scalar. Which reduction turns y into one with all weights 1?",
