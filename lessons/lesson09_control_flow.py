@@ -324,7 +324,8 @@ Autograd at a = 0.97 reports 2048, the slope of the piece it is on. It cannot se
 a ≈ 0.9766 a little to the right: the jump is in the loop condition, which is never
 differentiated. A finite difference that straddles the jump disagrees wildly.
 
-See it with the tutor's derivative check, which compares autograd with a finite difference:
+See it with the tutor's derivative check, which compares autograd with a central finite
+difference (float64; lesson derivatives explains why central):
 `%check f 0.97` agrees (2048), while `%check f 0.9765625`, right at the jump (1024·0.9765625 is
 exactly 1000), shows autograd's 1024 against a central difference of about -5·10⁸.
 """,
@@ -369,7 +370,8 @@ exactly 1000), shows autograd's 1024 against a central difference of about -5·1
                  "Define a function `g(a)` "
                  "that uses an `if` or `while` on the **value** of a tensor. Then pick a scalar "
                  "`a` that requires grad, compute `d = g(a)` and `d.backward()`, and store in `fd` a "
-                 "central finite difference (g(a + h) - g(a - h)) / (2h). `a.grad` should match `fd` "
+                 "central finite difference (g(a + h) - g(a - h)) / (2h) (its error shrinks like h², see lesson "
+                 "derivatives). `a.grad` should match `fd` "
                  "within 1%.",
             checks=[
                 custom("g branches on a value", _g_branches_on_a_value,
@@ -467,7 +469,7 @@ exactly 1000), shows autograd's 1024 against a central difference of about -5·1
 - `a = 0` never leaves the loop: think before you run code whose loop depends on data.
 - Vector or matrix `a` (exercise 3): `d.sum().backward()`, and a.grad is one constant k.
 - The gradient is the slope of the current piece; jumps between pieces are invisible to it.
-- `%check FUNC POINT` compares autograd with a finite difference for you (try `%check g 2.0`).
+- `%check FUNC POINT` compares autograd with a central finite difference for you (try `%check g 2.0`).
 """,
         ),
     ],
