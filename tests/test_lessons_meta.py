@@ -240,3 +240,71 @@ def test_explain_judge():
     assert Explain("e", question="?", model_answer="x", topics=["grad"]).validate() == [
         "explain e: the model answer mentions none of its topics"]
     assert Explain("e", question="?", model_answer="any words at all here").judge(OFF_TOPIC)[0]
+
+
+# -- what the lessons say the book says ------------------------------------------------------------
+
+# Every sentence of lesson or hint text that says what the book (D2L) does or says, reviewed against
+# the book (English edition, the section named). A new attribution fails the test until it is checked
+# and added here: never attribute to the book what it does not say.
+REVIEWED_ATTRIBUTIONS: dict[str, str] = {
+    "The book uses `torch.norm`": "2.3.10 computes norms with torch.norm",
+    "One of D2L 2.3's exercises asks how far you travel between two points in Manhattan":
+        "2.3 exercises: distance in Manhattan in avenues and streets, diagonally?",
+    "D2L 2.4.1 gives accuracy as its example": "2.4.1: accuracy (and AUC) are not differentiable; surrogate",
+    "D2L 2.4 builds a small `plot` function on top of matplotlib": "2.4.2 defines use_svg_display, plot, ...",
+    "**Outside Jupyter the book's helper shows nothing.**": "2.4.2's plot never calls show()",
+    "D2L 2.4, exercise 6 asks for the same picture for a new function": "2.4 exercise 6: x³ − 1/x at x = 1",
+    "the book lists:": "2.4.3 lists the gradient identities",
+    "The book has a typo": "a wrong quiz choice: the book has no typo there",
+    "the book stacks gradients as columns (denominator layout)": "2.4.3: ∇ₓAx = Aᵀ",
+    "the book's ∇ₓAx is 3 × 2": "2.4.3: ∇ₓAx = Aᵀ",
+    "D2L 2.5 (lesson backprop-by-hand) compare the two": "2.5 exercises 7 and 8: forward vs backward",
+    "The book writes `torch.arange(4.0)`": "2.5.1",
+    "The book's y is the scalar 2·xᵀx": "2.5.1: y = 2 * torch.dot(x, x)",
+    "the \"gradient as a column\" convention the book uses in D2L 2.4": "2.4.3: ∇ₓAx = Aᵀ",
+    "D2L 2.5.4 differentiates a function with Python control flow": "2.5.4",
+    "The book calls it with a random **scalar** `a`": "2.5.4: a = torch.randn(size=(), requires_grad=True)",
+    "D2L 2.5.2 notes it is faster": "2.5.2: y.backward(gradient=torch.ones(len(y)))  # Faster: y.sum().backward()",
+    "The book checks `a.grad == d / a` with `==`": "2.5.4",
+    "That is why the book can check a.grad == d / a": "2.5.4",
+    "Exercise 2 of D2L 2.5 asks a short question": "2.5 exercise 2: backward twice",
+    "D2L 2.5, exercise 8: when is it better to differentiate forward": "2.5 exercise 8",
+    "(lesson backward-twice, D2L 2.5 exercise 2, shows what happens": "names the exercise, not a claim",
+    "The book uses a random a.": "2.5.4",
+    "# D2L uses a random input": "2.5.4",
+}
+
+_BOOK = re.compile(
+    r"\b(the book|D2L(?: \d+(?:\.\d+)*)?)(?:'s)?\b[^.!?\n]{0,40}?\b(warn|recommend|say|said|suggest|advis|"
+    r"mention|note|explain|point|tell|ask|claim|caution|call|write|use|check|list|build|stack|compare|"
+    r"differentiat|give|show|define|prefer|insist)\w*", re.I)
+
+
+def _attributions():
+    from tests.test_quoted_messages import source_strings
+
+    sources = sorted((ROOT / "lessons").glob("*.py")) + sorted((ROOT / "tutor" / "hints").rglob("*.py"))
+    for path in sources:
+        for line, text in source_strings(path):
+            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+                if _BOOK.search(sentence):
+                    yield f"{path.relative_to(ROOT)}:{line}", sentence
+
+
+def test_what_the_lessons_say_the_book_says_was_reviewed():
+    found = list(_attributions())
+    assert len(found) >= 15
+    unreviewed = [f"{where}: {sentence}" for where, sentence in found
+                  if not any(reviewed in sentence for reviewed in REVIEWED_ATTRIBUTIONS)]
+    assert not unreviewed, ("check these against the book, then list them in REVIEWED_ATTRIBUTIONS:\n"
+                            + "\n".join(unreviewed))
+    stale = [r for r in REVIEWED_ATTRIBUTIONS if not any(r in sentence for _where, sentence in found)]
+    assert not stale, f"no longer in any lesson or hint, remove: {stale}"
+
+
+def test_the_attribution_check_catches_a_new_claim():
+    """The old lesson 9 text said the book warns about a = 0; it does not (D2L 2.5.4)."""
+    sentence = "The book warns about exactly this."
+    assert _BOOK.search(sentence)
+    assert not any(reviewed in sentence for reviewed in REVIEWED_ATTRIBUTIONS)
