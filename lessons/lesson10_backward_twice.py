@@ -120,6 +120,7 @@ The error message names the way out: `retain_graph=True` asks backward **not** t
                 calls("backward"),
                 custom("used retain_graph", _used_retain_graph,
                        "keep the graph alive with retain_graph=True on the first backward call"),
+                backward_calls("y", 2, retain_first=True),
                 grad("x", "8 * x"),
             ],
             hints=[
@@ -132,6 +133,7 @@ The error message names the way out: `retain_graph=True` asks backward **not** t
                 "y = 2 * torch.dot(x, x)\ny.backward()\ny.backward()",
                 "y = 2 * torch.dot(x, x)\ny.backward()\ny.backward(retain_graph=True)",
                 "y = 2 * torch.dot(x, x)\ny.backward(retain_graph=True)",
+                "y = 2 * torch.dot(x, x)\ny.backward()\ny = 2 * torch.dot(x, x)\ny.backward(retain_graph=True)",
             ],
             mistakes=[
                 Mistake(raised("RuntimeError", "second time"),
@@ -189,6 +191,7 @@ may conclude "nothing happens": pick the example with care.
                 custom("no retain_graph", _no_retain_graph,
                        "do it without retain_graph: the point is that this graph needs none"),
                 true("type(y.grad_fn).__name__ == 'SumBackward0'", "y should be x.sum()"),
+                backward_calls("y", 2),
                 no_error(),
                 grad("x", [2.0, 2.0, 2.0, 2.0]),
             ],
@@ -202,6 +205,7 @@ may conclude "nothing happens": pick the example with care.
                 "y = x.sum()\ny.backward()",
                 "y = x.sum()\ny.backward(retain_graph=True)\ny.backward()",
                 "y = 2 * torch.dot(x, x)\ny.backward()\ny.backward()",
+                "y = x.sum()\ny.backward()\ny = x.sum()\ny.backward()",
             ],
             mistakes=[
                 Mistake(grad("x", [1.0, 1.0, 1.0, 1.0]),

@@ -182,3 +182,15 @@ def test_the_shell_takes_lessons_dir_and_configures_the_catalog(tmp_path, monkey
         assert cli.main(argv) == 0 and "ran" in seen
         assert "tiny" in [lesson.id for lesson in lessons.default_catalog(refresh=True).lessons]
     lessons.configure(None)
+
+
+@pytest.mark.parametrize("quiz, prediction", [("B)", "%answer torch.Size([4])"), ("%answer b", "%answer 4"),
+                                              ("(b)", "%answer [4]"), ("b.", "shape 4")])
+def test_play_answers_accept_natural_forms(capsys, tmp_path, quiz, prediction):
+    answers = tmp_path / "natural.txt"
+    answers.write_text(f"%next\ny = (x * x).sum()\ny.backward()\n%next\n{quiz}\n%next\n{prediction}\n%next\n"
+                       "%answer Each entry of x gets its own partial derivative of y.\n")
+    status, out, _ = run(capsys, "play", "tiny", "--answers", str(answers), "--json", "--lessons-dir", str(FIXTURES))
+    steps = {s["step"]: s for s in json_lines(out)}
+    assert status == 0, steps
+    assert steps["accumulate"]["passed"] and steps["shape"]["passed"]

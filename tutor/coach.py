@@ -822,7 +822,15 @@ class Coach:
         passed, failed = step.check(CheckContext(self.session.namespace, outcome, clean))
         failed = [] if passed else failed
         if self._begins_solution(step):
-            return Verdict(False, targeted[:1] or ["this can be the start of an answer; go on."], progress=True,
+            # what the targeted messages say of this attempt alone, from the step's start (not of leftovers)
+            attempt = judge.latest_attempt(self.inputs, self.errors)
+            try:
+                run = self._start().run(attempt)
+                here = CheckContext(run.namespace, run.outcome, [outcome.input])
+                said = [m.say for m in step.mistakes if m.when(here).passed and not _followed(m.say, outcome.input)]
+            except Exception:  # noqa: BLE001
+                said = []
+            return Verdict(False, said[:1] or ["this can be the start of an answer; go on."], progress=True,
                            next="Type the next part.")
         if targeted and failed and failed[0] == targeted[0]:
             failed = failed[1:]

@@ -212,6 +212,17 @@ def _ordered_starts(texts: list[str], first: int) -> list[int]:
     return rest[:1] + restarts + rest[1:]
 
 
+def latest_attempt(inputs: list[str], errors: list) -> list[str]:
+    """The inputs of the learner's latest attempt: after the last input that raised, from the last
+    place the learner started over."""
+    kept = [text for text, err in zip(inputs, errors) if not is_syntax_error(err)]
+    kept_errors = [err for err in errors if not is_syntax_error(err)]
+    first = max((i for i, e in enumerate(kept_errors) if e is not None), default=-1) + 1
+    starts = _ordered_starts(kept, first)
+    restarts = [p for p in starts[1:] if p > first and _assigned(kept[p]) & set().union(*map(_assigned, kept[:p]))]
+    return kept[max([first] + restarts):]
+
+
 def begins_solution(step: Task, start: Start, inputs: list[str], errors: list,
                     solution: list[str], alone_passes: dict, *, budget: float = REPLAY_BUDGET) -> bool:
     """Whether the latest inputs, followed by the rest of the solution, pass, while the rest alone does

@@ -27,7 +27,7 @@ from tutor.display import a_type
 __all__ = [
     "Lesson", "Fact", "Text", "Task", "Quiz", "Choice", "Predict", "Explain", "Mistake", "Result",
     "CheckContext", "Check", "close", "tensor", "grad", "no_error", "raised", "calls", "avoids",
-    "true", "defined", "custom", "all_of",
+    "true", "defined", "custom", "all_of", "backward_calls",
 ]
 
 
@@ -241,6 +241,45 @@ def avoids(*names: str, message: str = "") -> Check:
         return Result(False, message or f"this step asks you not to call {', '.join(sorted(used))}()")
 
     return Check(f"avoids {names}", test)
+
+
+def _backward_flags(trees, name: str) -> list[bool]:
+    """For the last tensor bound to `name` in these inputs: each `name.backward(...)` call made on it,
+    in order, as whether it passed retain_graph=True (binding `name` again starts the list again)."""
+    flags: list[bool] = []
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+                    flags = []
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "backward" and isinstance(node.func.value, ast.Name) \
+                    and node.func.value.id == name:
+                retain = any(k.arg == "retain_graph" and isinstance(k.value, ast.Constant) and k.value.value is True
+                             for k in node.keywords)
+                flags.append(retain)
+    return flags
+
+
+def backward_calls(name: str, times: int = 2, *, retain_first: bool | None = None, message: str = "") -> Check:
+    """A sequence: `name.backward()` called `times` times on the same `name` (rebuilding `name` starts
+    again), the first with retain_graph=True (retain_first=True) or none with it (False).
+
+    Values alone cannot tell "twice on one y" from "once on each of two y's": this reads the inputs."""
+
+    def test(ctx):
+        flags = _backward_flags(ctx.trees(), name)
+        if len(flags) < times:
+            return Result(False, message or f"call {name}.backward() {times} times on the same {name}"
+                          f" ({len(flags)} so far since {name} was last built)")
+        if retain_first is True and not flags[0]:
+            return Result(False, message or f"the first {name}.backward() needs retain_graph=True")
+        if retain_first is False and any(flags):
+            return Result(False, message or "no retain_graph here")
+        return Result(True, f"{name}.backward() {times} times on the same {name}")
+
+    return Check(f"backward_calls {name} x{times}", test)
 
 
 def true(expr: str, message: str) -> Check:
