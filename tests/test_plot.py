@@ -341,7 +341,8 @@ def test_size_follows_the_console_and_colour_only_when_the_console_has_it():
     assert "\x1b" not in narrow and "sin and cos" in narrow and "•• sin   ++ cos" in narrow
     coloured = render(plot, 80, color=True)
     assert "\x1b[95m" in coloured  # the 'm' curve and its legend swatch are (bright) magenta
-    assert "╌╌" in coloured  # and the legend shows the dashes
+    assert "\x1b[95m++" in coloured  # the legend shows what the curve is drawn with, in its colour
+    assert "\x1b[94m••" in coloured
 
 
 def test_no_color_environment_gives_plain_text(monkeypatch):

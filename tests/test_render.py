@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
+
+import pytest
 
 from tutor.render import make_console, outcome_renderables, outcome_text
 from tutor.runner import outcome_record
@@ -68,3 +71,50 @@ def test_json_record_of_a_value():
     record = outcome_record(out, outcome_text(out))
     assert record["value"] == "tensor([1.5000, 2.0000])\nshape (2,) · float32"
     assert record["ok"] and record["error"] is None and record["gradients"] == {}
+
+
+# -- golden text at 80 and 120 columns ---------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_golden_two_curve_plot_with_a_pole(width):
+    s = Session(hints=False)
+    s.submit("f = lambda x: 1 / (x - 1)")
+    out = s.submit("%plot f -1 3")
+    text = outcome_text(out, width)
+    assert text + "\n" == (GOLDEN / f"plot_pole_{width}.txt").read_text(encoding="utf-8")
+    assert max(len(line) for line in text.splitlines()) <= min(width, 110)
+    assert "•• f(x)   ++ f'(x) (autograd)" in text  # each curve its own character, as drawn
+
+
+def test_a_pole_breaks_the_line_instead_of_joining_it():
+    import numpy as np
+
+    from tutor.plot import Curve, jump_starts, make_plot
+
+    x = np.linspace(0, 6, 600)
+    plot = make_plot([Curve(x, np.tan(x), "tan"), Curve(x, np.floor(x), "floor"), Curve(x, np.exp(x), "exp")],
+                     ylim=(-10, 10))
+    tan, floor, smooth = plot.curves
+    breaks_at = [float(x[i]) for i in tan.starts]
+    assert len(breaks_at) == 2  # just after π/2 and 3π/2, nowhere else
+    assert abs(breaks_at[0] - np.pi / 2) < 0.02 and abs(breaks_at[1] - 3 * np.pi / 2) < 0.02
+    assert sorted(round(float(x[i])) for i in floor.starts) == [1, 2, 3, 4, 5, 6]  # every step of floor (x = 6 too)
+    assert smooth.starts == ()  # a steep but smooth curve is never broken
+    assert jump_starts(np.array([0.0, 1.0, 2.0, 3.0]), (0, 3)) == []
+
+
+@pytest.mark.parametrize("width, title_line", [
+    (80, "╭─  Lesson 8 · Detaching computation: detach(), clone() and… (D2L 2.5.3)  ─────╮"),
+    (120, "╭─  Lesson 8 · Detaching computation: detach(), clone() and torch.no_grad() (D2L 2.5.3)  "
+          + "─" * 10 + "╮"),
+])
+def test_golden_lesson_card_title_fits_and_prose_stays_readable(width, title_line):
+    s = Session(hints=False)
+    out = s.submit("%lesson detaching")
+    lines = outcome_text(out, width).splitlines()
+    card = lines[lines.index(next(line for line in lines if line.startswith("╭─  Lesson 8"))):]
+    assert card[0] == title_line  # shortened at a word, never cut by the border
+    assert all(len(line) <= min(width, 100) for line in card)

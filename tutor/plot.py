@@ -294,8 +294,42 @@ def make_plot(
         ylim = _limits(ylim, "ylim")
     xlim = _log_safe(xlim, xscale, [c.x for c in cleaned], "x", notes)
     ylim = _log_safe(ylim, yscale, [c.y for c in cleaned], "y", notes)
+    for c in cleaned:
+        if c.line:
+            c.starts = tuple(sorted(set(c.starts) | set(jump_starts(c.y, ylim, yscale == "log"))))
     return Plot(cleaned, title, xlabel, ylabel, xlim, ylim, xscale, yscale,
                 tuple(figsize) if figsize is not None else None, notes, list(lines or []), caption)
+
+
+JUMP_LOCAL = 10.0  # a step is a jump when it is this many times both neighbouring steps ...
+JUMP_MIN = 0.02  # ... and at least this share of the y-range
+
+
+def jump_starts(y: np.ndarray, ylim, log: bool = False) -> list[int]:
+    """Where a line must break instead of joining two points: a pole or a jump.
+
+    - a pole: one point beyond the top of the view and the next beyond the bottom (tan, 1/x), or a
+      step taller than the whole view to a point outside it;
+    - a jump: a step far larger than the steps on both sides of it (floor, sign, a step function).
+    A smooth curve, even a steep one like exp, changes its step gradually and is never broken.
+    """
+    if len(y) < 3:
+        return []
+    lo, hi = ylim
+    values = np.log10(np.clip(y, 1e-300, None)) if log else y
+    if log:
+        lo, hi = math.log10(lo), math.log10(hi)
+    step = np.abs(np.diff(values))
+    outside = (values > hi) | (values < lo)
+    pole = ((values[:-1] > hi) & (values[1:] < lo)) | ((values[:-1] < lo) & (values[1:] > hi))
+    above, below = values > hi, values < lo
+    same_side = (above[:-1] & above[1:]) | (below[:-1] & below[1:])  # drawn outside the view anyway
+    pole |= (step > hi - lo) & (outside[:-1] | outside[1:]) & ~same_side  # across the view in one step
+    before = np.concatenate([[np.inf], step[:-1]])
+    after = np.concatenate([step[1:], [np.inf]])
+    neighbours = np.maximum(np.where(np.isinf(before), after, before), np.where(np.isinf(after), before, after))
+    jump = (step > JUMP_LOCAL * neighbours) & (step > JUMP_MIN * (hi - lo))
+    return [int(i) + 1 for i in np.flatnonzero(pole | jump)]
 
 
 def _limits(pair, name: str) -> tuple[float, float]:
@@ -367,11 +401,13 @@ def _round_out(lo: float, hi: float) -> tuple[float, float]:
 
 
 def curve_style(plot: Plot, index: int, color: bool) -> tuple[str, str]:
-    """(plotext colour, marker) for curve `index`: colour tells curves apart, or else the marker."""
+    """(plotext colour, marker) for curve `index`: each curve has its own character, and with colour
+    its own colour too, so curves stay apart in colour, without it, and for colour-blind readers."""
     curve = plot.curves[index]
+    marker = curve.marker or PLAIN_MARKERS[index % len(PLAIN_MARKERS)]
     if color:
-        return curve.color or CYCLE[index % len(CYCLE)], "braille"
-    return "default", curve.marker or PLAIN_MARKERS[index % len(PLAIN_MARKERS)]
+        return curve.color or CYCLE[index % len(CYCLE)], marker
+    return "default", marker
 
 
 def rich_color(name: str) -> str | None:
@@ -452,7 +488,7 @@ def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> st
                 curve = plot.curves[i]
                 shade, marker = curve_style(plot, i, color)
                 if curve.line:
-                    line_marker = "braille" if color else (curve.marker or marker)
+                    line_marker = marker
                     pieces = [thin(xs, ys, 4 * width) for xs, ys in curve.pieces()]
                     if color and curve.line in DASHES:
                         pieces = dash_pieces(pieces, DASHES[curve.line], plot, width, height)

@@ -99,7 +99,6 @@ def _body(card: StepCard) -> list[RenderableType]:
 def _card(card: StepCard) -> RenderableType:
     lesson, step = card.lesson, card.step
     number = f"Lesson {card.number} · " if card.number else ""
-    title = Text(f" {number}{lesson.title} (D2L {lesson.section}) ", style="bold")
     kind = getattr(step, "kind", "step")
     status = STATUS_MARK.get(card.record.status, "") if card.record is not None else ""
     subtitle = Text(f" step {card.index + 1} of {card.total} · {kind}" + (f" · {status}" if status else "") + " ")
@@ -108,8 +107,12 @@ def _card(card: StepCard) -> RenderableType:
         parts.append(Text(""))
     parts += _body(card)
     parts += [Text(""), _footer(card)]
-    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle, subtitle_align="right",
-                 border_style=KIND_STYLE.get(kind, "white"), box=box.ROUNDED, padding=(0, 1))
+    # The title is fitted when printed: shortened at a word at 80 columns, the card at most 100 wide.
+    from tutor.render_fit import FittedPanel
+
+    return FittedPanel(Group(*parts), (number, lesson.title, f" (D2L {lesson.section})"), title_align="left",
+                       subtitle=subtitle, subtitle_align="right", border_style=KIND_STYLE.get(kind, "white"),
+                       box=box.ROUNDED, padding=(0, 1))
 
 
 @renders(Verdict)

@@ -58,11 +58,7 @@ def legend_text(plot, color: bool) -> Text | None:
         if n:
             text.append("   ")
         shade, marker = curve_style(plot, i, color)
-        if color:
-            swatch = {"--": "╌╌", "-.": "─·", ":": "┈┈", "": (curve.marker or "•") * 2}.get(curve.line, "──")
-            text.append(swatch, style=rich_color(shade) or "")
-        else:
-            text.append(marker * 2)
+        text.append(marker * 2, style=(rich_color(shade) or "") if color else "")  # what the curve is drawn with
         text.append(" " + curve.label)
     return text
 
