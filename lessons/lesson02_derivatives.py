@@ -383,7 +383,8 @@ A differentiable function is also continuous (the product rule's proof uses that
 Training follows derivatives, so what we minimise must be differentiable in the parameters.
 **Accuracy** is not: it counts correct answers, so a tiny change of a parameter either changes
 nothing (slope 0) or flips an answer (a jump). Where its derivative exists it is 0, and a zero
-gradient gives no direction. D2L 2.4.1 gives accuracy as its example of such a function. So we
+gradient gives no direction. D2L 2.4.1 names accuracy (and the area under the ROC curve) among
+the functions we would like to optimise but cannot differentiate. So we
 train on a **surrogate loss**: a differentiable stand-in that falls as the model gets better (the
 squared error, the cross-entropy), and we report accuracy on the side.
 """,
