@@ -31,7 +31,7 @@ def _plot_of_sin_and_derivative(ctx):
     if not np.allclose(second.y, np.cos(second.x), atol=1e-4):
         return Result(False, "the second curve should be the derivative of sin (from x.grad)")
     if not (first.label and second.label):
-        return Result(False, "name the two curves with legend=[..., ...], as the book does")
+        return Result(False, "name the two curves with legend=[..., ...], like the plots of D2L 2.4")
     return Result(True, "sin(x) and its autograd derivative are plotted")
 
 
@@ -339,7 +339,7 @@ backward does not record a graph for the gradients it writes (unless create_grap
         ),
         Task(
             "plot-it",
-            goal="Plot sin(x) and its autograd derivative on one figure, as the book does: "
+            goal="Plot sin(x) and its autograd derivative on one figure, with a legend like the plots of D2L 2.4: "
                  "`plot(x.detach(), [y.detach(), x.grad], legend=[...])`, with a legend naming the two curves "
                  "(`%plot torch.sin -5 5` is accepted too). No cos!",
             checks=[
