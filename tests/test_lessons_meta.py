@@ -251,7 +251,8 @@ REVIEWED_ATTRIBUTIONS: dict[str, str] = {
     "The book uses `torch.norm`": "2.3.10 computes norms with torch.norm",
     "One of D2L 2.3's exercises asks how far you travel between two points in Manhattan":
         "2.3 exercises: distance in Manhattan in avenues and streets, diagonally?",
-    "D2L 2.4.1 gives accuracy as its example": "2.4.1: accuracy (and AUC) are not differentiable; surrogate",
+    "D2L 2.4.1 names accuracy (and the area under the ROC curve)":
+        "2.4.1: accuracy and AUC are not differentiable; a differentiable surrogate instead",
     "D2L 2.4 builds a small `plot` function on top of matplotlib": "2.4.2 defines use_svg_display, plot, ...",
     "**Outside Jupyter the book's helper shows nothing.**": "2.4.2's plot never calls show()",
     "D2L 2.4, exercise 6 asks for the same picture for a new function": "2.4 exercise 6: x³ − 1/x at x = 1",
@@ -273,12 +274,20 @@ REVIEWED_ATTRIBUTIONS: dict[str, str] = {
     "(lesson backward-twice, D2L 2.5 exercise 2, shows what happens": "names the exercise, not a claim",
     "The book uses a random a.": "2.5.4",
     "# D2L uses a random input": "2.5.4",
+    "In D2L's control-flow function, b = 2a is doubled while b.norm() < 1000": "2.5.4",
+    "Give the axes labels and a legend, as the book does": "2.4.2: plot(x, [f(x), 2 * x - 3], 'x', 'f(x)', legend=...)",
+    "many \"the book is wrong\" reports": "what learners report, not what the book says",
+    "exactly as the book does it for a scalar": "2.5.4: d.backward() on a scalar d",
+    # headings followed by a sentence, not claims about the book
+    "(D2L 2.4) How fast does": "a heading",
+    "(D2L 2.5.4) Autograd does not": "a heading",
 }
 
 _BOOK = re.compile(
     r"\b(the book|D2L(?: \d+(?:\.\d+)*)?)(?:'s)?\b[^.!?\n]{0,40}?\b(warn|recommend|say|said|suggest|advis|"
     r"mention|note|explain|point|tell|ask|claim|caution|call|write|use|check|list|build|stack|compare|"
-    r"differentiat|give|show|define|prefer|insist)\w*", re.I)
+    r"differentiat|give|show|define|prefer|insist|name|state|report|propose|introduc|teach|cover|"
+    r"discuss|do)\w*", re.I)
 
 
 def _attributions():
