@@ -9,16 +9,17 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from tutor import torchload
+from tutor import guard, torchload
 
 MAX_LINES = 40
 MAX_CHARS = 4000
 SUMMARY_THRESHOLD = 200  # elements; above this torch prints a summary with `...`
+SHOW_SECONDS = 2.0  # showing one value (repr, __rich__) stops after this
 
 
 def is_tensor(obj) -> bool:
     torch = torchload.loaded()
-    return torch is not None and isinstance(obj, torch.Tensor)
+    return torch is not None and guard.is_instance(obj, torch.Tensor)
 
 
 def clip(text: str, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> str:
@@ -117,26 +118,72 @@ def view_tensor(t) -> TensorView:
     )
 
 
-def safe_repr(obj) -> str:
-    try:
-        text = repr(obj)
-    except Exception as exc:  # noqa: BLE001 - learner objects may have broken __repr__
-        text = f"<{type(obj).__name__} object; repr failed: {exc}>"
-    return clip(text)
+def safe_repr(obj, seconds: float | None = SHOW_SECONDS) -> str:
+    """repr(obj), clipped; a learner's `__repr__` that raises, loops or floods gives a short note."""
+
+    def text():
+        value = repr(obj)
+        if type(value) is not str:
+            raise TypeError("__repr__ returned a non-string")
+        return clip(value[: MAX_CHARS * 4])
+
+    def failed(exc):
+        if isinstance(exc, guard.Timeout):
+            return f"<{guard.type_name(obj)} object; its repr did not finish within {seconds:g} s>"
+        return f"<{guard.type_name(obj)} object; repr failed: {guard.type_name(exc)}: {guard.exc_text(exc, 0.5)}>"
+
+    return clip(guard.read(text, seconds=seconds, on_error=failed))
+
+
+def _is_tutor_data(obj) -> bool:
+    """A value of one of the tutor's own types that has a registered renderer (not a learner class)."""
+    from tutor.render import _RENDERERS
+
+    cls = type(obj)
+    module = guard.attempt(lambda: type.__dict__["__module__"].__get__(cls), default="")
+    return type(module) is str and module.split(".")[0] == "tutor" and any(c in _RENDERERS for c in cls.__mro__)
+
+
+def _has_rich_protocol(obj) -> bool:
+    return bool(guard.attempt(lambda: hasattr(obj, "__rich__") or hasattr(obj, "__rich_console__"),
+                              default=False))
+
+
+def _rich_text(obj) -> str:
+    from tutor.render import plain_text
+
+    return clip(plain_text([obj]))
+
+
+def value_view(obj):
+    """What the fronts show for a value, as data computed now (under the guard and its time limit):
+    a TensorView for a tensor, else plain text. Rendering never touches the learner's object again."""
+    if is_tensor(obj):
+        torch = torchload.loaded()
+        from tutor.gradwatch import plain
+
+        def view():
+            with plain(torch):
+                return view_tensor(obj)
+
+        result = guard.read(view, seconds=SHOW_SECONDS, on_error=lambda exc: None)
+        return result if result is not None else safe_repr(obj)
+    if _is_tutor_data(obj):
+        return obj  # the tutor's own data (a Graph from graph(y)): its renderer draws it
+    if _has_rich_protocol(obj):
+        return guard.read(_rich_text, obj, seconds=SHOW_SECONDS, on_error=lambda exc: safe_repr(obj))
+    return safe_repr(obj)
 
 
 def value_text(obj) -> str:
     """The plain-text display of a value."""
-    if is_tensor(obj):
-        return view_tensor(obj).text()
-    if hasattr(obj, "__rich__") or hasattr(obj, "__rich_console__"):
-        from tutor.render import plain_text
-
-        return plain_text([obj])
-    return safe_repr(obj)
+    view = value_view(obj)
+    if type(view) is TensorView:
+        return view.text()
+    return view if type(view) is str else safe_repr(obj)
 
 
 def a_type(obj) -> str:
     """'an int', 'a float', 'a NoneType': the object's type with its article, for messages."""
-    name = type(obj).__name__
+    name = guard.type_name(obj)
     return ("an " if name[:1].lower() in "aeiou" else "a ") + name

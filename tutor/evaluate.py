@@ -7,23 +7,17 @@ Captures stdout/stderr and warnings, stops on Ctrl-C or a timeout, and turns eve
 from __future__ import annotations
 
 import ast
-import contextlib
 import io
 import linecache
-import signal
-import threading
+import sys
 import traceback
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from tutor import guard
+from tutor.guard import INPUT_PREFIX, Timeout  # noqa: F401 - re-exported: the public names live here too
 from tutor.outcome import ErrorInfo, WarningInfo
-
-INPUT_PREFIX = "<input-"
-
-
-class Timeout(BaseException):
-    """Raised inside learner code when it runs past the time limit."""
 
 
 @dataclass
@@ -87,9 +81,60 @@ def syntax_error_info(exc: SyntaxError) -> ErrorInfo:
     )
 
 
+PARSE_DEPTH = 1000  # recursion allowed to Python's parser and compiler (its default limit)
+
+
+class bounded_recursion:
+    """`with bounded_recursion():` Python's parser and compiler recurse in C, checked against the
+    recursion limit; learner code may have raised that limit to 10**6, which would let a deeply
+    nested expression overflow the C stack. Inside, the limit is the default again."""
+
+    @guard.uninterruptible
+    def __enter__(self):
+        self.old = sys.getrecursionlimit()
+        depth, frame = 0, sys._getframe()
+        while frame is not None and depth < self.old:
+            depth, frame = depth + 1, frame.f_back
+        new = depth + PARSE_DEPTH
+        if new < self.old:
+            sys.setrecursionlimit(new)
+        return self
+
+    @guard.uninterruptible
+    def __exit__(self, *exc) -> bool:
+        if sys.getrecursionlimit() != self.old:
+            sys.setrecursionlimit(self.old)
+        return False
+
+
 def parse(source: str, filename: str) -> ast.Module:
-    """Parse learner code; raises SyntaxError."""
-    return ast.parse(source, filename=filename, mode="exec")
+    """Parse learner code; raises SyntaxError (also for input nested too deeply to parse)."""
+    try:
+        with bounded_recursion():
+            return ast.parse(source, filename=filename, mode="exec")
+    except (RecursionError, MemoryError) as exc:
+        raise _too_deep(exc, "parse") from None
+
+
+def _too_deep(exc: BaseException, stage: str) -> SyntaxError:
+    """The SyntaxError Python's parser or compiler means when it runs out of stack on deep nesting."""
+    error = SyntaxError(f"too deeply nested for Python to {stage} ({type(exc).__name__}): "
+                        "split the expression into several statements")
+    error.lineno, error.offset = 1, None
+    return error
+
+
+def parse_input(source: str, filename: str) -> tuple[ast.Module | None, ErrorInfo | None, list[WarningInfo]]:
+    """Parse learner code: (tree, None, compile-time warnings) or (None, the syntax error, warnings)."""
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        try:
+            tree = parse(source, filename)
+        except SyntaxError as exc:
+            return None, syntax_error_info(exc), _warning_infos(records, filename)
+        except ValueError as exc:  # e.g. source code string cannot contain null bytes
+            return None, ErrorInfo("SyntaxError", guard.exc_text(exc), exc=exc), _warning_infos(records, filename)
+    return tree, None, _warning_infos(records, filename)
 
 
 def parses(source: str) -> bool:
@@ -103,35 +148,57 @@ def parses(source: str) -> bool:
         return False
 
 
+FRAMES_KEPT = 100  # of a deep traceback (a runaway recursion), the first few and the last frames
+
+
 def _learner_frames(tb, is_learner_file=None) -> list[traceback.FrameSummary]:
-    frames = traceback.extract_tb(tb)
-    if is_learner_file is None:
-        return [f for f in frames if f.filename.startswith(INPUT_PREFIX)]
-    return [f for f in frames if is_learner_file(f.filename)]
+    """The learner's frames of a traceback; of a very deep one, the first 3 and the last ones."""
+    is_learner = is_learner_file or (lambda filename: filename.startswith(INPUT_PREFIX))
+    first, last, count = [], [], 0
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if is_learner(code.co_filename):
+            count += 1
+            if len(first) < 3:
+                first.append(tb)
+            else:
+                last.append(tb)
+                if len(last) > 2 * FRAMES_KEPT:
+                    del last[: FRAMES_KEPT]
+        tb = tb.tb_next
+    chosen = first + last[-(FRAMES_KEPT - 3):]
+    return [traceback.FrameSummary(t.tb_frame.f_code.co_filename, t.tb_lineno, t.tb_frame.f_code.co_name,
+                                   lookup_line=True) for t in chosen]
 
 
 def error_info(exc: BaseException, is_learner_file=None) -> ErrorInfo:
     """ErrorInfo for an exception raised by learner code, trimmed to the learner's frames.
 
     `is_learner_file(filename)` says which frames are the learner's (default: this module's inputs);
-    the notebook front passes IPython's cell filenames."""
-    if isinstance(exc, SyntaxError) and not _learner_frames(exc.__traceback__, is_learner_file):
-        return syntax_error_info(exc)
-    name = type(exc).__name__
-    if isinstance(exc, Timeout):
+    the notebook front passes IPython's cell filenames. The exception is the learner's object: its
+    message is read through the guard (a `__str__` that raises, loops or returns a non-string gives a
+    placeholder, never an internal error)."""
+    is_a = guard.is_instance
+    if is_a(exc, SyntaxError) and not _learner_frames(exc.__traceback__, is_learner_file):
+        return guard.read(syntax_error_info, exc, on_error=lambda e: ErrorInfo(
+            guard.type_name(exc), guard.exc_text(exc), exc=exc))
+    name = guard.type_name(exc)
+    if is_a(exc, Timeout):
         name = "Timeout"
-    message = str(exc)
-    if isinstance(exc, KeyboardInterrupt):
+    message = guard.exc_text(exc)
+    if is_a(exc, KeyboardInterrupt):
         message = message or "interrupted (Ctrl-C)"
-    if isinstance(exc, KeyError) and exc.args:
-        message = repr(exc.args[0])
+    if is_a(exc, KeyError):
+        args = guard.attempt(lambda: tuple(exc.args), default=())
+        if args:
+            message = guard.short_repr(args[0], 500)
     frames = _learner_frames(exc.__traceback__, is_learner_file)
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
-    if isinstance(exc, Timeout):
+    if is_a(exc, Timeout):
         lines.append(f"Timeout: {message}\n")
     else:
-        lines += traceback.format_exception_only(type(exc), exc)
+        lines.append(f"{name}: {message}\n" if message else f"{name}\n")
     last = frames[-1] if frames else None
     return ErrorInfo(
         type=name,
@@ -144,36 +211,14 @@ def error_info(exc: BaseException, is_learner_file=None) -> ErrorInfo:
     )
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float | None):
-    """Raise Timeout in the main thread after `seconds` (and again every 0.1 s until it stops)."""
-    usable = (
-        seconds is not None
-        and seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise Timeout(f"stopped after {seconds:g} s (time limit)")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _warning_infos(records, filename: str) -> list[WarningInfo]:
     infos = []
     for w in records:
-        lineno = w.lineno if str(w.filename) == filename else None
-        infos.append(WarningInfo(w.category.__name__, str(w.message), lineno))
+        lineno = w.lineno if guard.attempt(str, w.filename, default="") == filename else None
+        category = guard.attempt(lambda: w.category.__name__, default="Warning")
+        infos.append(WarningInfo(category if type(category) is str else "Warning",
+                                 guard.exc_text(w.message) if guard.is_instance(w.message, BaseException)
+                                 else guard.attempt(str, w.message, default="?"), lineno))
     return infos
 
 
@@ -188,14 +233,10 @@ def execute(
 ) -> Execution:
     """Run `source` in `namespace`; the value of a last expression is returned unless it ends in ';'."""
     result = Execution()
-    try:
-        tree = tree if tree is not None else parse(source, filename)
-    except (SyntaxError, ValueError) as exc:
-        if isinstance(exc, SyntaxError):
-            result.error = syntax_error_info(exc)
-        else:  # e.g. source code string cannot contain null bytes
-            result.error = ErrorInfo("SyntaxError", str(exc), exc=exc)
-        return result
+    if tree is None:
+        tree, result.error, result.warnings = parse_input(source, filename)
+        if tree is None:
+            return result
     result.tree = tree
     register_source(filename, source)
 
@@ -203,13 +244,21 @@ def execute(
     if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
         last = ast.Expression(tree.body[-1].value)
         body = ast.Module(body=tree.body[:-1], type_ignores=[])
-    try:
-        code = compile(body, filename, "exec")
-        last_code = compile(last, filename, "eval") if last is not None else None
-    except (SyntaxError, ValueError) as exc:
-        result.error = syntax_error_info(exc) if isinstance(exc, SyntaxError) else ErrorInfo(
-            "SyntaxError", str(exc), exc=exc
-        )
+    with warnings.catch_warnings(record=True) as records:  # SyntaxWarnings are the compiler's
+        warnings.simplefilter("always")
+        try:
+            with bounded_recursion():
+                code = compile(body, filename, "exec")
+                last_code = compile(last, filename, "eval") if last is not None else None
+        except (RecursionError, MemoryError) as exc:
+            result.error = syntax_error_info(_too_deep(exc, "compile"))
+        except (SyntaxError, ValueError) as exc:
+            result.error = syntax_error_info(exc) if isinstance(exc, SyntaxError) else ErrorInfo(
+                "SyntaxError", guard.exc_text(exc), exc=exc
+            )
+    compiled = _warning_infos(records, filename)
+    if result.error is not None:
+        result.warnings += compiled
         return result
 
     with capture(echo=echo, timeout=timeout, filename=filename) as cap:
@@ -218,9 +267,18 @@ def execute(
             result.value = eval(last_code, namespace)
             # Like the REPL, a None from a call is not shown; `x.grad` being None is worth seeing.
             result.has_value = result.value is not None or not isinstance(last.body, ast.Call)
+    early = result.warnings + compiled
     cap.fill(result)
+    result.warnings = early + result.warnings
     if result.error is not None and result.error.type == "SystemExit":
-        result.error, result.exit_requested = None, True
+        exc = result.error.exc
+        code = guard.attempt(lambda: exc.code, default=None)
+        if code is None or code == 0:
+            result.error, result.exit_requested = None, True
+        else:  # sys.exit(3): the learner asked to stop with a failure; say so
+            result.exit_requested = True
+            result.error.message = f"exit status {guard.short_repr(code, 200)}" if type(code) is int else \
+                guard.short_repr(code, 500) if type(code) is not str else code
     return result
 
 
@@ -239,19 +297,43 @@ class Capture:
         result.error = self.error
 
 
-@contextlib.contextmanager
-def capture(*, echo=None, timeout: float | None = None, filename: str = ""):
-    """Run a block of learner-facing work with output, warnings, interrupts and a time limit captured.
+class capture:
+    """`with capture(...) as cap:` runs a block of learner-facing work with output, warnings, interrupts
+    and a time limit captured.
 
-    Any exception raised inside the block is recorded in `Capture.error` and not re-raised.
+    Any exception raised inside the block is recorded in `Capture.error` and not re-raised. The
+    clean-up (streams and warning filters restored) cannot be interrupted by the time limit or Ctrl-C.
     """
-    cap = Capture(echo)
-    with warnings.catch_warnings(record=True) as records:
+
+    def __init__(self, *, echo=None, timeout: float | None = None, filename: str = ""):
+        self.cap = Capture(echo)
+        self.timeout, self.filename = timeout, filename
+
+    @guard.uninterruptible
+    def __enter__(self) -> Capture:
+        self._warnings = warnings.catch_warnings(record=True)
+        self._records = self._warnings.__enter__()
         warnings.simplefilter("always")
+        self._streams = (sys.stdout, sys.stderr)
+        sys.stdout, sys.stderr = self.cap.out, self.cap.err
+        self._limit = guard.limit(self.timeout)
+        self._limit.__enter__()
+        return self.cap
+
+    @guard.uninterruptible
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self._limit.__exit__(None, None, None)
+        sys.stdout, sys.stderr = self._streams
+        records = list(self._records)
+        self._warnings.__exit__(None, None, None)
         try:
-            with contextlib.redirect_stdout(cap.out), contextlib.redirect_stderr(cap.err):
-                with _time_limit(timeout):
-                    yield cap
-        except BaseException as exc:  # noqa: BLE001 - every learner exception becomes data
-            cap.error = error_info(exc)
-        cap.warnings = _warning_infos(records, filename)
+            with guard.paused():  # what already happened is described in full; each read has its limit
+                if exc is not None:
+                    self.cap.error = error_info(exc)
+                self.cap.warnings = _warning_infos(records, self.filename)
+        except BaseException:  # noqa: BLE001 - even a Ctrl-C here: the input's error stays data
+            if exc is not None and self.cap.error is None:
+                self.cap.error = ErrorInfo(guard.type_name(exc), "", exc=exc)
+        if exc is None:
+            guard.raise_pending()
+        return True  # every learner exception becomes data

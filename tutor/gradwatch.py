@@ -2,6 +2,10 @@
 
 `snapshot(namespace)` before the input, `changes(snapshot, namespace)` after. Tensors are found
 under their names in the namespace, and as `name.param` inside torch.nn modules.
+
+Every value in the namespace is the learner's: types are read from the real type (no `__class__`
+property runs), tensor attributes with subclass `__torch_function__` overrides switched off, and each
+read through `tutor.guard`, so a hostile object is skipped instead of breaking every later input.
 """
 
 from __future__ import annotations
@@ -9,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tutor import torchload
+import contextlib
+
+from tutor import guard, torchload
 from tutor.outcome import GradChange
 
 KEEP_OLD_MAX = 100_000  # elements; larger old grads are not copied
+PHASE_SECONDS = 2.0  # a snapshot or a comparison of the whole namespace stops after this
+MODULE_PARAMS_MAX = 1000
 
 
 @dataclass
@@ -23,11 +31,23 @@ class _Seen:
     copy: Any  # a detached clone of the grad, or None when too large
 
 
+def plain(torch):
+    """A context in which tensor subclasses' `__torch_function__` overrides do not run."""
+    disable = getattr(torch._C, "DisableTorchFunctionSubclass", None)
+    return disable() if disable is not None else contextlib.nullcontext()
+
+
 def _grad_of(t):
-    """The .grad of a tensor, read without the non-leaf warning."""
+    """The .grad of a tensor, read without the non-leaf warning (and without subclass overrides)."""
     if t.is_leaf or t.retains_grad:
-        return t.grad
+        grad = t.grad
+        torch = torchload.loaded()
+        return grad if grad is not None and guard.is_instance(grad, torch.Tensor) else None
     return None
+
+
+def _copy(grad):
+    return grad.detach().clone()
 
 
 def named_tensors(namespace: dict):
@@ -35,50 +55,83 @@ def named_tensors(namespace: dict):
     torch = torchload.loaded()
     if torch is None:
         return
-    for name, value in list(namespace.items()):
-        if name.startswith("_"):
+    items = guard.attempt(lambda: list(namespace.items()), default=[])
+    for name, value in items:
+        if type(name) is not str or name.startswith("_"):
             continue
-        if isinstance(value, torch.Tensor):
+        if guard.is_instance(value, torch.Tensor):
             yield name, value
-        elif isinstance(value, (list, tuple)) and 0 < len(value) <= 100:
+        elif type(value) in (list, tuple) and 0 < len(value) <= 100:
             for i, item in enumerate(value):  # a list of parameters: params[0], params[1], ...
-                if isinstance(item, torch.Tensor) and item.requires_grad and item.is_leaf:
+                if guard.is_instance(item, torch.Tensor) and guard.attempt(
+                        lambda: bool(item.requires_grad and item.is_leaf), default=False):
                     yield f"{name}[{i}]", item
-        elif isinstance(value, torch.nn.Module):
-            try:
-                params = list(value.named_parameters())
-            except Exception:  # noqa: BLE001
-                continue
-            for pname, p in params[:1000]:
+        elif guard.is_instance(value, torch.nn.Module):
+            params = guard.read(_parameters, value, default=[], seconds=PHASE_SECONDS)
+            for pname, p in params:
                 yield f"{name}.{pname}", p
+
+
+def _parameters(module) -> list:
+    torch = torchload.loaded()
+    found = []
+    for pname, p in module.named_parameters():
+        if type(pname) is str and guard.is_instance(p, torch.Tensor):
+            found.append((pname, p))
+        if len(found) >= MODULE_PARAMS_MAX:
+            break
+    return found
 
 
 def _seen(t) -> _Seen | None:
     grad = _grad_of(t)
     if grad is None:
         return _Seen(t, None, -1, None)
-    copy = grad.detach().clone() if grad.numel() <= KEEP_OLD_MAX else None
+    copy = _copy(grad) if grad.numel() <= KEEP_OLD_MAX else None
     return _Seen(t, grad, grad._version, copy)
 
 
 def snapshot(namespace: dict) -> dict[str, _Seen]:
-    return {name: _seen(t) for name, t in named_tensors(namespace)}
+    """Each named tensor's grad as it is now (unreadable values are left out)."""
+    seen: dict[str, _Seen] = {}
+
+    def walk():
+        torch = torchload.loaded()
+        with plain(torch):
+            for name, t in named_tensors(namespace):
+                record = guard.attempt(_seen, t)
+                if record is not None:
+                    seen[name] = record
+
+    if torchload.loaded() is not None:
+        guard.read(walk, seconds=PHASE_SECONDS)
+    return seen
 
 
 def changes(before: dict[str, _Seen], namespace: dict) -> list[GradChange]:
     """The named tensors whose .grad differs from the snapshot."""
-    found = []
-    for name, t in named_tensors(namespace):
+    found: list[GradChange] = []
+
+    def one(name, t):
         grad = _grad_of(t)
         old = before.get(name)
         if old is not None and old.tensor is not t:
             old = None  # the name now holds another tensor
         if old is None:
             if grad is not None:
-                found.append(GradChange(name, grad.detach().clone(), None))
-            continue
+                found.append(GradChange(name, _copy(grad), None))
+            return
         if grad is old.grad and (grad is None or grad._version == old.version):
-            continue
-        new = grad.detach().clone() if grad is not None else None
+            return
+        new = _copy(grad) if grad is not None else None
         found.append(GradChange(name, new, old.copy, old_known=old.grad is None or old.copy is not None))
+
+    def walk():
+        torch = torchload.loaded()
+        with plain(torch):
+            for name, t in named_tensors(namespace):
+                guard.attempt(one, name, t)
+
+    if torchload.loaded() is not None:
+        guard.read(walk, seconds=PHASE_SECONDS)
     return found

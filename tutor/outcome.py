@@ -73,6 +73,7 @@ class Outcome:
     value: Any = None
     has_value: bool = False
     display: str | None = None  # the value as plain text
+    view: Any = None  # the value as shown (display.value_view: a TensorView or text), computed once
     stdout: str = ""
     stderr: str = ""
     error: ErrorInfo | None = None

@@ -66,6 +66,8 @@ def tensor_renderable(view: TensorView) -> RenderableType:
 
 def to_renderable(obj: Any) -> RenderableType:
     """Any value or command result as a renderable."""
+    if type(obj) is TensorView:
+        return tensor_renderable(obj)
     for cls in type(obj).__mro__:
         if cls in _RENDERERS:
             return _RENDERERS[cls](obj)
@@ -162,8 +164,9 @@ def outcome_renderables(outcome: Outcome) -> list[RenderableType]:
         parts.append(Text(clip(outcome.stderr.rstrip("\n"), 50, 5000), style="red"))
     if outcome.command_output is not None:
         parts.append(to_renderable(outcome.command_output))
-    if outcome.has_value:
-        parts.append(to_renderable(outcome.value))
+    if outcome.has_value:  # the view was made under the guard; the learner's object is not read again
+        view = outcome.view if outcome.view is not None else outcome.display
+        parts.append(to_renderable(view) if view is not None else to_renderable(outcome.value))
     if outcome.error is not None:
         parts.append(error_renderable(outcome.error))
     parts.extend(warning_renderable(w) for w in outcome.warnings)

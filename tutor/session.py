@@ -14,12 +14,13 @@ import math
 import time
 from typing import Any, Callable
 
-from tutor import commands, evaluate, gradwatch, hints, standins, torchload
+from tutor import commands, evaluate, gradwatch, guard, hints, standins, torchload
 from tutor.commands import CommandError
 from tutor.introspect import describe, help_target, wants_source
 from tutor.outcome import ErrorInfo, Outcome
 
 HISTORY_LIMIT = 500  # outcomes kept for diagnosis
+DIAGNOSE_SECONDS = 3.0  # diagnosis of one input stops after this (no hints rather than a hang)
 
 
 class Session:
@@ -66,9 +67,10 @@ class Session:
         self._torch_installed = True
 
     def ensure_torch(self) -> None:
-        """Wait for torch (if still importing) and put it in the namespace."""
+        """Wait for torch (if still importing) and put it in the namespace (not counted in the time limit)."""
         if not self._torch_installed:
-            self._install_torch()
+            with guard.paused():
+                self._install_torch()
 
     def _needs_torch(self, tree: ast.AST) -> bool:
         """Whether this code may use torch: an import, or a name it loads that nothing defines."""
@@ -93,25 +95,23 @@ class Session:
     # -- submitting input ------------------------------------------------------------------
 
     def submit(self, text: str) -> Outcome:
-        """Run one input (code, `%command` or `name?`) and return what it produced."""
+        """Run one input (code, `%command` or `name?`) and return what it produced.
+
+        The time limit covers the whole input: evaluation, showing the value, gradient changes and
+        diagnosis. When it runs out after the learner's code finished, the input is a Timeout too.
+        """
         started = time.perf_counter()
         self.count += 1
         outcome = Outcome(input=text, index=self.count)
-        try:
-            stripped = text.strip()
-            if any(handler(self, text, outcome) for handler in list(self.input_handlers)):
-                pass
-            elif not stripped:
-                outcome.kind = "empty"
-            elif stripped.startswith("%"):
-                self._run_command(stripped, outcome)
-            elif help_target(stripped):
-                self._run_help(help_target(stripped), outcome, source=wants_source(stripped))
-            else:
-                self._run_code(text, outcome)
-            self._after(outcome)
-        except BaseException as exc:  # noqa: BLE001 - the tutor itself must never crash
-            outcome.error = _internal_error(exc)
+        self._limit = None
+        _preload()
+        with guard.interrupts():
+            # Phase 1: evaluation, showing the value, gradient changes. Phase 2: hooks, diagnosis and
+            # lesson checks, with a limit of their own (a timed-out input still gets its hint).
+            if self._guarded_phase(self._dispatch, text, outcome):
+                self._guarded_phase(self._after, text, outcome)
+        if outcome.has_value and outcome.view is None and outcome.display is None:
+            outcome.has_value = False  # stopped before it could be shown: never show it unguarded
         return self._record(outcome, started)
 
     def _record(self, outcome: Outcome, started: float) -> Outcome:
@@ -146,34 +146,73 @@ class Session:
             outcome.hints, outcome.feedback = [], [_internal_error(exc).message]
         return self._record(outcome, started)
 
+    def _guarded_phase(self, phase, text: str, outcome: Outcome) -> bool:
+        """Run one phase of an input under the time limit; False when it ended the input."""
+        try:
+            with guard.limit(self.timeout) as self._limit:
+                if phase == self._after:
+                    phase(outcome)
+                else:
+                    phase(text, outcome)
+            return True
+        except guard.Timeout as exc:
+            if outcome.error is None:
+                what = "showing the result" if phase == self._dispatch else "diagnosing the result"
+                outcome.error = ErrorInfo("Timeout", f"{exc.limit.message if exc.limit else 'time limit'}"
+                                          f" (while {what})", exc=exc)
+        except KeyboardInterrupt as exc:
+            if outcome.error is None or outcome.error.type != "KeyboardInterrupt":
+                outcome.error = ErrorInfo("KeyboardInterrupt", "interrupted (Ctrl-C)", exc=exc)
+        except BaseException as exc:  # noqa: BLE001 - the tutor itself must never crash
+            outcome.error = _internal_error(exc)
+        return False
+
+    def _dispatch(self, text: str, outcome: Outcome) -> None:
+        stripped = text.strip()
+        if any(handler(self, text, outcome) for handler in list(self.input_handlers)):
+            pass
+        elif not stripped:
+            outcome.kind = "empty"
+        elif stripped.startswith("%"):
+            self._run_command(stripped, outcome)
+        elif help_target(stripped):
+            self._run_help(help_target(stripped), outcome, source=wants_source(stripped))
+        else:
+            self._run_code(text, outcome)
+
+    def _timed_out(self) -> bool:
+        """Whether this input's time limit has already run out (then nothing more is shown)."""
+        return self._limit is not None and self._limit.fired
+
     def _filename(self) -> str:
         return f"{evaluate.INPUT_PREFIX}{self.count}>"
 
     def _run_code(self, text: str, outcome: Outcome) -> None:
         filename = self._filename()
-        try:
-            tree = evaluate.parse(text, filename)
-        except (SyntaxError, ValueError) as exc:
-            outcome.error = (
-                evaluate.syntax_error_info(exc)
-                if isinstance(exc, SyntaxError)
-                else ErrorInfo("SyntaxError", str(exc), exc=exc)
-            )
+        tree, error, parse_warnings = evaluate.parse_input(text, filename)
+        outcome.warnings = parse_warnings
+        if tree is None:
+            outcome.error = error
             return
         if self._needs_torch(tree):
             self.ensure_torch()
         before = gradwatch.snapshot(self.namespace)
-        result = evaluate.execute(
-            text, self.namespace, filename, echo=self.echo, timeout=self.timeout, tree=tree
-        )
+        result = evaluate.execute(text, self.namespace, filename, echo=self.echo, tree=tree)
         outcome.value, outcome.has_value = result.value, result.has_value
         outcome.stdout, outcome.stderr = result.stdout, result.stderr
-        outcome.error, outcome.warnings = result.error, result.warnings
+        outcome.error, outcome.warnings = result.error, parse_warnings + result.warnings
         outcome.exit_requested = result.exit_requested
         if outcome.has_value:
             self.namespace["_"] = outcome.value
-            outcome.display = self._display(outcome.value)
+            if not self._timed_out():
+                self._show(outcome)
         outcome.gradients = gradwatch.changes(before, self.namespace)
+
+    def _show(self, outcome: Outcome) -> None:
+        from tutor.display import TensorView, safe_repr, value_view
+
+        view = outcome.view = value_view(outcome.value)
+        outcome.display = view.text() if type(view) is TensorView else view if type(view) is str else safe_repr(view)
 
     def _display(self, value) -> str:
         from tutor.display import value_text
@@ -207,7 +246,7 @@ class Session:
         if cmd.needs_torch:
             self.ensure_torch()
         before = gradwatch.snapshot(self.namespace)
-        with evaluate.capture(echo=self.echo, timeout=self.timeout) as cap:
+        with evaluate.capture(echo=self.echo) as cap:  # the input's time limit covers it
             outcome.command_output = cmd.func(self, args.strip())
         cap.fill(outcome)
         outcome.exit_requested = bool(self.state.pop("exit_requested", False))
@@ -225,7 +264,11 @@ class Session:
             for hook in list(commands.AFTER_INPUT):
                 hook(self, outcome)
         if self.hints_enabled and outcome.kind == "code":
-            outcome.hints = hints.diagnose(outcome, self.scene())
+            if hints.STRICT:  # tests: a broken rule fails loudly
+                outcome.hints = hints.diagnose(outcome, self.scene())
+            else:  # a rule stuck on a hostile object gives no hint, never a hang or a crash
+                outcome.hints = guard.read(lambda: hints.diagnose(outcome, self.scene()), default=[],
+                                           seconds=DIAGNOSE_SECONDS)
         for observer in list(self.observers):
             observer(self, outcome)
 
@@ -294,6 +337,21 @@ def diagnose_inputs(inputs, session: Session | None = None, timeout: float | Non
     return [(text, list(session.submit(text).hints)) for text in inputs]
 
 
+_PRELOADED = False
+
+
+def _preload() -> None:
+    """Import the tutor's own modules that inputs use lazily, outside any time limit (a Timeout
+    landing in the middle of an import would leave it half done)."""
+    global _PRELOADED
+    if _PRELOADED:
+        return
+    with guard.paused():
+        from tutor import display, hints, render  # noqa: F401
+        from tutor.hints import context, rules  # noqa: F401
+    _PRELOADED = True
+
+
 def _internal_error(exc: BaseException) -> ErrorInfo:
     if isinstance(exc, KeyboardInterrupt):
         return ErrorInfo("KeyboardInterrupt", "interrupted (Ctrl-C)", exc=exc)
@@ -306,7 +364,7 @@ def _internal_error(exc: BaseException) -> ErrorInfo:
     report = _log_internal_error(exc)
     return ErrorInfo(
         "TutorError",
-        f"the tutor hit an internal error{where}: {type(exc).__name__}: {exc}. "
+        f"the tutor hit an internal error{where}: {guard.type_name(exc)}: {guard.exc_text(exc)}. "
         f"Your work is kept; please report this{report}.",
         exc=exc,
     )

@@ -53,10 +53,11 @@ class TensorTable:
 
 @command("who", "your tensors: shape, dtype, requires_grad and grad", needs_torch=False)
 def who_command(session, args: str):
+    from tutor import guard, torchload
     from tutor.display import dtype_text, shape_text
+    from tutor.gradwatch import plain
 
-    rows = []
-    for name, t in session.learner_tensors():
+    def row(name, t):
         grad = t.grad if (t.is_leaf or t.retains_grad) else None
         if grad is None:
             grad_text = "None" if (t.is_leaf or t.retains_grad) else "(non-leaf)"
@@ -65,7 +66,14 @@ def who_command(session, args: str):
             grad_text = f"[{grad_text}]" if grad.dim() else grad_text
         else:
             grad_text = f"tensor of shape {shape_text(grad.shape)}"
-        rows.append((name, shape_text(t.shape), dtype_text(t.dtype), str(bool(t.requires_grad)), grad_text))
+        return (name, shape_text(t.shape), dtype_text(t.dtype), str(bool(t.requires_grad)), grad_text)
+
+    rows = []
+    pairs = session.learner_tensors()
+    if pairs:
+        with plain(torchload.loaded()):  # a subclass's __torch_function__ does not decide what %who shows
+            for name, t in pairs:
+                rows.append(guard.attempt(row, name, t, default=(name, "?", "?", "?", "(cannot be read)")))
     return TensorTable(rows)
 
 

@@ -1,0 +1,194 @@
+"""Hostile and unlucky input (issue 14): every reproduction of the issue, as a regression test.
+
+Objects whose dunders raise or loop, runaway code, exceptions that cannot be printed, deep nesting.
+The tutor must report each as the learner's own error (never a TutorError), stay within its time
+limit, and keep working for the next input.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tutor import display, guard
+from tutor.render import outcome_text
+from tutor.session import Session
+
+ONLY_ADD = """
+class OnlyAdd(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func is not torch.Tensor.add:
+            return NotImplemented
+        return super().__torch_function__(func, types, args, kwargs or {})
+t = torch.ones(3).as_subclass(OnlyAdd)
+"""
+
+HOSTILE = """
+class Hostile:
+    @property
+    def __class__(self):
+        raise RuntimeError("no class for you")
+    def __getattribute__(self, name):
+        raise RuntimeError("no attributes either")
+h = Hostile()
+"""
+
+
+def ok(outcome):
+    assert outcome.error is None, outcome.error
+    return outcome
+
+
+def not_internal(outcome):
+    assert outcome.error is None or outcome.error.type != "TutorError", outcome.error.message
+    return outcome
+
+
+@pytest.fixture
+def tsession():
+    s = Session(timeout=10)
+    s.ensure_torch()
+    return s
+
+
+@pytest.mark.parametrize("setup", [ONLY_ADD, HOSTILE], ids=["torch-function-not-implemented", "raising-class"])
+def test_one_hostile_object_does_not_poison_the_session(tsession, setup):
+    ok(tsession.submit(setup))
+    assert ok(tsession.submit("1 + 1")).value == 2
+    not_internal(tsession.submit("t" if "OnlyAdd" in setup else "h"))
+    ok(tsession.submit("%who"))
+    ok(tsession.submit("x = torch.ones(2, requires_grad=True); (x * x).sum().backward()"))
+    assert [g.name for g in tsession.history[-1].gradients] == ["x"]
+    ok(tsession.submit("del " + ("t" if "OnlyAdd" in setup else "h")))
+    ok(tsession.submit(setup))
+    ok(tsession.submit("%reset"))
+    assert ok(tsession.submit("%quit")).exit_requested
+
+
+def test_a_subclass_tensor_is_shown_and_its_gradient_seen(tsession):
+    ok(tsession.submit(ONLY_ADD))
+    shown = ok(tsession.submit("t"))
+    assert "[1., 1., 1.]" in shown.display and "shape (3,)" in shown.display
+
+
+def test_repr_that_loops_is_stopped_by_the_time_limit_and_not_run_again():
+    s = Session(timeout=1)
+    s.ensure_torch()
+    ok(s.submit("calls = []\nclass R:\n    def __repr__(self):\n        calls.append(1)\n        while True: pass"))
+    started = time.monotonic()
+    out = s.submit("R()")
+    assert time.monotonic() - started < 3
+    assert out.error is not None and out.error.type == "Timeout" and "showing" in out.error.message
+    outcome_text(out)  # rendering must not call the learner's __repr__ again
+    assert s.namespace["calls"] == [1]
+    assert ok(s.submit("1 + 1")).value == 2
+
+
+def test_without_a_time_limit_showing_a_value_still_has_one(monkeypatch):
+    monkeypatch.setattr(display, "SHOW_SECONDS", 0.5)
+    s = Session()
+    ok(s.submit("class R:\n    def __repr__(self):\n        while True: pass"))
+    started = time.monotonic()
+    out = ok(s.submit("R()"))
+    assert time.monotonic() - started < 3
+    assert "repr did not finish" in out.display and "repr did not finish" in outcome_text(out)
+
+
+def test_rich_protocols_that_flood_or_raise(monkeypatch):
+    monkeypatch.setattr(display, "SHOW_SECONDS", 0.5)
+    s = Session()
+    ok(s.submit("class Flood:\n    def __rich_console__(self, console, options):\n"
+                "        yield 'x' * 10_000_000\nclass Raises:\n    def __rich__(self):\n"
+                "        raise ValueError('no')"))
+    started = time.monotonic()
+    flood = ok(s.submit("Flood()"))
+    assert time.monotonic() - started < 5
+    assert len(outcome_text(flood)) < 10_000
+    raises = ok(s.submit("Raises()"))
+    assert "Raises object" in outcome_text(raises)
+
+
+@pytest.mark.parametrize("body,expect", [
+    ("raise ValueError('inner')", "str() of this exception failed (ValueError)"),
+    ("return 3", "str() of this exception failed (TypeError)"),
+    ("while True: pass", "str() of this exception failed (Timeout)"),
+])
+def test_exception_whose_str_fails_is_the_learners_error(tsession, body, expect):
+    ok(tsession.submit(f"class Odd(Exception):\n    def __str__(self):\n        {body}"))
+    started = time.monotonic()
+    out = tsession.submit("raise Odd()")
+    assert time.monotonic() - started < 5
+    assert out.error.type == "Odd" and expect in out.error.message
+    assert ok(tsession.submit("1 + 1")).value == 2
+
+
+def test_a_loop_that_swallows_the_timeout_is_stopped_again():
+    s = Session(timeout=0.5)
+    started = time.monotonic()
+    out = s.submit("while True:\n    try:\n        while True: pass\n    except BaseException:\n        pass")
+    assert out.error.type == "Timeout" and time.monotonic() - started < 3
+    assert ok(s.submit("1 + 1")).value == 2
+
+
+def test_runaway_recursion_with_a_huge_limit_ends_cleanly():
+    s = Session(timeout=2)
+    old = sys.getrecursionlimit()
+    try:
+        ok(s.submit("import sys; sys.setrecursionlimit(10**6)\ndef r(n): return r(n + 1)"))
+        out = s.submit("r(0)")
+        assert out.error.type in ("RecursionError", "Timeout"), out.error
+        assert ok(s.submit("1 + 1")).value == 2
+        time.sleep(0.3)  # no stray alarm left armed
+    finally:
+        sys.setrecursionlimit(old)
+    assert not guard._state.stack
+
+
+def test_deep_nesting_is_a_syntax_error_of_the_learner(tsession):
+    out = tsession.submit("x = " + "+".join(["1"] * 100_000))
+    assert out.error.type == "SyntaxError" and "too deeply nested" in out.error.message
+    out = tsession.submit("x = " + "-" * 100_000 + "1")
+    assert out.error.type == "SyntaxError"
+    assert ok(tsession.submit("1 + 1")).value == 2
+
+
+def test_deep_nesting_after_the_learner_raised_the_recursion_limit():
+    # Without the cap, Python's parser overflows the C stack here and the process dies.
+    code = ("from tutor.session import Session\ns = Session()\n"
+            "s.submit('import sys; sys.setrecursionlimit(10**6)')\n"
+            "o = s.submit('x = ' + '+'.join(['1'] * 100_000))\nprint(o.error.type)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "SyntaxError", result.stderr[-500:]
+
+
+def test_compile_time_syntax_warnings_are_shown_as_warnings(tsession, capfd):
+    out = ok(tsession.submit("x = 1\ny = x is 1"))
+    assert [w.category for w in out.warnings] == ["SyntaxWarning"]
+    assert "SyntaxWarning" in outcome_text(out)
+    assert capfd.readouterr().err == ""
+
+
+def test_sys_exit_with_a_failure_status_is_reported(tsession):
+    out = tsession.submit("import sys; sys.exit(3)")
+    assert out.exit_requested and out.error.type == "SystemExit" and "3" in out.error.message
+    assert ok(tsession.submit("exit()")).exit_requested
+
+
+def test_guarded_reads():
+    class Loud:
+        def __repr__(self):
+            raise RuntimeError("x")
+
+    assert guard.read(lambda: 1 / 0, default="d") == "d"
+    assert "repr failed" in guard.short_repr(Loud())
+    started = time.monotonic()
+    assert guard.read(lambda: time.sleep(5), default="late", seconds=0.2) == "late"
+    assert time.monotonic() - started < 2
+    with pytest.raises(guard.Timeout):  # an outer limit is not swallowed by an inner read
+        with guard.limit(0.2):
+            guard.read(lambda: time.sleep(5), seconds=3)
+    assert not guard._state.stack
