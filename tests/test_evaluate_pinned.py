@@ -128,8 +128,10 @@ def test_a_syntax_error_raised_by_running_code_keeps_its_frames():
 def test_exit_is_a_request_not_an_error():
     result, ns = run("a = 1\nexit()\na = 2")
     assert result.exit_requested is True and result.error is None and ns["a"] == 1
-    result, _ = run("raise SystemExit(3)")
+    result, _ = run("raise SystemExit(0)")
     assert result.exit_requested is True and result.error is None
+    result, _ = run("raise SystemExit(3)")  # a failure status is reported (issue 14), not a silent ok
+    assert result.exit_requested is True and result.error.type == "SystemExit" and "3" in result.error.message
 
 
 def test_source_is_registered_for_tracebacks():
