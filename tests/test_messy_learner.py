@@ -213,3 +213,19 @@ def test_lesson_9_a_fix_with_the_wrong_shape_is_rejected_and_a_shown_one_passes(
         for hint in out.hints:
             if hint.fix:
                 assert judge.fix_agrees(step, coach._start(), inputs, hint.fix, solution=solution) is not False
+
+
+def test_lesson_10_a_freed_graph_names_the_input_that_freed_it_and_a_faked_sequence_fails():
+    step, session, coach, outs = _typed("backward-twice", "retain", [
+        "y = 2 * torch.dot(x, x)", "y.backward()", "y.backward(retain_graph=True)"])
+    text = " ".join(m for v in verdicts(outs[-1]) for m in v.messages)
+    assert "freed by input 2 (`y.backward()`)" in text and "%reset step" in text, text
+    assert "Trying to backward" not in text  # torch's message is on screen already, not pasted again
+    # x.grad = 8x made by two different y's is not "backward twice on the same y"
+    step, session, coach, outs = _typed("backward-twice", "retain", [
+        "y = 2 * torch.dot(x, x)", "y.backward()", "y = 2 * torch.dot(x, x)", "y.backward(retain_graph=True)"])
+    assert not coach.records[step.id].done
+    out = session.submit("y.backward()")  # the sequence, on the rebuilt y: passes; the leftover 4x set aside
+    assert coach.records[step.id].done and "set aside" in " ".join(verdicts(out)[0].messages)
+    torch = session.namespace["torch"]
+    torch.testing.assert_close(session.namespace["x"].grad, 8 * session.namespace["x"].detach())

@@ -174,3 +174,9 @@ def sentence(text: str) -> str:
     """`text` ending in exactly one full stop (PyTorch's messages often end in one already)."""
     text = text.rstrip()
     return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def first_sentence(message: str, limit: int = 90) -> str:
+    """The start of an error message (the whole message is on screen already), without a final stop."""
+    text = re.split(r"(?<=[a-z)])\. |\s\(", message.strip(), maxsplit=1)[0].rstrip(". ")
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tutor import judge
-from tutor.answers import sentence
+from tutor.answers import first_sentence, sentence
 from tutor.evaluate import parses
 from tutor.lesson import CheckContext, Explain, Lesson, Predict, Quiz, Step, Task, Text
 from tutor.progress import ProgressStore, StepRecord
@@ -814,8 +814,11 @@ class Coach:
                 continue  # a message about values would speak of leftovers, not of this input
             if mistake.when(latest).passed and not _followed(mistake.say, outcome.input):
                 targeted.append(mistake.say)
+        freed = self._freed_by(error)
+        if freed and not wants:
+            return Verdict(False, [freed], next=more)
         if error is not None and not wants:
-            said = targeted[:1] or [f"that input raised {error.type}: {error.message.rstrip('. ')}."
+            said = targeted[:1] or [f"that input raised {error.type} ({first_sentence(error.message)})."
                                     " Only inputs that run count for this step."]
             return Verdict(False, said, next=more)
         clean = self.inputs[_after_last_error(self.errors):]
@@ -838,6 +841,26 @@ class Coach:
         if not messages:
             messages = ["the step's checks pass only when the whole answer runs from the step's start"]
         return Verdict(False, messages, next=more)
+
+    def _freed_by(self, error) -> str:
+        """For "backward through the graph a second time": the earlier input of this step that ran a
+        backward pass without retain_graph=True (so the learner sees why, and what to do now)."""
+        if error is None or "second time" not in error.message:
+            return ""
+        for number in range(len(self.inputs) - 1, 0, -1):
+            text, err = self.inputs[number - 1], self.errors[number - 1]
+            if err is None and re.search(r"\.backward\(|autograd\.grad\(", text) and "retain_graph=True" not in text:
+                line = text.strip().splitlines()[0]
+                key = f"freed:{number}"
+                again = key in self.shown
+                self.shown.add(key)
+                if again:
+                    return (f"the graph is still the one input {number} freed: build it again (and pass"
+                            " retain_graph=True to the first backward that must keep it), or %reset step.")
+                return (f"that input raised RuntimeError: the graph it goes back through was freed by input"
+                        f" {number} (`{line}`), a backward pass without retain_graph=True. Build it again first,"
+                        " or %reset step restores the step's starting state.")
+        return ""
 
     def _begins_solution(self, step: Task) -> bool:
         from tutor.runner import split_inputs

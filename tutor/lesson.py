@@ -483,7 +483,7 @@ class Predict(Step):
         said_error = answers.says_error(answer)
         if error is not None:
             named = error.type.lower() in answer.lower()
-            return bool(said_error or named), f"it raised {error.type}: {error.message.rstrip('. ')}"
+            return bool(said_error or named), f"it raised {error.type}: {answers.first_sentence(error.message)}"
         value = getattr(outcome, "value", None)
         if self.kind_of_answer == "error":
             return said_error is not True and bool(answer), "it ran without an error"
