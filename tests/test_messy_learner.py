@@ -229,3 +229,14 @@ def test_lesson_10_a_freed_graph_names_the_input_that_freed_it_and_a_faked_seque
     assert coach.records[step.id].done and "set aside" in " ".join(verdicts(out)[0].messages)
     torch = session.namespace["torch"]
     torch.testing.assert_close(session.namespace["x"].grad, 8 * session.namespace["x"].detach())
+
+
+def test_lesson_8_a_rebound_leaf_gives_one_next_move_reset_step_then_the_fix():
+    step, session, coach, outs = _typed("detaching", "update-step", ["x = x - 0.1 * x.grad"])
+    said = " ".join(m for v in verdicts(outs[0]) for m in v.messages)
+    assert "input 1 (`x = x - 0.1 * x.grad`)" in said and "%reset step" in said
+    fixes = [h.fix for h in outs[0].hints if h.fix]
+    assert all("after %reset step" in f for f in fixes), fixes
+    session.submit("%reset step")
+    session.submit("with torch.no_grad(): x -= 0.1 * x.grad")
+    assert coach.records[step.id].done

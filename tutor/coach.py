@@ -744,6 +744,10 @@ class Coach:
             except Exception:  # noqa: BLE001 - a fix we cannot try is left as it is
                 agrees = None
             alternative = _alternative(fix)
+            if agrees and self.breaks:
+                # the fix works from the step's start, not in this broken state: one combined next move
+                hint.fix = fix + (" (after %reset step)" if "#" in fix else "  # after %reset step")
+                continue
             if agrees is False and alternative:
                 try:
                     if judge.fix_agrees(step, self._start(), clean, alternative,
