@@ -264,7 +264,7 @@ def test_no_cell_is_named_when_the_name_was_bound_again_since(ipy):
 def test_lesson_answers_typed_in_cells(ipy):
     loaded(ipy)
     run(ipy, "%lesson autograd-basics")
-    run(ipy, "%next")
+    run(ipy, "%next")  # Jupyter does not run an empty cell, so the shell's Enter is %next here
     assert "is not it" in run(ipy, "a")  # a quiz letter on its own, as at the shell's prompt
     assert "is right" in run(ipy, "b)")
     for _ in range(12):  # on to the explain step "why-accumulate"

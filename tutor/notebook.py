@@ -193,14 +193,17 @@ class NotebookFront:
 
     _route_answers.has_side_effects = True  # IPython's "is this cell complete?" check must skip it
 
+    def _in_lesson(self) -> bool:
+        coach = self.session.state.get("coach")
+        return coach is not None and bool(getattr(coach, "active", False))
+
     def _wants(self, text: str) -> bool:
         import builtins
 
         from tutor.evaluate import parses
 
-        coach = self.session.state.get("coach")
         stripped = text.strip()
-        if coach is None or not getattr(coach, "active", False) or not stripped or stripped[0] in "%!":
+        if not self._in_lesson() or not stripped or stripped[0] in "%!":
             return False
         if stripped.isidentifier():  # `b` for a quiz, unless it names something
             return stripped not in self.shell.user_ns and not hasattr(builtins, stripped)
@@ -234,6 +237,7 @@ class NotebookFront:
         if answer is not None and answer.strip() == raw.strip():
             from tutor.render import outcome_renderables
 
+            self._before = None
             self._show(outcome_renderables(self.session.submit(answer)))
             return
         if self._magic_cell or self._before is None or result is None:
@@ -263,10 +267,15 @@ class NotebookFront:
             return raw
 
     def _is_learner_file(self, filename: str) -> bool:
+        """A cell's code (IPython 8 names its cells in `compile._filename_map`, IPython 7 caches them in
+        `linecache._ipython_cache`), or an input the Session ran itself (a lesson's replay)."""
+        import linecache
+
         from tutor.evaluate import INPUT_PREFIX
 
-        cells = getattr(getattr(self.shell, "compile", None), "_filename_map", {})
-        return filename in cells or filename.startswith(INPUT_PREFIX)
+        cells = getattr(getattr(self.shell, "compile", None), "_filename_map", None) or {}
+        return (filename in cells or filename in getattr(linecache, "_ipython_cache", {})
+                or filename.startswith(INPUT_PREFIX))
 
     def _show_after_cell(self, outcome: Outcome) -> None:
         """What the shell adds to an input's output, minus what IPython already showed."""
