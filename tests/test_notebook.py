@@ -335,3 +335,25 @@ def test_the_jupyter_extra_brings_ipython():
     extras = project["project"]["optional-dependencies"]
     assert any(req.startswith("ipython") for req in extras["jupyter"])
     assert "autograd_tutor" in project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+
+
+def test_a_failure_inside_the_tutor_never_reaches_the_cell(ipy, capsys, monkeypatch):
+    front = notebook.load(ipy)
+    run(ipy, SETUP)
+
+    def broken(*args, **kwargs):
+        raise ValueError("planted")
+
+    monkeypatch.setattr(front, "_show_after_cell", broken)
+    result = ipy.run_cell("a = 6 * 7\na", store_history=True)
+    assert result.success and result.result == 42
+    out = capsys.readouterr().out
+    assert "autograd-tutor: internal error (ValueError: planted); your cell is not affected" in out
+    assert "errors.log" in out
+    run(ipy, "%graph x")  # puts graph() in the namespace
+    ipy.run_cell("g = graph((x * 2).sum())", store_history=True)
+    data, _ = ipy.display_formatter.format(ipy.user_ns["g"])  # tutor data shows as in the shell
+    assert data["text/plain"].startswith("Graph of")
+    monkeypatch.setattr(front, "_bundle", broken)
+    data, _ = ipy.display_formatter.format(ipy.user_ns["g"])
+    assert data["text/plain"] == "<Graph: autograd-tutor could not draw it (ValueError)>"

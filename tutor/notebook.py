@@ -35,6 +35,7 @@ class NotebookSession(Session):
 
     def __init__(self, shell, **kwargs):
         self.added: dict[str, Any] = {}  # helpers the tutor put in user_ns (removed again on unload)
+        self.on_install = None  # called once torch and the helpers are in (the front registers formatters)
         self._own_namespace = False
         super().__init__(**kwargs)
         self.shell = shell
@@ -46,6 +47,8 @@ class NotebookSession(Session):
         if self._own_namespace:
             self._own_namespace = False
             super()._install_torch()
+            if self.on_install is not None:
+                self.on_install()
             return
         torchload.wait()
         commands.load()
@@ -53,6 +56,8 @@ class NotebookSession(Session):
             if name not in self.namespace:
                 self.namespace[name] = self.added[name] = func
         self._torch_installed = True
+        if self.on_install is not None:
+            self.on_install()
 
     def reset(self) -> None:
         """A fresh namespace for the learner (%tutor reset, a lesson's start) that IPython still works in."""
@@ -135,26 +140,37 @@ class NotebookFront:
 
     def _register_formatters(self) -> None:
         """Tutor data returned by a cell (`graph(y)`, `plot(x, f)`) shows as it does in the shell."""
-        from tutor import render
-
-        commands.load()
         formatters = self.shell.display_formatter.formatters
         for mime in ("text/plain", "text/html"):
             formatter = formatters.get(mime)
             if formatter is None:
                 continue
             saved = dict(formatter.type_printers)
-            for cls in list(render._RENDERERS):
-                if mime == "text/html":
-                    formatter.for_type(cls, lambda obj: self._bundle([obj])["text/html"])
-                else:
-                    formatter.for_type(cls, lambda obj, p, cycle: p.text(self._bundle([obj])["text/plain"]))
 
             def undo(formatter=formatter, saved=saved):
                 formatter.type_printers.clear()
                 formatter.type_printers.update(saved)
 
             self._undo.append(undo)
+        self._types: set = set()
+        self.session.on_install = self._register_types
+        self._register_types()
+
+    def _register_types(self) -> None:
+        """Formatters for every type the renderers know by now (the helpers' results once torch is in)."""
+        from tutor import render
+
+        if self.session._torch_installed:
+            import tutor.render_autograd  # noqa: F401 - graph(), trace(), check() ... results
+            import tutor.render_plot  # noqa: F401 - plot() results
+        formatters = self.shell.display_formatter.formatters
+        for cls in [c for c in list(render._RENDERERS) if c not in self._types]:
+            self._types.add(cls)
+            if "text/html" in formatters:
+                formatters["text/html"].for_type(cls, lambda obj: self._format(obj, "text/html"))
+            if "text/plain" in formatters:
+                formatters["text/plain"].for_type(
+                    cls, lambda obj, p, cycle: p.text(self._format(obj, "text/plain")))
 
     # -- magics -----------------------------------------------------------------------------------
 
@@ -217,7 +233,34 @@ class NotebookFront:
             return False
         return stripped[1:].split(None, 1)[0] in self.magic_names if len(stripped) > 1 else False
 
+    def _format(self, obj, mime: str) -> str:
+        from tutor.render import to_renderable
+
+        try:
+            return self._bundle([to_renderable(obj)])[mime]
+        except Exception as exc:  # noqa: BLE001 - a value the tutor cannot draw still shows
+            return f"<{type(obj).__name__}: autograd-tutor could not draw it ({type(exc).__name__})>"
+
     def pre_run_cell(self, info) -> None:
+        try:
+            self._pre_run_cell(info)
+        except Exception as exc:  # noqa: BLE001 - the learner's cell runs whatever happens here
+            self._before = None
+            self._tutor_failed(exc)
+
+    def post_run_cell(self, result) -> None:
+        try:
+            self._post_run_cell(result)
+        except Exception as exc:  # noqa: BLE001 - IPython must never see the tutor fail
+            self._tutor_failed(exc)
+
+    def _tutor_failed(self, exc: BaseException) -> None:
+        from tutor.session import _log_internal_error
+
+        print(f"autograd-tutor: internal error ({type(exc).__name__}: {exc}); your cell is not affected"
+              f"{_log_internal_error(exc)}.")
+
+    def _pre_run_cell(self, info) -> None:
         raw = getattr(info, "raw_cell", "") or ""
         self._magic_cell = self._is_tutor_magic(raw)
         self._before = None
@@ -229,7 +272,7 @@ class NotebookFront:
             self._before = {}
         self._start_recording_warnings()
 
-    def post_run_cell(self, result) -> None:
+    def _post_run_cell(self, result) -> None:
         self._stop_recording_warnings()
         info = getattr(result, "info", None)
         raw = getattr(info, "raw_cell", "") or ""
