@@ -196,3 +196,43 @@ def test_check_accepts_a_quoted_formula():
     assert right.ok and wrong.ok
     assert "your formula is right" in plain_text([right.command_output], 90)
     assert "your formula differs" in plain_text([wrong.command_output], 90)
+
+
+def test_expect_formula_may_write_sin_or_torch_sin():
+    g = lambda x: torch.sin(x) ** 2  # noqa: E731
+    for formula in ("2*sin(x)*cos(x)", "2*torch.sin(x)*torch.cos(x)", "sin(2*x)", "2*math.sin(1.0)*cos(x)"):
+        result = C.check(g, 1.0, expect=formula)
+        assert result.passed, (formula, result.verdict)
+    wrong = C.check(g, 1.0, expect="2*sin(x)")
+    assert not wrong.passed and "your formula differs" in wrong.verdict
+    # the learner's own name wins over the shortcut
+    assert C.check(g, 1.0, expect="sin(x)", namespace={"sin": lambda t: 2 * torch.sin(t) * torch.cos(t)}).passed
+    with pytest.raises(C.CommandError, match="uses 'sine'.*sin\\(x\\) or torch.sin\\(x\\)"):
+        C.check(g, 1.0, expect="2*sine(x)")
+
+
+@pytest.mark.parametrize("func,point,left,right,convention", [
+    (torch.relu, 0.0, 0.0, 1.0, 0.0),
+    (lambda x: torch.clamp(x, max=1.0), 1.0, 1.0, 0.0, None),
+    (lambda x: torch.maximum(x, 2 * x), 0.0, 1.0, 2.0, None),
+])
+def test_a_kink_gets_the_honest_verdict(func, point, left, right, convention):
+    result = C.check(func, point)
+    if result.passed:  # the methods happen to agree: the kink is a note
+        assert any("kink" in n for n in result.notes)
+    else:
+        assert result.kink and "disagreement" not in result.verdict
+        assert f"slopes are {left:g} (from the left) and {right:g} (from the right)" in result.verdict
+        if convention is not None:
+            assert f"PyTorch uses {convention:g} by convention" in result.verdict
+
+
+def test_kinks_are_told_apart_from_jumps_and_smooth_points():
+    assert C._kink(torch.relu, torch.tensor(0.0)) == (0, 0.0, 1.0)
+    assert C._kink(lambda x: torch.floor(x) + x, torch.tensor(1.0)) is None  # a jump, not a kink
+    assert C._kink(torch.sin, torch.tensor(0.3)) is None
+    assert C._kink(lambda x: x ** 3 - 1 / x, torch.tensor(1.0)) is None
+    step = C.check(lambda x: torch.floor(x) + x, 1.0)
+    assert not step.passed and not step.kink and "disagreement" in step.verdict
+    abs_at_0 = C.check(torch.abs, 0.0)
+    assert abs_at_0.passed and any("slopes are -1 and 1" in n for n in abs_at_0.notes)

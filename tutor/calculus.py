@@ -150,6 +150,7 @@ class CheckResult:
     verdict: str
     notes: list[str] = field(default_factory=list)
     reference: str = "float64 autograd"
+    kink: bool = False  # the methods differ because the function has a kink here (one-sided slopes differ)
 
 
 def check(func: Callable, point, *, expect=None, name: str | None = None,
@@ -230,6 +231,15 @@ def check(func: Callable, point, *, expect=None, name: str | None = None,
     if expect_row is not None and not expect_row.ok:
         verdict = (f"✗ your formula differs from autograd by {short(expect_row.abs_diff, 3)} "
                    f"(relative {short(expect_row.rel_diff, 2)}): recheck the hand derivation")
+    elif not passed and (kink := _kink(func, x0)) is not None:
+        i, left, right = kink
+        where = f"{var} = {at}" if g_own.numel() == 1 else f"{var} = {at} (component {i})"
+        used = short(float(g64.reshape(-1)[i]) if g64 is not None else float(g_own.reshape(-1)[i]))
+        verdict = (f"{fname} has a kink at {where}: the one-sided slopes are {short(left)} (from the left) and "
+                   f"{short(right)} (from the right), so there is no derivative there; PyTorch uses {used} by "
+                   f"convention")
+        notes.append(f"The central difference averages the two slopes ({short((left + right) / 2)}); "
+                     "neither method is wrong. Check a point on either side to see each slope.")
     elif not passed:
         bad = ", ".join(r.method for r in checked if not r.ok)
         verdict = f"✗ disagreement: {bad} differs from the {ref_name}"
@@ -239,6 +249,13 @@ def check(func: Callable, point, *, expect=None, name: str | None = None,
         verdict = "✓ all methods agree within tolerance"
         if expect_row is not None:
             verdict = "✓ your formula is right: it matches autograd within tolerance"
+        kink = _kink(func, x0)
+        if kink is not None:  # abs at 0: the methods agree on a value the function does not have
+            i, left, right = kink
+            where = f"{var} = {at}" if g_own.numel() == 1 else f"{var} = {at} (component {i})"
+            notes.append(f"{fname} has a kink at {where}: the one-sided slopes are {short(left)} and "
+                         f"{short(right)}, so strictly there is no derivative; {short(float(g_own.reshape(-1)[i]))} "
+                         "is PyTorch's convention there.")
     # where float32 rounding explains a difference
     own = rows[0] if x0.dtype != torch.float64 else None
     if own is not None and own.abs_diff:
@@ -257,7 +274,42 @@ def check(func: Callable, point, *, expect=None, name: str | None = None,
         call_desc += f": the gradient ∇{fname} ({g_own.numel()} components)"
     else:
         call_desc += f": d{fname}/d{var}"
-    return CheckResult(call_desc, rows, sym_text, sym_reason, passed, verdict, notes, ref_name)
+    return CheckResult(call_desc, rows, sym_text, sym_reason, passed, verdict, notes, ref_name,
+                       kink=verdict.startswith(f"{fname} has a kink"))
+
+
+def _kink(func, x0) -> tuple[int, float, float] | None:
+    """(component, left slope, right slope) where f is continuous but its one-sided slopes differ.
+
+    A slope is trusted when it stays put as the step shrinks tenfold; at a jump the slope on the jump's
+    side grows instead, and that is a discontinuity, not a kink."""
+    torch = sys.modules["torch"]
+    x64 = x0.double()
+    flat = x64.reshape(-1)
+
+    def f_at(vec):
+        with torch.no_grad():
+            return float(torch.as_tensor(func(vec.reshape(x64.shape))).double().reshape(()))
+
+    try:
+        f0 = f_at(flat)
+        for i in range(min(flat.numel(), 50)):
+            slopes = []
+            for sign in (-1.0, 1.0):
+                pair = []
+                for h in (1e-5, 1e-6):
+                    step = h * max(1.0, abs(float(flat[i])))
+                    moved = flat.clone()
+                    moved[i] += sign * step
+                    pair.append((f_at(moved) - f0) / (sign * step))
+                if abs(pair[0] - pair[1]) > 1e-3 * max(1.0, abs(pair[1])):
+                    break  # not a settled slope: a jump or a pole on this side
+                slopes.append(pair[1])
+            if len(slopes) == 2 and abs(slopes[0] - slopes[1]) > 1e-3 * max(1.0, abs(slopes[0]), abs(slopes[1])):
+                return i, slopes[0], slopes[1]
+    except Exception:  # noqa: BLE001 - a function that fails in float64: no verdict on kinks
+        return None
+    return None
 
 
 def _literal_digits(expect) -> int | None:
@@ -296,19 +348,38 @@ def _central_difference(func, x0, call_text):
     return out.reshape(x64.shape)
 
 
+# Names a formula may use without a prefix (the sympy row writes formulas this way): `sin(x)` works as
+# well as `torch.sin(x)`. The learner's own names come first.
+FORMULA_NAMES = ("sin", "cos", "tan", "exp", "log", "log2", "log10", "sqrt", "abs", "tanh", "sinh", "cosh",
+                 "asin", "acos", "atan", "sigmoid", "relu", "sign", "floor", "ceil")
+
+
+def _formula_scope(namespace, torch) -> dict:
+    scope = dict(namespace or {})
+    scope.setdefault("torch", torch)
+    scope.setdefault("math", math)
+    for name in FORMULA_NAMES:
+        scope.setdefault(name, getattr(torch, name))
+    scope.setdefault("pi", math.pi)
+    scope.setdefault("e", math.e)
+    scope.setdefault("ln", torch.log)
+    return scope
+
+
 def _expected(expect, x0, var, namespace):
     """The hand-derived derivative as a float64 tensor (a string formula, a function or a value)."""
     torch = sys.modules["torch"]
     x64 = x0.double()
     if isinstance(expect, str):
-        scope = dict(namespace or {})
-        scope.setdefault("torch", torch)
-        scope.setdefault("math", math)
+        scope = _formula_scope(namespace, torch)
         scope[var] = x64
         try:
             value = eval(compile(expect, "<expect>", "eval"), scope)
         except SyntaxError as exc:
             raise CommandError(f"could not read the formula {expect!r}: {exc.msg}") from None
+        except NameError as exc:
+            raise CommandError(f"the formula {expect!r} uses {exc.name!r}, which is not defined: write the "
+                               f"variable as {var}, and functions as sin(x) or torch.sin(x)") from None
         except Exception as exc:  # noqa: BLE001
             raise CommandError(f"evaluating the formula {expect!r} with {var} = {short(x0)} raised "
                                f"{type(exc).__name__}: {exc}") from None

@@ -208,7 +208,8 @@ def render_check(result: CheckResult) -> RenderableType:
         parts.append(Text(f"sympy: {result.symbolic}", style=DIM))
     elif result.symbolic_reason:
         parts.append(Text(f"no symbolic row: {result.symbolic_reason}", style=DIM))
-    parts.append(Text(result.verdict, style="bold green" if result.passed else "bold red"))
+    style = "bold green" if result.passed else "bold yellow" if getattr(result, "kink", False) else "bold red"
+    parts.append(Text(result.verdict, style=style))
     for note in result.notes:
         parts.append(Text(note, style=DIM))
     return Group(*parts)
