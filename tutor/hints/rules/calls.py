@@ -20,8 +20,11 @@ SUPERSEDES.setdefault("grad-of-grad-no-create-graph", set()).update({"backward-n
 SUPERSEDES.setdefault("requires-grad-too-late", set()).add("grad-none-before-backward")
 
 
-def _at(stmt: Stmt | None) -> str:
-    return f" at input [{stmt.index}]" if stmt is not None and not stmt.current else ""
+def _at(stmt: Stmt | None, ctx: Context | None = None) -> str:
+    if stmt is None or stmt.current:
+        return ""
+    label = ctx.input_name(stmt.index) if ctx is not None else ""
+    return f" at {label or f'input [{stmt.index}]'}"
 
 
 # -- a result with no graph, explained through the functions that made it --------------------------
@@ -504,4 +507,130 @@ def _last_grad_input(ctx: Context, name: str) -> int | None:
     for o in reversed(ctx._past):
         if any(g.name == name and g.new is not None for g in o.gradients):
             return o.index
+    return None
+
+
+# -- the earlier input that caused an error: named by number and code --------------------------------
+
+
+def input_ref(ctx: Context, index: int) -> str:
+    """How a hint names input `index`: the front's label ("In [3]") or "input [3]"."""
+    return ctx.input_name(index) or f"input [{index}]"
+
+
+def _backward_on(ctx: Context, stmt: Stmt, name: str) -> str | None:
+    """The code in `stmt` that ran a backward pass through `name` (directly or in a learner function)."""
+    for call, target, kind in ctx.backward_calls(stmt.node):
+        if target is not None and names_in(target)[:1] == [name]:
+            return source_of(call, stmt.source)
+    for callee in reach.callees(ctx, stmt.node, depth=1):
+        bound = {p for p, arg in callee.params.items() if isinstance(arg, ast.Name) and arg.id == name}
+        for body_stmt in callee.body:
+            for call, target, kind in ctx.backward_calls(body_stmt):
+                if target is None:
+                    continue
+                root = names_in(target)[:1]
+                if root and (root[0] in bound or (root[0] == name and name not in callee.params)):
+                    return f"{source_of(callee.call, stmt.source)}`, whose `{ast.unparse(call)}"
+    return None
+
+
+@rule(19)
+def graph_freed_by_earlier_input(ctx: Context):
+    """'backward through the graph a second time': name the input whose backward freed the graph."""
+    if not ctx.error_is("RuntimeError", "backward through the graph a second time"):
+        return None
+    found = ctx.failing_backward()
+    if found is None or found[1] is None:
+        return None
+    call, target, kind, t = found
+    roots = names_in(target)[:1]
+    if not roots:
+        return None
+    name = roots[0]
+    a = ctx.assignment(name)
+    for stmt in reversed(ctx.stmts):
+        if stmt.current:
+            continue
+        if a is not None and stmt.order <= a.stmt.order:
+            return None  # nothing since the graph was built
+        code = _backward_on(ctx, stmt, name)
+        if code is None:
+            continue
+        rebuild = f"{name} = {source_of(a.value, a.stmt.source)}; " if a is not None and a.value is not None else ""
+        return ctx.hint(
+            "double-backward",
+            f"the graph of {name} was freed by {input_ref(ctx, stmt.index)}: `{code}`. That pass used up the "
+            f"values the graph saved, so {paren(t, target)}.backward() cannot go through it again.",
+            f"{rebuild}{paren(t, target)}.backward()  # build {name} again first (or retain_graph=True the "
+            f"first time)")
+    return None
+
+
+@rule(19)
+def changed_in_place_earlier(ctx: Context):
+    """'modified by an inplace operation': the input (and helper) that changed the saved tensor."""
+    if not ctx.error_is("RuntimeError", "modified by an inplace operation"):
+        return None
+    import re
+
+    from tutor.hints.context import inplace_target
+
+    v = re.search(r"is at version (\d+); expected version (\d+)", ctx.error.message)
+    found = ctx.failing_backward()
+    if v is None or found is None:
+        return None
+    now, then = v.group(1), v.group(2)
+    again = f"{paren(found[3], found[1])}.backward()" if found[2] == "backward" else source_of(found[0], ctx.source)
+    for stmt in reversed(ctx.stmts):
+        if stmt.current:
+            continue
+        direct = inplace_target(stmt.node)
+        if direct is not None:
+            name = direct[0]
+            a = ctx.assignment(name, before=stmt.order)
+            if a is not None and isinstance(a.value, ast.Call) and call_name(a.value) == "detach":
+                return None  # a detached alias: the inplace family explains shared memory
+            tensor = ctx.tensor(name)
+            if tensor is not None and str(tensor._version) == now:
+                return ctx.hint(
+                    "inplace-saved-tensor",
+                    f"{name} was changed in place at {input_ref(ctx, stmt.index)}: `{stmt.src()}` (version {then} "
+                    f"→ {now}), but the backward pass needs the value its graph saved.",
+                    f"{again}  # before `{stmt.src()}`; or build the graph again after it")
+            continue
+        for callee in reach.callees(ctx, stmt.node, depth=1):
+            for body_stmt in callee.body:
+                for sub in ast.walk(body_stmt):
+                    edited = _inplace_param(sub, callee)
+                    if edited is None:
+                        continue
+                    arg = callee.params.get(edited)
+                    if not isinstance(arg, ast.Name):
+                        continue
+                    tensor = ctx.tensor(arg.id)
+                    if tensor is None or str(tensor._version) != now:
+                        continue
+                    call_src = source_of(stmt.node, stmt.source)
+                    return ctx.hint(
+                        "inplace-saved-tensor",
+                        f"{arg.id} was changed in place at {input_ref(ctx, stmt.index)}: `{call_src}` runs "
+                        f"`{callee.src(sub)}` in {callee.name}() (version {then} → {now}), but the backward pass "
+                        f"needs the value its graph saved.",
+                        f"{again}  # before `{call_src}`; or build the graph again after it")
+    return None
+
+
+def _inplace_param(node: ast.AST, callee: reach.Callee) -> str | None:
+    """The parameter a statement of `callee` changes in place (`t += 1`, `t[0] = 0`, `t.mul_(2)`)."""
+    target = None
+    if isinstance(node, ast.AugAssign):
+        target = node.target
+    elif isinstance(node, ast.Assign):
+        target = next((t.value for t in node.targets if isinstance(t, ast.Subscript)), None)
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.endswith("_") \
+            and not node.func.attr.startswith("_") and node.func.attr not in ("requires_grad_", "retain_grad_"):
+        target = node.func.value
+    if isinstance(target, ast.Name) and target.id in callee.params:
+        return target.id
     return None
