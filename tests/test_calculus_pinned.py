@@ -149,7 +149,9 @@ def test_expected_values_and_errors():
     assert C._expected(lambda x: x, x0, "x", None).dtype == torch.float64
     assert message(C._expected, "3*x**", x0, "x", None) == "could not read the formula '3*x**': invalid syntax"
     assert message(C._expected, "y + 1", x0, "x", None) == (
-        "evaluating the formula 'y + 1' with x = 2 raised NameError: name 'y' is not defined")
+        "the formula 'y + 1' uses 'y', which is not defined: write the variable as x, and functions as sin(x) "
+        "or torch.sin(x)")
+    assert float(C._expected("2*sin(x)*cos(x)", x0, "x", None)) == pytest.approx(math.sin(4.0))
     assert message(C._expected, object(), x0, "x", None) == "the expected derivative is an object, not a number or tensor"
 
 
