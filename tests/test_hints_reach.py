@@ -16,8 +16,10 @@ def strict(monkeypatch):
     monkeypatch.setattr(hints_pkg, "STRICT", True)
 
 
-def run(script: str):
+def run(script: str, numbered: bool = False):
     session = Session(timeout=10)
+    if numbered:  # a front that numbers its inputs (a notebook's In [n])
+        session.input_label = lambda n: f"In [{n}]"
     session.ensure_torch()
     outcomes = [session.submit(text) for text in split_inputs(script)]
     return session, outcomes
@@ -46,7 +48,7 @@ class Line:
 line = Line()
 out = line(torch.arange(3.0)).pow(2).sum()
 out.backward()
-""", ["@torch.no_grad()", "__call__()", "input [1]"]),
+""", ["@torch.no_grad()", "__call__()", "In [1]"]),
     ("inference-mode-backward", """\
 @torch.inference_mode()
 def features(t):
@@ -71,13 +73,13 @@ w = torch.tensor(3.0, requires_grad=True)
 l = w ** 2
 torch.set_grad_enabled(True)
 l.backward()
-""", ["input [1]", "input [3]", "set_grad_enabled(False)"]),
+""", ["In [1]", "In [3]", "set_grad_enabled(False)"]),
     # a second derivative without create_graph=True: top level (tuple index) and a helper used twice
     ("grad-of-grad-no-create-graph", """\
 x = torch.tensor([0.5, 1.0], requires_grad=True)
 first = torch.autograd.grad((x ** 4).sum(), x)
 torch.autograd.grad(first[0].sum(), x)
-""", ["input [2]", "create_graph=True"]),
+""", ["In [2]", "create_graph=True"]),
     ("grad-of-grad-no-create-graph", """\
 def ddx(fn, at):
     out = fn(at)
@@ -92,7 +94,7 @@ e = p.exp()
 s = (e * p).sum()
 p.data += 1.0
 s.backward()
-""", ["input [4]", "p.data += 1.0", "version"]),
+""", ["In [4]", "p.data += 1.0", "version"]),
     ("inplace-via-data", """\
 def renormalise(t):
     t.data /= t.data.norm()
@@ -100,7 +102,7 @@ v = torch.tensor([3.0, 4.0], requires_grad=True)
 energy = (v * v).sum()
 renormalise(v)
 energy.backward()
-""", ["input [4]", "renormalise(v)", "t.data /= t.data.norm()"]),
+""", ["In [4]", "renormalise(v)", "t.data /= t.data.norm()"]),
     # attributes called like methods
     ("attribute-called", "z = torch.zeros(3, requires_grad=True)\nif z.is_leaf():\n    print('leaf')\n",
      ["z.is_leaf", "bool"]),
@@ -111,7 +113,7 @@ describe(torch.ones(2, 2))
 """, ["t.shape", "torch.Size"]),
     # a Python number asked for backward()
     ("item-breaks-graph", "a = torch.tensor(1.5, requires_grad=True)\nloss = (a ** 2).item() + 1\nloss.backward()\n",
-     ["input [2]", ".item()"]),
+     ["In [2]", ".item()"]),
     ("item-breaks-graph", """\
 def objective(t):
     value = (t - 2) ** 2
@@ -137,7 +139,7 @@ def step(f):
     return u.grad.clone()
 step(lambda t: (t ** 2).sum())
 step(lambda t: t.sum())
-""", ["already held [2, 4]", "input [3]", "step()"]),
+""", ["already held [2, 4]", "In [3]", "step()"]),
     ("grad-accumulation", """\
 v = torch.tensor(1.0, requires_grad=True)
 seen = []
@@ -153,7 +155,7 @@ out = scale * 3 + offset
 scale.requires_grad = True
 out.backward()
 scale.grad
-""", ["input [3]", "input [4]", "scale.grad is None"]),
+""", ["In [3]", "In [4]", "scale.grad is None"]),
     # a helper returning the tuple of torch.autograd.grad
     ("grad-returns-tuple", """\
 def gradient(fn, at):
@@ -174,7 +176,7 @@ loss_of(w).backward()
 
 @pytest.mark.parametrize("hint_id,script,words", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_mistake_through_functions_and_inputs(hint_id, script, words):
-    _, outcomes = run(script)
+    _, outcomes = run(script, numbered=True)
     hint = last_hint(outcomes)
     assert hint.id == hint_id, (hint.id, hint.explanation)
     text = hint.explanation + " " + hint.fix
@@ -320,7 +322,7 @@ def test_grad_tuple_fix_runs():
 
 
 def test_hints_name_the_earlier_input_by_number():
-    _, outcomes = run("""\
+    _, outcomes = run(numbered=True, script="""\
 @torch.no_grad()
 def mse(w, X, y):
     return ((X @ w - y) ** 2).mean()
@@ -330,4 +332,14 @@ loss.backward()
 """)
     hint = last_hint(outcomes)
     assert hint.id == "no-grad-then-backward"
-    assert "mse()" in hint.explanation and "(defined at input [1])" in hint.explanation
+    assert "mse()" in hint.explanation and "(defined in In [1])" in hint.explanation
+
+
+def test_an_unnumbered_front_names_the_code_not_a_number():
+    """The shell and run show no input numbers: the hint quotes the code instead."""
+    script = "torch.set_grad_enabled(False)\nw = torch.tensor(3.0, requires_grad=True)\nl = w ** 2\n" \
+             "torch.set_grad_enabled(True)\nl.backward()\n"
+    plain = last_hint(run(script)[1]).explanation
+    assert "`torch.set_grad_enabled(False)`" in plain and "l = w ** 2" in plain and "[" not in plain
+    numbered = last_hint(run(script, numbered=True)[1]).explanation
+    assert "in In [1]" in numbered and "l = w ** 2 in In [3]" in numbered

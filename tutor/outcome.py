@@ -46,6 +46,20 @@ class GradChange:
 
 
 @dataclass
+class TensorState:
+    """One tensor on the line an autograd error came from: what autograd knew about it then."""
+
+    name: str
+    shape: str  # "(4,)"
+    dtype: str  # "float32"
+    requires_grad: bool
+    grad_fn: str | None  # "MulBackward0"; None for a leaf
+    grad: str | None  # a leaf's .grad: "None" or its shape "(4,)"; None for a non-leaf
+    version: int  # the in-place version counter
+    failing: bool = False  # the operand the error is about
+
+
+@dataclass
 class Hint:
     """A diagnosis: what went wrong, why, and the fix, in the learner's own names."""
 
@@ -81,6 +95,7 @@ class Outcome:
     gradients: list[GradChange] = field(default_factory=list)
     command_output: Any = None  # what a % command returned (a rich renderable or text)
     hints: list[Hint] = field(default_factory=list)
+    tensors: list[TensorState] = field(default_factory=list)  # under an autograd error: the failing line's tensors
     feedback: list[Any] = field(default_factory=list)  # lesson feedback (renderables)
     elapsed: float = 0.0  # seconds
     stdout_shown: bool = False  # True when stdout was already echoed live (the shell)

@@ -109,6 +109,27 @@ def error_renderable(error: ErrorInfo) -> RenderableType:
                  border_style="red", box=box.ROUNDED, expand=False)
 
 
+def tensor_states_renderable(states: list) -> RenderableType:
+    """One line per tensor on the failing line (name, shape, dtype, grad state, version); ▶ marks the culprit."""
+    width = max(len(s.name) for s in states)
+    text = Text()
+    for i, s in enumerate(states):
+        if i:
+            text.append("\n")
+        text.append("  ▶ " if s.failing else "    ", style="bold red" if s.failing else "")
+        text.append(s.name.ljust(width), style="bold" if s.failing else "")
+        parts = [f"{s.shape} {s.dtype}", "requires_grad" if s.requires_grad else "no grad"]
+        if s.grad_fn is None:
+            parts.append("leaf")
+            if s.requires_grad:
+                parts.append(f"grad {s.grad}" if s.grad != "None" else "grad None")
+        else:
+            parts.append(f"grad_fn={s.grad_fn}")
+        parts.append(f"version {s.version}" if s.version >= 0 else "inference tensor")
+        text.append("  " + " · ".join(parts), style="dim" if not s.failing else "")
+    return text
+
+
 def warning_renderable(warning: WarningInfo) -> RenderableType:
     message = _TRIGGERED.sub("", warning.message).strip().splitlines()[0] if warning.message else ""
     first, dot, rest = message.partition(". ")
@@ -169,6 +190,8 @@ def outcome_renderables(outcome: Outcome) -> list[RenderableType]:
         parts.append(to_renderable(view) if view is not None else to_renderable(outcome.value))
     if outcome.error is not None:
         parts.append(error_renderable(outcome.error))
+        if outcome.tensors:
+            parts.append(tensor_states_renderable(outcome.tensors))
     parts.extend(warning_renderable(w) for w in outcome.warnings)
     parts.extend(gradient_renderable(g) for g in outcome.gradients)
     parts.extend(hint_renderable(h) for h in outcome.hints)

@@ -47,7 +47,12 @@ def diagnose(outcome, scene: Scene) -> list:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            found = run_rules(Context(scene, outcome), strict=STRICT)
+            ctx = Context(scene, outcome)
+            if outcome.error is not None:
+                from tutor.hints.errctx import error_tensors
+
+                outcome.tensors = error_tensors(ctx)  # the failing line's tensors (rendered under the error)
+            found = run_rules(ctx, strict=STRICT)
         except Exception:  # noqa: BLE001 - diagnosis must never break the tutor
             if STRICT:
                 raise

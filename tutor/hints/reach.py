@@ -40,6 +40,7 @@ class Callee:
     index: int | None  # the input number that defined it
     params: dict[str, ast.expr] = field(default_factory=dict)  # parameter name -> the caller's argument
     depth: int = 0
+    label: str = ""  # how the front names the input that defined it ("In [3]"); "" when inputs are unnumbered
 
     @property
     def body(self) -> list[ast.stmt]:
@@ -72,7 +73,7 @@ class Callee:
         return text
 
     def where(self) -> str:
-        return f" (defined at input [{self.index}])" if self.index is not None else ""
+        return f" (defined in {self.label})" if self.label else ""
 
 
 def grad_off_mode(node: ast.AST) -> str | None:
@@ -149,7 +150,9 @@ def callee_of(ctx: Context, call: ast.Call, depth: int = 0) -> Callee | None:
     for kw in call.keywords:
         if kw.arg:
             params[kw.arg] = kw.value
-    return Callee(func.__name__, func, node, source, call, input_index(func), params, depth)
+    index = input_index(func)
+    label = ctx.input_name(index) if index is not None and index != ctx.outcome.index else ""
+    return Callee(func.__name__, func, node, source, call, index, params, depth, label)
 
 
 def callees(ctx: Context, node: ast.AST | None, depth: int = MAX_DEPTH) -> list[Callee]:
@@ -250,7 +253,9 @@ def callee_for_frame(ctx: Context, frame: Frame) -> Callee | None:
     if found is None:
         return None
     node, source = found
-    return Callee(frame.func.__name__, frame.func, node, source, None, input_index(frame.func))
+    index = input_index(frame.func)
+    label = ctx.input_name(index) if index is not None and index != ctx.outcome.index else ""
+    return Callee(frame.func.__name__, frame.func, node, source, None, index, label=label)
 
 
 def value_in_frames(ctx: Context, name: str, frames: list[Frame] | None = None):

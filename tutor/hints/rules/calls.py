@@ -21,10 +21,11 @@ SUPERSEDES.setdefault("requires-grad-too-late", set()).add("grad-none-before-bac
 
 
 def _at(stmt: Stmt | None, ctx: Context | None = None) -> str:
-    if stmt is None or stmt.current:
+    """' in In [3]' when the front numbers its inputs (a notebook); '' otherwise (the code is shown)."""
+    if stmt is None or stmt.current or ctx is None:
         return ""
-    label = ctx.input_name(stmt.index) if ctx is not None else ""
-    return f" at {label or f'input [{stmt.index}]'}"
+    label = ctx.input_name(stmt.index)
+    return f" in {label}" if label else ""
 
 
 # -- a result with no graph, explained through the functions that made it --------------------------
@@ -165,14 +166,14 @@ class _Origin:
         off = _grad_disabled_before(ctx, a.stmt)
         if off is not None:
             return _Cause("no-grad-then-backward",
-                          f"{name} = {source_of(a.value, a.stmt.source)}{_at(a.stmt)} ran while recording was "
-                          f"switched off by `{source_of(off.node, off.source)}`{_at(off)}, so {name} has no graph.",
+                          f"{name} = {source_of(a.value, a.stmt.source)}{_at(a.stmt, ctx)} ran while recording was "
+                          f"switched off by `{source_of(off.node, off.source)}`{_at(off, ctx)}, so {name} has no graph.",
                           f"{name} = {source_of(a.value, a.stmt.source)}  # again, now that recording is on")
         if isinstance(a.value, ast.Call) and reach.is_grad_call(a.value) and not reach.creates_graph(a.value):
             lhs = source_of(a.stmt.node.targets[0], a.stmt.source) if isinstance(a.stmt.node, ast.Assign) else name
             new = ast.unparse(a.value)[:-1] + ", create_graph=True)"
             return _Cause("grad-of-grad-no-create-graph",
-                          f"{name} came from {source_of(a.value, a.stmt.source)}{_at(a.stmt)} without "
+                          f"{name} came from {source_of(a.value, a.stmt.source)}{_at(a.stmt, ctx)} without "
                           f"create_graph=True: a plain tensor, with no graph to differentiate again.",
                           f"{lhs} = {new}")
         return self.expr(a.value, a.stmt.source, None, None, depth + 1)
@@ -287,9 +288,9 @@ def requires_grad_after_forward(ctx: Context):
                 p = built[0]
                 return ctx.hint(
                     "requires-grad-too-late",
-                    f"{p.name} = {p.src()}{_at(p.stmt)} was computed before `{source_of(switched.node, switched.source)}`"
-                    f"{_at(switched)}, so {n} was not part of its graph and {source_of(target, stmt.source)}"
-                    f".backward(){_at(stmt)} gave {n} nothing: {n}.grad is None.",
+                    f"{p.name} = {p.src()}{_at(p.stmt, ctx)} was computed before `{source_of(switched.node, switched.source)}`"
+                    f"{_at(switched, ctx)}, so {n} was not part of its graph and {source_of(target, stmt.source)}"
+                    f".backward(){_at(stmt, ctx)} gave {n} nothing: {n}.grad is None.",
                     f"{p.name} = {p.src()}  # compute it again now that {n} requires grad, then backward()")
     return None
 
@@ -400,8 +401,8 @@ def inplace_via_data(ctx: Context):
                     again = "; ".join(f"{p.name} = {p.src()}" for p in redo if p.name)
                     return ctx.hint(
                         "inplace-via-data",
-                        f"`{code}` at input [{stmt.index}] changed {name} through .data after {made.name} = "
-                        f"{made.src()}{_at(made.stmt)} used it. Autograd cannot see such edits ({name}'s version "
+                        f"`{code}`{_at(stmt, ctx)} changed {name} through .data after {made.name} = "
+                        f"{made.src()}{_at(made.stmt, ctx)} used it. Autograd cannot see such edits ({name}'s version "
                         f"is still {version}), so this backward used the new values: a wrong gradient, no error.",
                         f"{again}  # compute again after the edit (make edits under torch.no_grad())")
     return None
@@ -493,7 +494,7 @@ def accumulation_through_calls(ctx: Context):
         if not bool(old.abs().sum()) or bool((old == change.new).all()):
             continue
         last = _last_grad_input(ctx, change.name)
-        by = f" from input [{last}]" if last is not None else ""
+        by = f" from {input_ref(ctx, last)}" if last is not None else ""
         names = ", ".join(f"{c.name}(){c.where()}" for c in callees if any(ctx.backward_calls(s) for s in c.body))
         return ctx.hint(
             "grad-accumulation",
@@ -514,8 +515,8 @@ def _last_grad_input(ctx: Context, name: str) -> int | None:
 
 
 def input_ref(ctx: Context, index: int) -> str:
-    """How a hint names input `index`: the front's label ("In [3]") or "input [3]"."""
-    return ctx.input_name(index) or f"input [{index}]"
+    """How a hint names input `index`: the front's label ("In [3]") or "an earlier input"."""
+    return ctx.input_name(index) or "an earlier input"
 
 
 def _backward_on(ctx: Context, stmt: Stmt, name: str) -> str | None:
@@ -545,18 +546,22 @@ def graph_freed_by_earlier_input(ctx: Context):
         return None
     call, target, kind, t = found
     roots = names_in(target)[:1]
-    if not roots:
-        return None
+    if not roots or ctx.in_function:
+        return None  # inside a function the name is a local: the older rule reads that function's lines
     name = roots[0]
     a = ctx.assignment(name)
     for stmt in reversed(ctx.stmts):
-        if stmt.current:
+        if stmt.current or isinstance(stmt.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         if a is not None and stmt.order <= a.stmt.order:
             return None  # nothing since the graph was built
+        direct = any(target is not None and names_in(target)[:1] == [name]
+                     for _, target, _ in ctx.backward_calls(stmt.node))
         code = _backward_on(ctx, stmt, name)
         if code is None:
             continue
+        if direct:
+            return None  # a backward typed at the top level: backward.double_backward names it
         rebuild = f"{name} = {source_of(a.value, a.stmt.source)}; " if a is not None and a.value is not None else ""
         return ctx.hint(
             "double-backward",
@@ -583,7 +588,7 @@ def changed_in_place_earlier(ctx: Context):
     now, then = v.group(1), v.group(2)
     again = f"{paren(found[3], found[1])}.backward()" if found[2] == "backward" else source_of(found[0], ctx.source)
     for stmt in reversed(ctx.stmts):
-        if stmt.current:
+        if stmt.current or isinstance(stmt.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         direct = inplace_target(stmt.node)
         if direct is not None:

@@ -83,7 +83,7 @@ def float_asked_for_backward(ctx: Context):
 
 
 def _python_number_origin(ctx: Context, node: ast.AST, depth: int = 0) -> tuple[str, str] | None:
-    """Where a Python number came from: (the .item()/float() call, ' at input [n]' or ' in f()')."""
+    """Where a Python number came from: (the .item()/float() call, ' in In [n]' or ' in f()')."""
     if depth > 5:
         return None
     if isinstance(node, ast.Name):
@@ -93,7 +93,8 @@ def _python_number_origin(ctx: Context, node: ast.AST, depth: int = 0) -> tuple[
         for sub in ast.walk(a.value):
             if isinstance(sub, ast.Call) and (call_name(sub) == "item" or (
                     isinstance(sub.func, ast.Name) and sub.func.id == "float")):
-                where = f" at input [{a.stmt.index}]" if not a.stmt.current else ""
+                label = ctx.input_name(a.stmt.index) if not a.stmt.current else ""
+                where = f" in {label}" if label else ""
                 return source_of(sub, a.stmt.source), where
             if isinstance(sub, ast.Call):
                 callee = reach.callee_of(ctx, sub)
