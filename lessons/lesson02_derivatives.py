@@ -337,7 +337,7 @@ at its best. That is why lesson control-flow and the tutor's `%check` use centra
             "central-difference",
             question=(
                 "The same scan with the central difference (f(x + h) − f(x − h)) / (2h) does best at h = 1e-2, "
-                "with an error of 4e-5, where the forward difference did best at 1e-3 with 2e-3. Why is its "
+                "with an error of 4e-5, where the forward difference did best at 1e-3 with 1.6e-3. Why is its "
                 "best h larger, and its best error smaller?"
             ),
             choices=[
@@ -358,6 +358,8 @@ at its best. That is why lesson control-flow and the tutor's `%check` use centra
             facts=[
                 Fact("errs = [abs(((torch.exp(x + h) - torch.exp(x - h)) / (2 * h)).item() - math.e) for h in hs]; "
                      "errs[1] < 5e-5 and errs[0] > 4e-3", True),
+                Fact("fwd = [abs(((torch.exp(x + h) - torch.exp(x)) / h).item() - math.e) for h in hs]; "
+                     "round(min(fwd), 4), hs[fwd.index(min(fwd))]", (0.0016, 1e-3)),
                 # the truncation error of the central difference falls 100-fold per 10-fold smaller h (float64)
                 Fact("x64 = torch.tensor(1.0, dtype=torch.float64); "
                      "c = lambda h: abs(((torch.exp(x64 + h) - torch.exp(x64 - h)) / (2 * h)).item() - math.e); "
