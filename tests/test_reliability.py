@@ -192,3 +192,68 @@ def test_guarded_reads():
         with guard.limit(0.2):
             guard.read(lambda: time.sleep(5), seconds=3)
     assert not guard._state.stack
+
+
+# -- run: the hard limit, tamper-proof records, files that used to crash it ---------------------
+
+RUNAWAY = """\
+print("first")
+x = torch.ones(3)
+sum(range(10**12))
+print("after", x.sum().item())
+import signal, time
+signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, signal.SIG_IGN); time.sleep(60)
+import sys, os
+sys.__stdout__.write('{"index": 70, "forged": true}\\n'); sys.__stdout__.flush()
+os.write(1, b'{"index": 80, "forged": true}\\n')
+print("a\\ud800b")
+class Rich:
+    def __rich__(self):
+        raise ValueError("no")
+Rich()
+sys.exit(3)
+print("never")
+"""
+
+
+def run_cli(*args, stdin=None, timeout=180):
+    return subprocess.run([sys.executable, "-m", "tutor", *args], input=stdin, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_run_hard_limit_tamper_proof_records_and_json_out(tmp_path):
+    import json
+
+    script = tmp_path / "runaway.py"
+    script.write_text(RUNAWAY)
+    out_file = tmp_path / "records.jsonl"
+    started = time.monotonic()
+    result = run_cli("run", str(script), "--timeout", "1", "--json-out", str(out_file))
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""  # learner output never reaches the records, nor stdout here
+    records = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [r["index"] for r in records] == list(range(1, 14))  # no forged record; sys.exit ends it
+    by_input = {r["input"]: r for r in records}
+    c_loop = by_input["sum(range(10**12))"]
+    assert c_loop["error"]["type"] == "Timeout" and "hard limit" in c_loop["error"]["message"]
+    assert c_loop["replayed"] == [1, 2]
+    assert by_input['print("after", x.sum().item())']["stdout"] == "after 3.0\n"  # state replayed
+    escaped = [r for r in records if "ITIMER_REAL" in r["input"]][0]
+    assert escaped["error"]["type"] == "Timeout" and escaped["replayed"] == [1, 2, 4, 5]
+    forged = [r for r in records if "forged" in r["input"]]
+    assert [r["stdout"] for r in forged] == ['{"index": 70, "forged": true}\n', '{"index": 80, "forged": true}\n']
+    assert by_input['print("a\\ud800b")']["ok"]
+    assert "Rich object" in by_input["Rich()"]["output"]
+    assert by_input["sys.exit(3)"]["error"]["type"] == "SystemExit"
+    assert elapsed < 60  # two hard stops at about 1 + 1.5 s each, plus start-ups
+
+
+def test_run_survives_a_huge_expression_and_a_lone_surrogate(tmp_path):
+    script = tmp_path / "deep.py"
+    script.write_text('print("first")\nx = ' + "+".join(["1"] * 100_000) + '\nprint("a\\ud800b")\nprint("last")\n')
+    result = run_cli("run", str(script), "--no-echo")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "first" and "too deeply nested" in result.stdout and lines[-1] == "last"
+    assert "a\\ud800b" in result.stdout

@@ -67,7 +67,10 @@ def cmd_run(args) -> int:
         session.state["matplotlib_inline"] = True  # as in Jupyter: figures show after each cell
     else:
         inputs = split_inputs(read_source(args.file))
-    return run_inputs(session, inputs, as_json=args.json, echo=not args.no_echo, width=args.width)
+    from tutor.supervise import run_file
+
+    return run_file(session, inputs, as_json=args.json, echo=not args.no_echo, width=args.width,
+                    json_out=args.json_out)
 
 
 def _add_common_options(parser: argparse.ArgumentParser, default) -> None:
@@ -101,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("file", metavar="FILE", help="a file of inputs, a Jupyter notebook (.ipynb), or - for stdin")
     run.add_argument("--show-markdown", action="store_true", help="with a notebook: show its markdown cells too")
     run.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
+    run.add_argument("--json-out", metavar="FILE", default=None,
+                     help="write the JSON records to FILE (learner output never reaches it)")
     run.add_argument("--no-echo", action="store_true", help="do not print the inputs themselves")
     run.add_argument("--width", type=int, default=None, help="text width (default: terminal or 80)")
     run.set_defaults(func=cmd_run)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import json
 import sys
+import warnings
 from typing import Iterable
 
 from tutor.introspect import help_target
@@ -31,9 +32,13 @@ def _split_python(lines: list[str]) -> list[str]:
     text = "".join(lines)
     if not text.strip():
         return []
+    from tutor.evaluate import bounded_recursion
+
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+        with bounded_recursion(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the input's own run reports its SyntaxWarnings
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # deep nesting: cut by lines
         return _split_by_indent(lines)
     groups: list[list[int]] = []  # [first_line, last_line] (1-based, inclusive)
     for node in tree.body:
@@ -99,6 +104,33 @@ def outcome_record(outcome: Outcome, output: str) -> dict:
     }
 
 
+def dumps(record: dict) -> str:
+    """One JSON line; text that cannot be encoded (a lone surrogate) is escaped, never an error."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)  # \ud800 escapes: valid JSON
+    return line
+
+
+class _SafeWriter:
+    """Writes text to a stream, escaping what its encoding cannot take (a lone surrogate)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self.stream, "encoding", None) or "utf-8"
+            return self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 def run_inputs(
     session,
     inputs: Iterable[str],
@@ -107,11 +139,16 @@ def run_inputs(
     as_json: bool = False,
     echo: bool = True,
     width: int | None = None,
+    on_start=None,
+    extra_stdout=None,
 ) -> int:
-    """Submit each input, print what the shell would print (or JSON lines); 0 if none failed, else 1."""
+    """Submit each input, print what the shell would print (or JSON lines); 0 if none failed, else 1.
+
+    `on_start(text)` is called before each input is submitted, `extra_stdout()` after it: text the
+    input wrote below Python's streams (to file descriptor 1), added to its stdout (tutor.supervise)."""
     from tutor.render import make_console, outcome_renderables, outcome_text, plain_text
 
-    out = out or sys.stdout
+    out = _SafeWriter(out or sys.stdout)
     console = make_console(out, width=width) if (not as_json and _is_terminal(out)) else None
     status = 0
     for text in inputs:
@@ -122,17 +159,24 @@ def run_inputs(
                 else:
                     out.write(plain_text([text], width) + "\n")
             continue
+        if on_start is not None:
+            on_start(text)
         outcome = session.submit(text)
+        if extra_stdout is not None:
+            outcome.stdout += extra_stdout()
         if not outcome.ok:
             status = 1
         output = outcome_text(outcome, width)
         if as_json:
-            out.write(json.dumps(outcome_record(outcome, output), ensure_ascii=False) + "\n")
+            out.write(dumps(outcome_record(outcome, output)) + "\n")
         elif console is not None:
             if echo:
                 console.print(echo_input(text), style="bold", markup=False)
-            for part in outcome_renderables(outcome):
-                console.print(part)
+            try:
+                for part in outcome_renderables(outcome):
+                    console.print(part)
+            except UnicodeEncodeError:
+                out.write(output + "\n")
         else:
             if echo:
                 out.write(echo_input(text) + "\n")
