@@ -5,8 +5,8 @@ Scripts per task (all in process, one shared torch):
 (b) a wrong attempt that raises, then the solution: passes, and only on a solution input;
 (c) a wrong attempt that leaves gradients or rebinds a leaf (and each declared wrong answer), then the
     solution: passes (after `%reset step` when the guard asks for it, and only then);
-(d) every declared wrong answer alone never passes.
-Plus the lesson meta-test of one voice: for every wrong answer, a hint's shown fix passes the step.
+(d) every declared wrong answer alone never passes, and (one voice, the lesson meta-test) any fix a
+    hint shows while the step is active passes the step's checks.
 """
 
 from __future__ import annotations
@@ -128,12 +128,22 @@ def test_a_messy_learner(item):
             solve_after_reset(session, coach, step, solution, mess)
         count("c")
 
-    # (d) each wrong answer alone never passes
+    # (d) each wrong answer alone never passes; and one voice: a fix a hint shows for it passes the step
     for wrong in step.wrong:
-        session, coach = at_step(lesson, index)
+        session, coach = at_step(lesson, index, hints=True)
         typed = split_inputs(wrong)
-        type_all(session, coach, step, typed, may_pass=False)
-        assert not passed(coach, step) or typed[:len(solution)] == solution  # e.g. "the solution twice"
+        for text in typed:
+            active = not passed(coach, step)  # once the step is done, its goal no longer decides the advice
+            out = session.submit(text)
+            for hint in out.hints if active else []:
+                if hint.fix:
+                    agrees = judge.fix_agrees(step, coach._start(), coach.inputs, hint.fix, solution=solution)
+                    assert agrees is not False, f"{step.id}: after {text!r} the hint {hint.id} shows {hint.fix!r}," \
+                                                " which the step's checks reject"
+                    count("fix")
+            if passed(coach, step):
+                assert out.error is None and typed[:len(solution)] == solution, \
+                    f"{step.id}: the wrong answer {wrong!r} passed"  # only "the solution, then more" may
         count("d")
 
 
@@ -152,34 +162,12 @@ def test_every_lesson_task_ran_through_the_scripts(capsys):
     """Runs last in this file: how many step × script cases ran (all Tasks of all lessons)."""
     if CASES.get("a", 0) < len(TASKS):
         pytest.skip("run the whole file to count the cases")
-    total = sum(v for k, v in CASES.items() if k != "reset")
+    total = sum(v for k, v in CASES.items() if k not in ("reset", "fix"))
     with capsys.disabled():
         print(f"\nmessy learner: {len(TASKS)} tasks in {len(CATALOG.lessons)} lessons, {total} step × script cases"
               f" (a {CASES['a']}, b {CASES['b']}, c {CASES['c']}, d {CASES['d']}; %reset step needed"
-              f" {CASES.get('reset', 0)} times)")
+              f" {CASES.get('reset', 0)} times; {CASES.get('fix', 0)} shown fixes agreed with their step)")
     assert CASES["a"] == CASES["b"] == len(TASKS) and CASES["c"] >= len(TASKS) and CASES["d"] >= len(TASKS)
-
-
-# -- one voice: a hint's shown fix agrees with the step -------------------------------------------
-
-WRONGS = [(lesson, i, w) for lesson, i in TASKS for w in lesson.steps[i].wrong]
-
-
-@pytest.mark.parametrize("lesson, index, wrong", WRONGS,
-                         ids=[f"{l.id}:{l.steps[i].id}:{n}" for l, i, _w in WRONGS
-                              for n in [[w for w in l.steps[i].wrong].index(_w)]])
-def test_a_shown_fix_passes_the_step(lesson, index, wrong):
-    step = lesson.steps[index]
-    session, coach = at_step(lesson, index, hints=True)
-    for text in split_inputs(wrong):
-        active = not passed(coach, step)  # once the step is done, its goal no longer decides the advice
-        out = session.submit(text)
-        for hint in out.hints if active else []:
-            if hint.fix:
-                agrees = judge.fix_agrees(step, coach._start(), coach.inputs, hint.fix,
-                                          solution=split_inputs(step.solution))
-                assert agrees is not False, f"{step.id}: after {text!r} the hint {hint.id} shows {hint.fix!r}," \
-                                            " which the step's checks reject"
 
 
 def _typed(lesson_id, step_id, inputs):

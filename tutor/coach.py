@@ -805,9 +805,17 @@ class Coach:
         if self.breaks:
             more += " %reset step restores the step's starting state."
         fresh = [b for b in self.breaks if b.text not in self.shown]
-        if fresh:
+        if fresh and fresh[0].input_number < len(self.inputs):
+            # an earlier input broke what this one relies on: that is the news
             self.shown.add(fresh[0].text)
             return Verdict(False, [fresh[0].text], next=more)
+        verdict = self._what_this_input_shows(step, outcome, more)
+        if fresh and not verdict.progress:
+            self.shown.add(fresh[0].text)  # this very input broke it: first what it shows, then the break
+            verdict.messages = verdict.messages[:1] + [fresh[0].text]
+        return verdict
+
+    def _what_this_input_shows(self, step: Task, outcome, more: str) -> Verdict:
         latest = CheckContext(self.session.namespace, outcome, [outcome.input])
         error = outcome.error
         wants = judge.wants_error(step)

@@ -402,8 +402,8 @@ def describe_break(need: Need, namespace: dict, number: int, line: str) -> str:
         else:
             what = f"`{need.name}` is no longer the leaf tensor this step starts from: {where} made it {a_type(value)}"
     elif need.kind == "graph":
-        what = (f"the graph behind `{need.name}` was freed by {where} (a backward pass without"
-                " retain_graph=True)")
+        what = (f"the graph behind `{need.name}` was freed by {where}, a backward pass without"
+                " retain_graph=True")
     elif need.kind == "tensor":
         value = namespace[need.name]
         now = (f"{str(value.dtype).replace('torch.', '')} {tuple(value.shape)}" if hasattr(value, "dtype")
