@@ -19,14 +19,14 @@ D2L_25 = NOTEBOOKS / "d2l_2_5_autograd.ipynb"
 @pytest.fixture(autouse=True)
 def without_standin_modules():
     """Each run imports d2l/matplotlib afresh (the stand-ins), as a new process would."""
-    from tutor import standin_pyplot, standins
+    from tutor import standin_notes, standin_pyplot
 
     def forget():
         for name in list(sys.modules):
             if name.split(".")[0] in ("d2l", "matplotlib", "matplotlib_inline"):
                 del sys.modules[name]
-        standins._noted.clear()
-        standins._pending.clear()
+        standin_notes._noted.clear()
+        standin_notes._pending.clear()
         standin_pyplot.close("all")
 
     forget()

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from tutor import standins
+from tutor import standin_notes, standins
 from tutor.plot import Figures, Plot
 from tutor.session import Session
 
@@ -23,8 +23,8 @@ def _forget_modules():
 @pytest.fixture(autouse=True)
 def fresh_imports():
     _forget_modules()
-    standins._noted.clear()
-    standins._pending.clear()
+    standin_notes._noted.clear()
+    standin_notes._pending.clear()
     from tutor import standin_pyplot
 
     standin_pyplot.close("all")

@@ -11,10 +11,7 @@ import os
 import sys
 
 from tutor import __version__
-
-
-class UsageError(Exception):
-    """Bad usage or an unreadable file: one line on stderr, exit status 2."""
+from tutor.cli_common import EXTENSIONS, UsageError, read_source  # noqa: F401 - part of this module's API
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -32,18 +29,6 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("the timeout must be more than 0 seconds")
     return value
-
-
-def read_source(path: str) -> str:
-    """The text of FILE, or of stdin for `-`."""
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UsageError(f"cannot read {path}: {reason}") from None
 
 
 def cmd_shell(args) -> int:
@@ -115,7 +100,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXTENSIONS: list = []  # functions (subparsers, common_parent) that add more subcommands
 
 
 def _load_extensions() -> None:

@@ -17,7 +17,7 @@ import json
 import sys
 from dataclasses import asdict, dataclass, field
 
-from tutor import cli
+from tutor import cli_common as cli
 
 GRADED = ("task", "quiz", "predict")
 

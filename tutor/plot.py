@@ -524,7 +524,3 @@ def build_text(plot: Plot, width: int, height: int, *, color: bool = True) -> st
     if color:
         return text
     return "\n".join(line.rstrip() for line in plt.uncolorize(text).splitlines())
-
-
-# imported last: it registers the renderer for Plot and needs the names above
-from tutor import render_plot  # noqa: E402,F401

@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-from tutor.render import renders
+from tutor.plot import Figures, Plot, curve_style, rich_color
 
 MAX_WIDTH = 110  # columns; wider plots are not easier to read
 MIN_WIDTH = 30
@@ -48,8 +48,6 @@ def console_has_color(console: Console) -> bool:
 
 def legend_text(plot, color: bool) -> Text | None:
     """One line: a swatch in each curve's colour (or its plot character) and its label."""
-    from tutor.plot import curve_style, rich_color
-
     parts = [(i, c) for i, c in enumerate(plot.curves) if c.label]
     if not parts:
         return None
@@ -90,19 +88,13 @@ class PlotView:
         return Measurement(min(width, options.max_width), options.max_width)
 
 
-def _register() -> None:
+def figures_renderable(figures: Figures):
+    """Several plots of one input, one after another (strings, such as a count of left-out plots, as text)."""
     from rich.console import Group
 
-    from tutor.plot import Figures, Plot
-    from tutor.render import to_renderable
-
-    @renders(Plot)
-    def _plot(plot: Plot):
-        return PlotView(plot)
-
-    @renders(Figures)
-    def _figures(figures: Figures):
-        return Group(*(to_renderable(item) for item in figures))
+    return Group(*(PlotView(item) if isinstance(item, Plot) else Text(str(item)) for item in figures))
 
 
-_register()
+def renderers() -> dict:
+    """What `tutor.render` uses for the plot data types (it imports this module when it first meets one)."""
+    return {Plot: PlotView, Figures: figures_renderable}

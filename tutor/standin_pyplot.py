@@ -180,7 +180,7 @@ def axes_to_plot(axes: Axes, figsize):
 
 def figure(num=None, figsize=None, **_):
     global _current
-    from tutor.standins import note_once
+    from tutor.standin_notes import note_once
 
     note_once("matplotlib")
     _current = Figure(figsize)
