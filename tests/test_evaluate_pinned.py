@@ -189,3 +189,72 @@ def test_capture_fills_an_outcome():
     cap.fill(target)
     assert (target.stdout, target.stderr) == ("p\n", "")
     assert (target.error.type, target.error.message) == ("ValueError", "v") and target.warnings == []
+
+
+def test_the_whole_traceback_text():
+    result, _ = run("def f(v):\n    return v / 0\n\nf(1)")
+    assert result.error.traceback == (
+        'Traceback (most recent call last):\n'
+        '  File "<input-7>", line 4, in <module>\n    f(1)\n'
+        '  File "<input-7>", line 2, in f\n    return v / 0\n           ~~^~~\n'
+        'ZeroDivisionError: division by zero\n')
+    assert isinstance(result.error.exc, ZeroDivisionError)
+
+
+def test_syntax_error_info_details():
+    result, _ = run("z = [X")
+    err = result.error
+    assert err.line == "z = [X" and isinstance(err.exc, SyntaxError) and err.exc.filename == NAME
+    result, _ = run("b = (2 +   ")
+    assert result.error.line == "b = (2 +   "  # only the newline is cut, not the spaces
+    bare = E.syntax_error_info(SyntaxError())
+    assert (bare.type, bare.line, bare.lineno, bare.offset) == ("SyntaxError", None, None, None)
+    assert E.syntax_error_info(SyntaxError("m")).message == "m"
+    assert E.syntax_error_info(SyntaxError("")).message == ""
+    exc = SyntaxError("bad", ("f.py", 3, 2, "x y\n"))
+    info = E.error_info(exc)  # raised, not by the learner's code: reported at its line and column
+    assert (info.type, info.message, info.line, info.lineno, info.offset) == ("SyntaxError", "bad", "x y", 3, 2)
+    assert info.exc is exc and info.traceback == ""
+
+
+def test_a_syntax_error_from_a_front_named_file_keeps_its_frames():
+    try:
+        exec(compile("eval('1 +')", "cell-1", "exec"))
+    except SyntaxError as exc:
+        info = E.error_info(exc, lambda name: name.startswith("cell-"))
+    assert info.type == "SyntaxError" and info.frames == [("<module>", 1, "")] and info.exc is not None
+    assert info.traceback.startswith("Traceback (most recent call last):\n")
+
+
+def test_compile_time_syntax_errors():
+    # these parse, but do not compile
+    result, ns = run("a = 1\nreturn a")
+    err = result.error
+    assert (err.type, err.message, err.lineno) == ("SyntaxError", "'return' outside function", 2)
+    assert isinstance(err.exc, SyntaxError) and ns == {}
+    result, _ = run("break")
+    assert (result.error.type, result.error.message) == ("SyntaxError", "'break' outside loop")
+
+
+def test_a_given_tree_is_what_runs_and_a_trailing_semicolon_with_spaces_hides_the_value():
+    import ast
+
+    result = E.execute("1", {}, NAME, tree=ast.parse("2"))
+    assert result.value == 2
+    result, _ = run("a = 2\na * 21;  \n")
+    assert (result.value, result.has_value) == (None, False)
+
+
+def test_registered_source_lines_keep_their_newlines():
+    E.register_source("<input-nl>", "a = 1\nb = 2\n")
+    assert linecache.getline("<input-nl>", 1) == "a = 1\n" and linecache.getline("<input-nl>", 2) == "b = 2\n"
+    assert linecache.cache["<input-nl>"][2] == ["a = 1\n", "b = 2\n"]
+
+
+def test_a_fresh_capture_fills_empty_lists():
+    class Target:
+        pass
+
+    target = Target()
+    E.Capture().fill(target)
+    assert (target.stdout, target.stderr, target.warnings, target.error) == ("", "", [], None)
