@@ -34,6 +34,13 @@ from tutor.session import Session
     ("a = 1 +\n\n\nb = 2\n", ["a = 1 +", "b = 2"]),
     ("match p:\n    case 1: (\ncase 2:\nz", ["match p:\n    case 1: (\ncase 2:", "z"]),
     ("elif_x = (\nelif y:\n", ["elif_x = (\nelif y:"]),
+    ("if a:\n  torch.ones?\n", ["if a:\n  torch.ones?"]),  # an indented `?` line is not help
+    ("if a:\n torch.ones?\n", ["if a:\n torch.ones?"]),
+    ("if a:\n x = (\nb = 1\n", ["if a:\n x = (", "b = 1"]),  # one space of indent continues too
+    ("a = 1 +  \nb = 2", ["a = 1 +  ", "b = 2"]),  # bad Python: only newlines are cut off
+    ("a = [X\nb = 2", ["a = [X", "b = 2"]),
+    ("a = 1   \nb = 2", ["a = 1   ", "b = 2"]),  # good Python: the same
+    ("a = X\nb = 2", ["a = X", "b = 2"]),
 ])
 def test_split_inputs(text, inputs):
     assert split_inputs(text) == inputs
@@ -65,6 +72,38 @@ def test_no_echo_and_status_zero():
     assert out.getvalue() == "4\n"
 
 
+def test_plain_text_for_a_stream_that_is_not_a_terminal():
+    # plain text: no trailing spaces, no blank lines around a table (rich's console would add them)
+    out = io.StringIO()
+    run_inputs(Session(), ["x = torch.ones(2)", "%who"], out=out, width=60)
+    assert out.getvalue() == (">>> x = torch.ones(2)\n>>> %who\n name   shape   dtype     requires_grad   grad\n"
+                              " " + "─" * 45 + "\n x      (2,)    float32   False           None\n")
+    broken = BrokenIsatty()
+    run_inputs(Session(), ["x = torch.ones(2)", "%who"], out=broken, width=60)
+    assert broken.getvalue() == out.getvalue()
+
+
+def test_json_record_values_by_hand():
+    from tutor.outcome import GradChange, Outcome
+    from tutor.runner import outcome_record
+
+    outcome = Outcome(input="g", index=3)
+    outcome.elapsed = 0.25
+    outcome.gradients = [GradChange("w", None, None)]
+    record = outcome_record(outcome, "shown")
+    assert record["elapsed_ms"] == 250.0 and record["gradients"] == {"w": None} and record["output"] == "shown"
+    assert record["value"] is None and record["index"] == 3 and record["input"] == "g"
+    outcome.elapsed = 0.0012346
+    assert outcome_record(outcome, "")["elapsed_ms"] == 1.235  # milliseconds, 3 decimals
+
+
+def test_json_keeps_unicode_as_it_is():
+    out = io.StringIO()
+    run_inputs(Session(), ["s = 'é'", "s"], out=out, as_json=True)
+    assert out.getvalue().splitlines()[1].count("é") == 2  # input and value, not \u00e9
+    assert "\\u00e9" not in out.getvalue()
+
+
 def test_json_lines_and_exit_stops_the_run():
     out = io.StringIO()
     status = run_inputs(Session(), ["a = 5", "exit()", "a = 6"], out=out, as_json=True)
@@ -92,6 +131,15 @@ def test_a_terminal_gets_rich_output_and_other_streams_plain_text():
     plain = BrokenIsatty()
     assert run_inputs(Session(), ["a = 1", "a + 1"], out=plain, width=40) == 0
     assert plain.getvalue() == ">>> a = 1\n>>> a + 1\n2\n"
+    markup = FakeTerminal()
+    run_inputs(Session(), ["s = '[red]x[/red]'"], out=markup, width=40)
+    assert "[red]x[/red]" in markup.getvalue()  # the input is shown as typed, not read as markup
+    narrow = FakeTerminal()
+    run_inputs(Session(), ["raise ValueError('" + "word " * 30 + "')"], out=narrow, width=40)
+    import re
+
+    visible = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in narrow.getvalue().splitlines()]
+    assert max(len(line) for line in visible[1:]) == 40  # the box fills the width asked for
     silent = FakeTerminal()
     run_inputs(Session(), ["a = 1", "a + 1"], out=silent, width=40, echo=False)
     assert ">>>" not in silent.getvalue() and "2" in silent.getvalue()
