@@ -1,6 +1,8 @@
 """Mutation testing of the core modules with mutmut: how many small planted bugs do the tests catch?
 
     python tests/mutation/run.py [MODULE ...] [--list] [--survivors] [--max-children N]
+    python tests/mutation/run.py --rerun MODULE ...   # only last run's survivors, with today's tests
+    python tests/mutation/run.py --report [MODULE ...]   # the table again, from the last runs
 
 Not part of `python -m pytest` (it takes minutes per module). Needs the `mutation` extra
 (`pip install -c constraints.txt mutmut`). For each MODULE (default: all of them, one after another):
@@ -13,7 +15,9 @@ Not part of `python -m pytest` (it takes minutes per module). Needs the `mutatio
    no test reaches counts as a survivor. Equivalent mutants (reviewed: no behaviour can tell them
    apart) are listed in tests/mutation/equivalent.txt with the reason, and left out of the rate.
 
-`--survivors` also prints the diff of every surviving mutant. Results are kept in
+`--survivors` also prints the diff of every surviving mutant. `--rerun` copies the current tests into
+the last run's folder and runs only the mutants that survived it (the source must be unchanged since:
+mutant names follow the code); `--report` recomputes the rates with the current equivalent.txt. Results are kept in
 `.mutation/MODULE/mutants/` (`cd .mutation/MODULE && mutmut show NAME` shows one mutant) and the
 summary in `.mutation/summary.json`. Run it niced on a shared machine: `nice -n 15 python ...`.
 """
@@ -125,9 +129,38 @@ def score(found: dict[str, str], equiv: dict[str, str]) -> dict:
     }
 
 
-def run_module(module: str, max_children: int, show_survivors: bool) -> dict:
-    work = prepare(module)
-    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+def refresh_tests(module: str) -> tuple[Path, list[str]]:
+    """Copy today's tests into the last run's folder; the survivors of that run, to run again."""
+    work = WORK / module
+    if not (work / "mutants").exists():
+        raise SystemExit(f"no earlier run of {module} in {work}: run it in full first")
+    for tutor_file in MODULES[module][0]:
+        for src in ROOT.glob(tutor_file):
+            if src.read_bytes() != (work / src.relative_to(ROOT)).read_bytes():
+                raise SystemExit(f"{src.relative_to(ROOT)} changed since the last run: run {module} in full")
+    for target in (work / "tests", work / "mutants" / "tests"):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(ROOT / "tests", target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    tests = [t for t in MODULES[module][1] if (ROOT / t).exists()]
+    config = (work / "pyproject.toml").read_text(encoding="utf-8")
+    head, _, tail = config.partition("pytest_add_cli_args_test_selection = ")
+    config = head + f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n" + tail.partition("\n")[2]
+    (work / "pyproject.toml").write_text(config, encoding="utf-8")
+    (work / "mutants" / "pyproject.toml").write_text(config, encoding="utf-8")
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # which tests cover what: again
+    found = statuses(work)
+    return work, sorted(n for n, st in found.items() if st not in KILLED)
+
+
+def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool = False) -> dict:
+    names: list[str] = []
+    if rerun:
+        work, names = refresh_tests(module)
+        if not names:
+            return score(statuses(work), equivalent())
+    else:
+        work = prepare(module)
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
     print(f"== {module}: mutating {', '.join(MODULES[module][0])}; tests: {', '.join(MODULES[module][1])}",
           flush=True)
     proc = subprocess.run(cmd, cwd=work, env=env_for(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -170,6 +203,8 @@ def main(argv=None) -> int:
     parser.add_argument("--list", action="store_true", help="print the module -> tests map and stop")
     parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (default 1)")
+    parser.add_argument("--rerun", action="store_true", help="run only the last run's survivors, with today's tests")
+    parser.add_argument("--report", action="store_true", help="print the table from the last runs and stop")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -179,11 +214,15 @@ def main(argv=None) -> int:
             print(f"{module:10} {' '.join(files)}  <-  {' '.join(tests)}")
         return 0
     modules = args.modules or list(MODULES)
+    if args.report:
+        done = {m: score(statuses(WORK / m), equivalent()) for m in modules if (WORK / m / "mutants").exists()}
+        print(table(done))
+        return 0
     summary_path = WORK / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     results = {}
     for module in modules:
-        results[module] = run_module(module, args.max_children, args.survivors)
+        results[module] = run_module(module, args.max_children, args.survivors, args.rerun)
         r = results[module]
         if "error" not in r:
             print(f"   {module}: {r['killed']}/{r['counted']} killed "
