@@ -322,3 +322,38 @@ def test_fact_defaults():
     fact = Fact("1 + 1", 2)
     assert (fact.code, fact.expected, fact.raises) == ("1 + 1", 2, "")
     assert Text("a").facts == [] and Text("a").markdown == "" and Text("a").examples == []
+
+
+def test_explain_judging_by_length_and_topic():
+    step = Explain("e", question="Why?", model_answer="Because the gradient accumulates.", min_words=3,
+                   topics=["grad", "accumulat", "sum", "add", "extra"])
+    assert step.judge("it adds up") == (True, "")
+    assert step.judge("the Gradient grows") == (True, "")  # at a word start, any case
+    assert step.judge("x.grad gets bigger") == (True, "")  # after a dot is a word start too
+    assert step.judge("sub-sums are kept") == (True, "")
+    assert step.judge("it is upgraded somehow") == (False, (
+        "that does not seem to answer this question: it mentions none of grad, accumulat, sum, add. "
+        "Answer in your own words, or %skip"))  # "upgraded": not at a word start; only 4 topics shown
+    assert step.judge("two words") == (False, "write at least 3 words: your own reasoning, in a sentence or two "
+                                              "(it is not marked right or wrong)")
+    assert step.judge("a b c") == (False, step.judge("a b c")[1]) and step.judge("a b c")[1].startswith("that does")
+    anything = Explain("e", model_answer="m")
+    assert anything.judge("one two three four five") == (True, "")
+    assert anything.judge("one two three four") == (False, "write at least 5 words: your own reasoning, in a "
+                                                            "sentence or two (it is not marked right or wrong)")
+    assert anything.topics == [] and anything.on_topic("anything") is False
+    assert step.validate() == []
+    off = Explain("e", model_answer="Nothing relevant here.", topics=["grad"])
+    assert off.validate() == ["explain e: the model answer mentions none of its topics"]
+    assert Explain("e", topics=["grad"]).validate() == ["explain e needs a model answer"]
+
+
+def test_lesson_index_and_finite():
+    from tutor.lesson import finite
+
+    lesson = Lesson(id="l", title="T", section="2.5", steps=[Text("a"), Text("b")])
+    assert lesson.index("a") == 0 and lesson.index("b") == 1
+    with pytest.raises(ValueError):
+        lesson.index("c")
+    assert finite(1) is True and finite(2.5) is True and finite(float("inf")) is False
+    assert finite(float("nan")) is False and finite("1") is False and finite(None) is False
