@@ -51,8 +51,9 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                                          "tests/test_progress_pinned.py"]),
     "gradwatch": (["tutor/gradwatch.py"], ["tests/test_session.py", "tests/test_limits_and_records.py",
                                            "tests/test_gradwatch_pinned.py"]),
-    "hints": (["tutor/hints/*.py"], ["tests/test_hints.py", "tests/test_hints_names.py",
-                                     "tests/test_hints_render.py"]),
+    "hints": (["tutor/hints/*.py", "tutor/hints/rules/*.py"],
+              ["tests/test_hints.py", "tests/test_hints_names.py", "tests/test_hints_render.py",
+               "tests/test_hints_reach.py"]),
 }
 COPY = ["tutor", "lessons", "tests", "autograd_tutor", "pyproject.toml", "README.md", "constraints.txt"]
 KILLED = ("killed", "timeout")
