@@ -182,3 +182,136 @@ def test_an_exception_in_a_transaction_rolls_back(tmp_path):
     with store.transaction() as conn:
         conn.execute("DELETE FROM steps")
     assert rows(path, "SELECT step FROM steps") == []
+
+
+def _filled(path, n=400):
+    store = ProgressStore(path)
+    for i in range(n):
+        store.save_step("l", f"s{i}", StepRecord("passed", answer="x" * 200))
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the main file
+    conn.close()
+    return store
+
+
+def _scribble(path, offset, data):
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(data)
+
+
+@pytest.fixture
+def fixed_stamp(monkeypatch):
+    monkeypatch.setattr(progress.time, "strftime", lambda fmt: "20260102-030405" if fmt == "%Y%m%d-%H%M%S" else "?")
+
+
+def test_a_file_that_fails_the_integrity_check_is_moved_aside(tmp_path, fixed_stamp):
+    path = tmp_path / "p.sqlite3"
+    _filled(path).close()
+    _scribble(path, 4096 * 10 + 100, b"\x55" * 500)  # rows out of order inside a page: sqlite still opens it
+    store = ProgressStore(path)
+    assert store.notices[0].startswith("Your progress file was damaged (integrity check failed: "
+                                       "*** in database main ***\n")
+    assert store.notices[0].endswith(f"); it was moved to {path}.corrupt-20260102-030405 and a fresh one started.")
+    assert store.all() == {}
+
+
+def test_damage_found_while_reading_or_writing_is_replaced_and_the_write_retried(tmp_path, fixed_stamp):
+    path = tmp_path / "p.sqlite3"
+    store = _filled(path)
+    _scribble(path, 4096 * 10 + 100, b"\x55" * 500)
+    assert store.lesson("l").steps == {}  # the read found the damage: a fresh file, nothing in it
+    assert store.notices == [f"Your progress file was damaged (database disk image is malformed); it was moved to "
+                             f"{path}.corrupt-20260102-030405 and a fresh one started."]
+    other = tmp_path / "q.sqlite3"
+    store = _filled(other, 1)
+    _scribble(other, 0, b"garbage" * 100)
+    store.save_step("l", "b", StepRecord("passed", attempts=4))  # the write is done again in the fresh file
+    assert store.notices == [f"Your progress file was damaged (file is not a database); it was moved to "
+                             f"{other}.corrupt-20260102-030405 and a fresh one started."]
+    assert rows(other, "SELECT step, attempts FROM steps") == [("b", 4)]
+
+
+def test_aside_names_count_up_within_one_second(tmp_path, fixed_stamp):
+    path = tmp_path / "p.sqlite3"
+    for i in range(3):
+        path.write_bytes(b"not a database %d" % i * 100)
+        ProgressStore(path).close()
+        aside = tmp_path / ("p.sqlite3.corrupt-20260102-030405" + ("" if i == 0 else f"-{i + 1}"))
+        assert aside.read_bytes().startswith(b"not a database %d" % i)
+    names = sorted(p.name for p in tmp_path.iterdir() if ".corrupt-" in p.name)
+    assert names == ["p.sqlite3.corrupt-20260102-030405", "p.sqlite3.corrupt-20260102-030405-2",
+                     "p.sqlite3.corrupt-20260102-030405-3"]
+
+
+def test_the_write_ahead_log_and_journal_go_aside_with_the_file(tmp_path, fixed_stamp):
+    path = tmp_path / "p.sqlite3"
+    store = _filled(path)
+    other = sqlite3.connect(str(path))  # another shell keeps the file open: its -wal and -shm stay
+    other.execute("SELECT count(*) FROM meta").fetchall()
+    (tmp_path / "p.sqlite3-journal").write_bytes(b"stray journal")
+    _scribble(path, 4096 * 10 + 100, b"\x55" * 500)
+    assert store.lesson("l").steps == {}
+    other.close()
+    aside = "p.sqlite3.corrupt-20260102-030405"
+    assert (tmp_path / f"{aside}-journal").read_bytes() == b"stray journal"
+    assert (tmp_path / f"{aside}-shm").exists() and (tmp_path / f"{aside}-wal").exists()
+    assert not (tmp_path / "p.sqlite3-journal").exists()
+    assert rows(path, "SELECT count(*) FROM steps") == [(0,)]
+
+
+def test_the_real_stamp_is_date_and_time(tmp_path):
+    import re
+
+    path = tmp_path / "p.sqlite3"
+    path.write_bytes(b"nope" * 100)
+    ProgressStore(path)
+    (aside,) = [p.name for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    assert re.fullmatch(r"p\.sqlite3\.corrupt-20\d{6}-\d{6}", aside)
+
+
+def test_an_exception_without_text_is_named_by_its_type(tmp_path, fixed_stamp):
+    path = tmp_path / "p.sqlite3"
+    store = ProgressStore(path)
+    store._replace_corrupt(MemoryError())  # sqlite reports some damaged pages as out of memory
+    assert store.notices == [f"Your progress file was damaged (MemoryError); it was moved to "
+                             f"{path}.corrupt-20260102-030405 and a fresh one started."]
+
+
+def test_exact_fallback_notices_and_no_stray_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where a folder should be")
+    path = blocker / "p.sqlite3"
+    store = ProgressStore(path)
+    assert store.notices == [f"Progress cannot be saved to {path} ([Errno 17] File exists: '{blocker}'); "
+                             "it is kept in memory for now."]
+    store.save_step("l", "a", StepRecord("passed"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked"]  # really in memory: no file anywhere
+
+
+def test_missing_folders_are_made(tmp_path):
+    path = tmp_path / "a" / "b" / "c" / "p.sqlite3"
+    store = ProgressStore(path)
+    assert store.in_memory is False and store.notices == []
+    store.save_step("l", "a", StepRecord("passed"))
+    assert rows(path, "SELECT step FROM steps") == [("a",)]
+
+
+def test_the_store_can_be_used_from_another_thread(tmp_path):
+    import threading
+
+    store = ProgressStore(tmp_path / "p.sqlite3")
+    errors = []
+
+    def work():
+        try:
+            store.save_step("l", "t", StepRecord("passed"))
+            store.lesson("l")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert errors == [] and store.lesson("l").steps["t"].status == "passed"
