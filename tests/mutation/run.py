@@ -15,9 +15,9 @@ Not part of `python -m pytest` (it takes minutes per module). Needs the `mutatio
    no test reaches counts as a survivor. Equivalent mutants (reviewed: no behaviour can tell them
    apart) are listed in tests/mutation/equivalent.txt with the reason, and left out of the rate.
 
-`--survivors` also prints the diff of every surviving mutant. `--rerun` copies the current tests into
-the last run's folder and runs only the mutants that survived it (the source must be unchanged since:
-mutant names follow the code); `--report` recomputes the rates with the current equivalent.txt. Results are kept in
+`--survivors` also prints the diff of every surviving mutant. `--rerun` copies the current tests (and the
+other modules) into the last run's folder and runs only the mutants that survived it (the mutated
+module must be unchanged since: mutant names follow the code); `--report` recomputes the rates with the current equivalent.txt. Results are kept in
 `.mutation/MODULE/mutants/` (`cd .mutation/MODULE && mutmut show NAME` shows one mutant) and the
 summary in `.mutation/summary.json`. Run it niced on a shared machine: `nice -n 15 python ...`.
 """
@@ -139,9 +139,19 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
         for src in ROOT.glob(tutor_file):
             if src.read_bytes() != (work / src.relative_to(ROOT)).read_bytes():
                 raise SystemExit(f"{src.relative_to(ROOT)} changed since the last run: run {module} in full")
-    for target in (work / "tests", work / "mutants" / "tests"):
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(ROOT / "tests", target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    mutated = {src.resolve() for pattern in MODULES[module][0] for src in ROOT.glob(pattern)}
+
+    def skip(folder, names):  # caches, and the mutated files themselves (mutmut's copies stay)
+        return [n for n in names if n == "__pycache__" or n.endswith(".pyc") or (Path(folder) / n).resolve() in mutated]
+
+    for base in (work, work / "mutants"):  # today's tests and today's other modules
+        shutil.rmtree(base / "tests", ignore_errors=True)
+        for name in COPY:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, base / name, ignore=skip, dirs_exist_ok=True)
+            elif src.exists() and name != "pyproject.toml":
+                shutil.copy2(src, base / name)
     tests = [t for t in MODULES[module][1] if (ROOT / t).exists()]
     config = (work / "pyproject.toml").read_text(encoding="utf-8")
     head, _, tail = config.partition("pytest_add_cli_args_test_selection = ")
