@@ -357,3 +357,57 @@ def test_lesson_index_and_finite():
         lesson.index("c")
     assert finite(1) is True and finite(2.5) is True and finite(float("inf")) is False
     assert finite(float("nan")) is False and finite("1") is False and finite(None) is False
+
+
+def test_expected_values_take_the_learners_dtype():
+    torch = __import__("torch")
+    c = CheckContext({"h": torch.tensor([0.1], dtype=torch.float16), "flag": True,
+                      "eight": torch.zeros(8), "x": torch.zeros(4)})
+    # 0.1 in float16 is 0.0999756: the expected 0.1 is rounded the same way before comparing
+    assert close("h", [0.1], atol=0, rtol=0)(c).passed is True
+    assert close("flag", 1.00001)(c).passed is False  # a bool is compared with ==, never with a tolerance
+    assert close("flag", 1)(c).passed is True
+    assert close("eight", [1.0] * 8)(c).message == (
+        "eight is [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], but it should be [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]")
+    import numpy as np
+
+    assert close("x", np.ones(4))(c).message == "x is [0.0, 0.0, 0.0, 0.0], but it should be array([1., 1., 1., 1.])"
+
+
+def test_more_exact_messages():
+    c = CheckContext({"n": 1})
+    assert custom("n is odd", lambda ctx: True).describe == "n is odd"
+    assert raised("ValueError")(CheckContext({}, None)) == Result(False, "this step wants to see a ValueError")
+    with pytest.raises(Exception) as info:
+        c.eval("1 +")
+    assert str(info.value) == "1 + raised SyntaxError: invalid syntax (<check>, line 1)"
+    with pytest.raises(Exception) as info:
+        c.eval("ghost + 1")
+    assert str(info.value) == "ghost is not defined yet"
+    lesson = Lesson(id="l", title="T", section="2.5", steps=[Text("a")])
+    with pytest.raises(KeyError) as info:
+        lesson.step("zz")
+    assert info.value.args == ("zz",)
+
+
+def test_predict_judging_edges():
+    s = Session()
+    stop = Predict("s", code="next(iter([]))", kind_of_answer="error", expect="error")
+    out = s.submit(stop.code)
+    assert out.error.type == "StopIteration"
+    assert stop.judge("StopIteration", out, s.namespace)[0] is True  # naming the exception is enough
+    assert stop.judge("stopiteration", out, s.namespace)[0] is True
+    x_end = Predict("e", code="raise ValueError('bad X')", kind_of_answer="error", expect="error")
+    out = s.submit(x_end.code)
+    assert x_end.judge("error", out, s.namespace) == (True, "it raised ValueError: bad X")
+    dot_end = Predict("e", code="raise ValueError('bad. ')", kind_of_answer="error", expect="error")
+    out = s.submit(dot_end.code)
+    assert dot_end.judge("error", out, s.namespace) == (True, "it raised ValueError: bad")
+    value = Predict("v", code="1", expect="1")
+    assert value.judge("3", None, {})[0] is False  # no outcome: a wrong answer, not a crash
+    scalar = Predict("s", code="5", kind_of_answer="shape", expect="()")
+    out = s.submit(scalar.code)
+    assert scalar.judge("()", out, s.namespace) == (True, "the shape is ()")
+    words = Predict("w", code="1", kind_of_answer="text", expect="Add Backward")
+    out = s.submit(words.code)
+    assert words.judge("1", out, s.namespace) == (False, "the answer is Add Backward")
