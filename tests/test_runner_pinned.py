@@ -143,3 +143,19 @@ def test_a_terminal_gets_rich_output_and_other_streams_plain_text():
     silent = FakeTerminal()
     run_inputs(Session(), ["a = 1", "a + 1"], out=silent, width=40, echo=False)
     assert ">>>" not in silent.getvalue() and "2" in silent.getvalue()
+
+
+def test_a_notebooks_markdown_cell_is_shown_not_run():
+    from tutor.ipynb import Markdown
+
+    cell = Markdown("Some *text* here, long enough to wrap at twenty columns.")
+    out = io.StringIO()
+    assert run_inputs(Session(), [cell, "1 + 1"], out=out, width=20) == 0
+    assert out.getvalue() == "Some text here, long\nenough to wrap at\ntwenty columns.\n>>> 1 + 1\n2\n"
+    as_json = io.StringIO()
+    run_inputs(Session(), [cell, "1 + 1"], out=as_json, as_json=True)
+    assert [json.loads(line)["input"] for line in as_json.getvalue().splitlines()] == ["1 + 1"]  # not a record
+    term = FakeTerminal()
+    run_inputs(Session(), [cell, "1 + 1"], out=term, width=60)
+    assert "Some " in term.getvalue() and "\x1b[3mtext" in term.getvalue()  # rich markdown: italics
+    assert term.getvalue().index("Some") < term.getvalue().index(">>> 1 + 1")

@@ -13,11 +13,13 @@ Not part of `python -m pytest` (it takes minutes per module). Needs the `mutatio
    itself then runs, per mutant, only the tests that called the mutated function;
 3. prints the kill rate: (killed + timed out) / (mutants - equivalent ones - skipped). A mutant that
    no test reaches counts as a survivor. Equivalent mutants (reviewed: no behaviour can tell them
-   apart) are listed in tests/mutation/equivalent.txt with the reason, and left out of the rate.
+   apart) are listed in tests/mutation/equivalent.txt (name, the diff in one line, why; tab-separated) and
+   left out of the rate while that name still shows that line (names shift when code changes).
 
 `--survivors` also prints the diff of every surviving mutant. `--rerun` copies the current tests (and the
 other modules) into the last run's folder and runs only the mutants that survived it (the mutated
-module must be unchanged since: mutant names follow the code); `--report` recomputes the rates with the current equivalent.txt. Results are kept in
+module must be unchanged since: mutant names follow the code); `--report` recomputes the rates
+with the current equivalent.txt. Results are kept in
 `.mutation/MODULE/mutants/` (`cd .mutation/MODULE && mutmut show NAME` shows one mutant) and the
 summary in `.mutation/summary.json`. Run it niced on a shared machine: `nice -n 15 python ...`.
 """
@@ -59,15 +61,37 @@ COPY = ["tutor", "lessons", "tests", "autograd_tutor", "pyproject.toml", "README
 KILLED = ("killed", "timeout")
 
 
-def equivalent() -> dict[str, str]:
-    """Mutant names reviewed as equivalent, with the reason (lines `name  # reason`)."""
+def equivalent() -> dict[str, tuple[str, str]]:
+    """Mutants reviewed as equivalent: name -> (the mutated line, why). Lines: name TAB line TAB why."""
     found = {}
     if EQUIVALENT.exists():
         for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
-            name, _, reason = line.partition("#")
-            if name.strip():
-                found[name.strip()] = reason.strip()
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, mutated, why = (line.split("\t") + ["", ""])[:3]
+            found[name.strip()] = (mutated.strip(), why.strip())
     return found
+
+
+def mutated_line(work: Path, name: str) -> str:
+    """A mutant's diff in one line (`- old + new`, stripped): what an equivalent entry records."""
+    diff = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, env=env_for(work),
+                          capture_output=True, text=True).stdout
+    return " ".join(f"{l[0]} {l[1:].strip()}" for l in diff.splitlines()
+                    if l[:1] in "+-" and not l.startswith(("+++", "---")))
+
+
+def checked_equivalent(work: Path, found: dict[str, str]) -> tuple[dict, list[str]]:
+    """The entries that still name the mutant they were written for (names shift when code changes)."""
+    entries, stale = {}, []
+    for name, (line, why) in equivalent().items():
+        if name not in found or found[name] in KILLED:
+            continue
+        if mutated_line(work, name) == line:
+            entries[name] = why
+        else:
+            stale.append(name)
+    return entries, stale
 
 
 def prepare(module: str) -> Path:
@@ -117,7 +141,7 @@ def statuses(work: Path) -> dict[str, str]:
     return found
 
 
-def score(found: dict[str, str], equiv: dict[str, str]) -> dict:
+def score(found: dict[str, str], equiv: dict[str, str], stale=()) -> dict:
     counted = {n: s for n, s in found.items() if n not in equiv and s not in ("skipped", "not checked")}
     killed = sum(1 for s in counted.values() if s in KILLED)
     survivors = sorted(n for n, s in counted.items() if s not in KILLED)
@@ -127,6 +151,7 @@ def score(found: dict[str, str], equiv: dict[str, str]) -> dict:
         "not_checked": sorted(n for n, s in found.items() if s == "not checked"),
         "rate": killed / len(counted) if counted else None,
         "by_status": {s: sum(1 for v in found.values() if v == s) for s in sorted(set(found.values()))},
+        "stale_equivalent": list(stale),
     }
 
 
@@ -168,7 +193,7 @@ def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool
     if rerun:
         work, names = refresh_tests(module)
         if not names:
-            return score(statuses(work), equivalent())
+            return score(found := statuses(work), *checked_equivalent(work, found))
     else:
         work = prepare(module)
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
@@ -177,7 +202,7 @@ def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool
     proc = subprocess.run(cmd, cwd=work, env=env_for(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     (work / "mutmut-run.log").write_text(proc.stdout, encoding="utf-8")
-    result = score(statuses(work), equivalent())
+    result = score(found := statuses(work), *checked_equivalent(work, found))
     result["exit_status"] = proc.returncode
     if proc.returncode != 0 and not result["mutants"]:
         tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
@@ -226,7 +251,13 @@ def main(argv=None) -> int:
         return 0
     modules = args.modules or list(MODULES)
     if args.report:
-        done = {m: score(statuses(WORK / m), equivalent()) for m in modules if (WORK / m / "mutants").exists()}
+        done = {}
+        for m in modules:
+            if (WORK / m / "mutants").exists():
+                found = statuses(WORK / m)
+                done[m] = score(found, *checked_equivalent(WORK / m, found))
+                for name in done[m]["stale_equivalent"]:
+                    print(f"   stale entry in equivalent.txt (the mutant changed): {name}")
         print(table(done))
         return 0
     summary_path = WORK / "summary.json"
