@@ -159,11 +159,11 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
     """Copy today's tests into the last run's folder; the survivors of that run, to run again."""
     work = WORK / module
     if not (work / "mutants").exists():
-        raise SystemExit(f"no earlier run of {module} in {work}: run it in full first")
+        raise RuntimeError(f"no earlier run of {module} in {work}: run it in full first")
     for tutor_file in MODULES[module][0]:
         for src in ROOT.glob(tutor_file):
             if src.read_bytes() != (work / src.relative_to(ROOT)).read_bytes():
-                raise SystemExit(f"{src.relative_to(ROOT)} changed since the last run: run {module} in full")
+                raise RuntimeError(f"{src.relative_to(ROOT)} changed since the last run: run {module} in full")
     mutated = {src.resolve() for pattern in MODULES[module][0] for src in ROOT.glob(pattern)}
 
     def skip(folder, names):  # caches, and the mutated files themselves (mutmut's copies stay)
@@ -191,7 +191,11 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
 def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool = False) -> dict:
     names: list[str] = []
     if rerun:
-        work, names = refresh_tests(module)
+        try:
+            work, names = refresh_tests(module)
+        except RuntimeError as exc:
+            print(f"   {module}: {exc}", flush=True)
+            return {"error": str(exc)}
         if not names:
             return score(found := statuses(work), *checked_equivalent(work, found))
     else:
