@@ -339,3 +339,183 @@ def test_hessian_against_hand_math():
     assert message(C.hessian, lambda v: v.detach().sum(), [1.0]) .startswith("f(v) does not depend on v")
     assert message(C.hessian, lambda v: v, torch.zeros(401)) == (
         "the point has 401 elements: a Hessian that size is not useful to print (at most 400)")
+
+
+# -- more edges, pinned by hand ---------------------------------------------------------------------
+
+
+def test_short_passes_its_digits_to_each_element():
+    assert C.short(torch.tensor([1 / 3, 2 / 3]), 3) == "[0.333, 0.667]"
+
+
+def test_check_names_a_def_by_its_own_name_and_a_constant_is_refused():
+    def cube(x):
+        return x ** 3
+
+    assert C.check(cube, 2.0).call == "cube(x) at x = 2: dcube/dx"
+    assert message(C.check, lambda x: torch.tensor(1.0), 1.0) == (
+        "f(x) does not depend on x through autograd: it is a constant, or the computation left autograd "
+        "(.item(), .numpy(), .detach(), math.*, or a new torch.tensor(...))")
+    assert C.check(lambda v: (v ** 2).sum(), [1.0, 2.0]).call == "f(v) at v = [1, 2]: the gradient ∇f (2 components)"
+
+
+def test_a_function_of_something_else_has_a_zero_derivative():
+    w = torch.ones(2, requires_grad=True)
+    result = C.check(lambda x: (w * 2).sum(), 1.0)  # x is not used: autograd gives no gradient at all
+    assert result.passed is True and [float(r.value) for r in result.rows[:3]] == [0.0, 0.0, 0.0]
+    J = C.jacobian(lambda v: w * 2, [1.0, 2.0, 3.0])
+    assert_close(J.matrix, torch.zeros(2, 3))
+    H = C.hessian(lambda v: (w * 2).sum(), [1.0, 2.0])
+    assert_close(H.matrix, torch.zeros(2, 2))
+    H64 = C.hessian(lambda v: (w * 2).sum(), torch.tensor([1.0, 2.0], dtype=torch.float64))
+    assert H64.matrix.dtype == torch.float64
+    lin = C.hessian(lambda v: (v * 2).sum(), torch.tensor([1.0, 2.0], dtype=torch.float64))
+    assert lin.matrix.dtype == torch.float64 and lin.agree
+
+
+def test_check_when_float64_fails_both_ways():
+    def never64(x):
+        if x.dtype == torch.float64:
+            raise TypeError("no float64")
+        return x * 3
+
+    assert message(C.check, never64, 2.0, name="h") == "h(x) could not be evaluated in float64 either way"
+
+
+def test_rows_notes_and_relative_differences():
+    result = C.check(lambda x: x * 0.5, 1.0, expect="0.5 + 1e-3")
+    rows = {r.method: r for r in result.rows}
+    assert rows["central difference (float64)"].note == "" and rows["your formula (--expect)"].note == ""
+    assert rows["your formula (--expect)"].rel_diff == pytest.approx(2e-3, rel=1e-4)  # 1e-3 / 0.5
+    at_zero = C.check(lambda x: x ** 2, 0.0, expect="2*x + 3e-9")
+    assert {r.method: r for r in at_zero.rows}["your formula (--expect)"].rel_diff == math.inf
+    exact = C.check(lambda x: x ** 2, 0.0, expect="2*x")
+    assert {r.method: r for r in exact.rows}["your formula (--expect)"].rel_diff == 0.0
+    typed = C.check(lambda x: x ** 3, 2.0, expect="12.0")
+    row = {r.method: r for r in typed.rows}["your number (--expect)"]
+    assert row.note == "to the 3 digits typed" and row.ok is True
+
+
+def test_the_verdict_rounds_its_differences():
+    off = C.check(lambda x: x ** 3 - 1 / x, 2.0, expect="3*x**2 + 1/x**2 + 1.23456e-3")
+    assert off.verdict == ("✗ your formula differs from autograd by 0.00123 (relative 0.0001): "
+                           "recheck the hand derivation")
+
+
+def test_two_disagreeing_rows_are_both_named():
+    def f(x):
+        bump = 3e-4 * x if x.dtype == torch.float32 else x * 0
+        return torch.floor(x) + x + (bump - bump.detach())
+
+    result = C.check(f, 1.0)
+    assert result.verdict == ("✗ disagreement: autograd (float32), central difference (float64) differs from "
+                              "the float64 autograd")
+
+
+def test_float16_points_use_float16_tolerances_and_notes():
+    result = C.check(lambda x: torch.sin(x) * 3, torch.tensor(0.7, dtype=torch.float16))
+    own = result.rows[0]
+    assert own.method == "autograd (float16)" and own.ok is True and 1e-4 <= own.abs_diff < 1e-2
+    assert result.notes[0].startswith(f"autograd in float16 differs from float64 by {C.short(own.abs_diff, 2)} "
+                                      f"(relative {C.short(own.rel_diff, 2)}): float16 keeps about 3 significant")
+    assert len(C.short(own.abs_diff, 2).replace("0.", "").lstrip("0")) <= 2
+
+
+def test_formulas_see_the_learners_names():
+    ns = {"c": 3.0}
+    result = C.check(lambda x: x ** 3, 2.0, expect="c*x**2", namespace=ns)
+    assert result.passed and any("== would give False" in n for n in result.notes) is False
+    assert C.check(lambda x: x ** 3, 2.0, expect="'c*x**2'", namespace=ns).passed
+    assert message(C._expected, lambda x: 1 / 0, torch.tensor(1.0), "x", None) == (
+        "calling the expected derivative (x) raised ZeroDivisionError: division by zero")
+
+
+def test_matrix_names_errors_and_limits():
+    def lin(v):
+        return v * 2
+
+    assert C.jacobian(lin, [1.0]).fname == "lin" and C.hessian(lambda v: (v ** 2).sum(), [1.0]).fname == "f"
+    assert message(C.jacobian, lambda v: 1 / 0, [1.0]) == "calling f(v) raised ZeroDivisionError: division by zero"
+    assert message(C.jacobian, lambda v: torch.ones(2), [1.0]) == (
+        "f(v) does not depend on v through autograd: it is a constant, or the computation left autograd "
+        "(.item(), .numpy(), .detach(), math.*, or a new torch.tensor(...))")
+    assert C.jacobian(lambda v: v.repeat(200), [1.0, 2.0]).matrix.shape == (400, 2)  # 400 outputs: allowed
+    J = C.jacobian(lambda v: v * 2, torch.tensor([1.0, 2.0], dtype=torch.float64))
+    assert J.matrix.dtype == torch.float64 and J.agree
+    assert_close(J.matrix, 2 * torch.eye(2, dtype=torch.float64))
+
+
+def test_symbolic_limits_and_forms():
+    assert C.symbolic(lambda v: (v ** 2).sum(), torch.ones(12), "v")[2] is None  # 12 is allowed
+    text, value, _ = C.symbolic(lambda m: (m ** 2).sum(), torch.ones(2, 2), "m")
+    assert text == "∇ = [2*m1, 2*m2, 2*m3, 2*m4]" and value.shape == (2, 2)
+    text, value, _ = C.symbolic(lambda v: torch.sqrt(v).sum(), torch.tensor([4.0]), "v")
+    assert text == "d/dv = 1/(2*sqrt(v1))" and value.tolist() == [0.25]  # one element of a vector: d/dv
+    text, _, _ = C.symbolic(lambda v: torch.abs(v).sum(), torch.tensor([-2.0, 3.0]), "v")
+    assert text == "∇ = [sign(v1), sign(v2)]"  # real symbols: Abs' derivative is sign
+
+    def noisy(x):
+        print("inside")
+        return x * 2
+
+    import contextlib
+    import io as _io
+
+    buf = _io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert C.symbolic(noisy, torch.tensor(1.0), "x")[0] == "d/dx = 2"
+    assert buf.getvalue() == ""  # what the function prints while sympy traces it is not shown
+    text, _, _ = C.symbolic(lambda v: v.sum() * 1 + v[1] * 0, torch.tensor([1.0, 2.0]), "v")
+    assert text == "∇ = [1, 1]"
+    one, value, _ = C.symbolic(lambda v: v * 3, torch.tensor([2.0]), "v")
+    assert one == "d/dv = 3" and value.tolist() == [3.0]
+    long_reason = C.symbolic(lambda x: (_ for _ in ()).throw(ValueError("w" * 100)), torch.tensor(1.0), "x")[2]
+    assert long_reason == "sympy could not express f (ValueError: " + "w" * 80 + ")"
+    bare = C.symbolic(lambda x: (_ for _ in ()).throw(ValueError()), torch.tensor(1.0), "x")[2]
+    assert bare == "sympy could not express f (ValueError: ValueError)"
+
+
+def test_symbolic_text_is_cut_at_160_characters():
+    def grow(k):
+        return lambda x: sum(torch.sin(x * (i + 1)) for i in range(k))
+
+    for k in range(1, 40):
+        text = C.symbolic(grow(k), torch.tensor(0.3), "x")[0]
+        assert len(text) <= 158
+        if len(text) == 158:
+            assert text.endswith("…")
+
+
+def test_rebind_follows_closures_helpers_and_from_imports():
+    from math import exp as m_exp
+
+    ns: dict = {"torch": torch, "math": math, "np": np, "numpy": np, "m_exp": m_exp}
+    exec("def helper(x):\n    return torch.sin(x)\n"
+         "def twice(x):\n    return helper(x) + helper(x)\n"
+         "def uses_math(x):\n    return math.sin(x) + np.cos(x) + m_exp(x) + numpy.tan(x)\n", ns)
+    assert C.symbolic(ns["twice"], torch.tensor(0.0), "x")[0] == "d/dx = 2*cos(x)"
+    assert C.symbolic(ns["uses_math"], torch.tensor(0.0), "x")[0] == "d/dx = exp(x) - sin(x) + cos(x) + tan(x)**2 + 1"
+
+    def with_default(x, k=3):
+        return x * k
+
+    assert C.symbolic(with_default, torch.tensor(1.0), "x")[0] == "d/dx = 3"
+
+    def outer():
+        later = None  # an empty cell when the closure is made
+
+        def f(x):
+            return inner(x) if later else inner(x)
+
+        def inner(x):
+            return torch.exp(x)
+
+        later = 1
+        return f
+
+    assert C.symbolic(outer(), torch.tensor(0.0), "x")[0] == "d/dx = exp(x)"
+    copy = C._rebind(with_default, C._sympy_shim())
+    assert copy.__name__ == "with_default" and copy.__defaults__ == (3,)
+    memo: dict = {}
+    assert C._rebind(with_default, C._sympy_shim(), memo) is memo[id(with_default)]
+    assert C._rebind(with_default, C._sympy_shim(), memo) is memo[id(with_default)]
