@@ -106,6 +106,11 @@ def prepare(module: str) -> Path:
             shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif src.exists():
             shutil.copy2(src, work / name)
+    shared = (ROOT.parent / "shared").resolve()  # the catalog-sync tests read ../shared/ beside the root
+    if shared.is_dir():
+        for link in (work / "shared", WORK / "shared"):  # beside mutants/ and beside the copy
+            if not link.exists():
+                link.symlink_to(shared)
     tests = [t for t in tests if (ROOT / t).exists()]
     also = [name for name in COPY if (ROOT / name).exists() and name not in ("tutor", "pyproject.toml")]
     config = (
