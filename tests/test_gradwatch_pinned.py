@@ -111,3 +111,18 @@ def test_an_unchanged_tensor_does_not_hide_a_later_change():
     submit(s, "x = torch.ones(2, requires_grad=True)")
     out = submit(s, "(x * 2).sum().backward()")
     assert [g.name for g in out.gradients] == ["x"]
+
+
+def test_lists_of_parameters_are_watched_item_by_item():
+    leaf = [torch.ones(1, requires_grad=True) for _ in range(101)]
+    derived = torch.ones(1, requires_grad=True) * 2  # not a leaf
+    namespace = {
+        "one": [leaf[0]],
+        "params": (leaf[1], 3, "text", derived, torch.ones(1), leaf[2]),
+        "hundred": leaf[:100],
+        "too_many": leaf[:101],
+        "empty": [],
+    }
+    names = [name for name, _ in gradwatch.named_tensors(namespace)]
+    assert names[:3] == ["one[0]", "params[0]", "params[5]"]  # only leaves that require grad
+    assert names[3:] == [f"hundred[{i}]" for i in range(100)]  # at most 100 items: too_many is skipped
