@@ -193,10 +193,13 @@ def test_capture_fills_an_outcome():
 
 def test_the_whole_traceback_text():
     result, _ = run("def f(v):\n    return v / 0\n\nf(1)")
-    assert result.error.traceback == (
+    # Python 3.11 may add a line of carets (~~^~~) under a frame's line; whether it does depends on
+    # state outside this test, so those lines are left out of the comparison
+    lines = [line for line in result.error.traceback.splitlines(keepends=True) if set(line.strip()) - set("~^")]
+    assert "".join(lines) == (
         'Traceback (most recent call last):\n'
         '  File "<input-7>", line 4, in <module>\n    f(1)\n'
-        '  File "<input-7>", line 2, in f\n    return v / 0\n           ~~^~~\n'
+        '  File "<input-7>", line 2, in f\n    return v / 0\n'
         'ZeroDivisionError: division by zero\n')
     assert isinstance(result.error.exc, ZeroDivisionError)
 
