@@ -139,8 +139,12 @@ The error message names the way out: `retain_graph=True` asks backward **not** t
                 Mistake(raised("RuntimeError", "second time"),
                         "The first call already freed the saved tensors. retain_graph=True has to go on the "
                         "call that would free them: the first one. Rebuild y and try again."),
+                Mistake(all_of(grad("x", "4 * x"), custom("used retain_graph", _used_retain_graph)),
+                        "One backward so far (x.grad is 4x), and the graph is still alive. Now call "
+                        "y.backward() a second time."),
                 Mistake(grad("x", "4 * x"),
-                        "One backward so far (x.grad is 4x). Now call y.backward() a second time."),
+                        "One backward so far (x.grad is 4x), but that call freed y's graph: a second "
+                        "y.backward() would raise. Rebuild y and pass retain_graph=True to the first call."),
             ],
         ),
         Predict(

@@ -228,3 +228,17 @@ def test_lesson_8_a_rebound_leaf_gives_one_next_move_reset_step_then_the_fix():
     session.submit("%reset step")
     session.submit("with torch.no_grad(): x -= 0.1 * x.grad")
     assert coach.records[step.id].done
+
+
+def test_lesson_10_the_one_backward_message_never_asks_for_a_call_that_would_raise():
+    """After one backward() without retain_graph, calling it again raises: the card must not ask for that."""
+    step, session, coach, outs = _typed("backward-twice", "retain", ["y = 2 * torch.dot(x, x)", "y.backward()"])
+    said = " ".join(m for v in verdicts(outs[-1]) for m in v.messages)
+    assert "freed" in said and "retain_graph=True" in said and "Now call" not in said, said
+    again = session.submit("y.backward()")  # what the old message asked for: it raises
+    assert again.error is not None and "second time" in again.error.message
+    step, session, coach, outs = _typed("backward-twice", "retain",
+                                        ["y = 2 * torch.dot(x, x)", "y.backward(retain_graph=True)"])
+    said = " ".join(m for v in verdicts(outs[-1]) for m in v.messages)
+    assert "Now call y.backward() a second time" in said, said
+    assert session.submit("y.backward()").error is None and coach.records[step.id].done
