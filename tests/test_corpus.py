@@ -74,3 +74,34 @@ def test_report_counts_a_false_alarm_and_a_miss(tmp_path):
     assert result.false_alarms == {"grad-zero-none"}
     t = report.table([result])
     assert t.recall == 0.0 and t.false_alarms == 1
+
+
+def test_readme_shows_the_table_this_run_gives(results):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = report.render(report.table(results), markdown=True)
+    assert table.split("\n\n")[0] in readme, "README's corpus table is stale: python tests/corpus/report.py --markdown"
+
+
+def test_readme_claims_about_earlier_inputs_and_error_context():
+    from tutor.render import outcome_text
+    from tutor.runner import split_inputs
+    from tutor.session import Session
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    session = Session(timeout=10)
+    session.ensure_torch()
+    outs = [session.submit(t) for t in split_inputs(
+        "torch.set_grad_enabled(False)\nw = torch.tensor([1.0, 2.0], requires_grad=True)\nloss = (w ** 2).sum()\n"
+        "torch.set_grad_enabled(True)\nloss.backward()\n")]
+    quoted = ("loss = (w ** 2).sum() ran while recording was switched off by `torch.set_grad_enabled(False)`, so "
+              "loss has no graph")
+    assert quoted in readme and quoted in outs[-1].hints[0].explanation
+    session = Session(timeout=10)
+    session.ensure_torch()
+    outs = [session.submit(t) for t in split_inputs(
+        "x = torch.ones(3, requires_grad=True)\nw = torch.ones(2, requires_grad=True)\nh = x.exp()\nk = w * 2\n"
+        "h += 1\n(h.sum() + k.sum()).backward()\n")]
+    text = outcome_text(outs[-1], 80)
+    for line in ("  ▶ h  (3,) float32 · requires_grad · grad_fn=AddBackward0 · version 1",
+                 "    k  (2,) float32 · requires_grad · grad_fn=MulBackward0 · version 0"):
+        assert line in text and " ".join(line.split()) in readme
