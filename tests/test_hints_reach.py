@@ -156,6 +156,16 @@ scale.requires_grad = True
 out.backward()
 scale.grad
 """, ["In [3]", "In [4]", "scale.grad is None"]),
+    ("requires-grad-too-late", """\
+def fit(weight, bias):
+    err = ((weight * 2 + bias - 1) ** 2).sum()
+    bias.requires_grad = True
+    err.backward()
+    return weight.grad, bias.grad
+wt = torch.tensor([0.5, 1.5], requires_grad=True)
+bs = torch.zeros(2)
+fit(wt, bs)
+""", ["fit()", "bias.requires_grad = True", "bs.grad None"]),
     # a helper returning the tuple of torch.autograd.grad
     ("grad-returns-tuple", """\
 def gradient(fn, at):
@@ -232,6 +242,15 @@ y = torch.tanh(x)
 for i in range(5):
     y[i].backward(retain_graph=True)
 torch.allclose(x.grad, 1 - torch.tanh(x.detach()) ** 2)
+""",
+    # requires_grad switched on first in the helper, then the loss
+    """\
+def fit(weight, bias):
+    bias.requires_grad_()
+    err = ((weight * 2 + bias - 1) ** 2).sum()
+    err.backward()
+    return bias.grad
+fit(torch.tensor([0.5, 1.5], requires_grad=True), torch.zeros(2))
 """,
     # tolerance comparisons on Python floats, .item() only for printing
     """\

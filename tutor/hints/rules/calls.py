@@ -639,3 +639,54 @@ def _inplace_param(node: ast.AST, callee: reach.Callee) -> str | None:
     if isinstance(target, ast.Name) and target.id in callee.params:
         return target.id
     return None
+
+
+@rule(40)
+def requires_grad_late_in_helper(ctx: Context):
+    """A helper computes the loss, then switches requires_grad on, then runs backward: the leaf gets no grad."""
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    from tutor.hints.context import flatten
+
+    for callee in reach.callees(ctx, ctx.tree, depth=1):
+        stmts = [node for node, _ in flatten(callee.body)]
+        built: dict[str, ast.stmt] = {}
+        for i, node in enumerate(stmts):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                built[node.targets[0].id] = node
+                continue
+            switched = _switch_on_name(node)
+            if switched is None:
+                continue
+            for later in stmts[i + 1:]:
+                for call, target, kind in ctx.backward_calls(later):
+                    root = names_in(target)[:1] if target is not None else []
+                    made = built.get(root[0]) if root else None
+                    if made is None or switched not in names_in(made.value):
+                        continue
+                    arg = callee.params.get(switched)
+                    outer = arg.id if isinstance(arg, ast.Name) else switched
+                    leaf = ctx.tensor(outer)
+                    if leaf is None or not leaf.requires_grad or leaf.grad is not None:
+                        continue
+                    return ctx.hint(
+                        "requires-grad-too-late",
+                        f"in {callee.name}(){callee.where()}, `{callee.src(made)}` runs before "
+                        f"`{callee.src(node)}`, so {switched} is not part of {root[0]}'s graph and "
+                        f"`{callee.src(call)}` leaves {outer}.grad None.",
+                        f"{callee.src(node)}  # first in {callee.name}(), before {root[0]} = ...")
+    return None
+
+
+def _switch_on_name(node: ast.stmt) -> str | None:
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and call_name(node.value) == "requires_grad_" \
+            and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name):
+        args = node.value.args
+        if args and isinstance(args[0], ast.Constant) and args[0].value is False:
+            return None
+        return node.value.func.value.id
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) \
+            and node.targets[0].attr == "requires_grad" and isinstance(node.targets[0].value, ast.Name) \
+            and isinstance(node.value, ast.Constant) and node.value.value is True:
+        return node.targets[0].value.id
+    return None
