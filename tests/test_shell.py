@@ -142,3 +142,27 @@ def test_toolbar_fits_80_and_120_columns(width, status, loading, expected):
     text = toolbar_plain(width, status, loading)
     assert text == expected
     assert len(text) < width and "Ctrl-D quit" in text
+
+
+def test_lesson_option_starts_the_shell_in_a_lesson():
+    from tutor.cli import build_parser
+
+    session = Session(timeout=10)
+    console = make_console(io.StringIO(), width=80, plain=True)
+    session.echo = console.file
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x04")
+        pipe.close()
+        status = Shell(session, input=pipe, output=DummyOutput(), console=console).run(lesson="6")
+    assert status == 0 and "Lesson 6 · Autograd basics" in console.file.getvalue()
+    assert session.status().startswith("lesson 6: autograd-basics")
+    assert build_parser().parse_args(["--lesson", "detaching"]).lesson == "detaching"
+    assert build_parser().parse_args(["shell", "--lesson", "2"]).lesson == "2"
+
+
+def test_lessons_listing_says_the_bash_way_and_the_shell_way(capsys):
+    from tutor.cli import main
+
+    main(["lessons", "--width", "120"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "autograd-tutor --lesson ID" in out and "%lesson ID" in out

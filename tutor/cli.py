@@ -34,7 +34,7 @@ def _positive_float(text: str) -> float:
 def cmd_shell(args) -> int:
     from tutor.shell import run_shell  # torch starts importing once the first prompt is drawn
 
-    return run_shell(timeout=args.timeout, hints=not args.no_hints)
+    return run_shell(timeout=args.timeout, hints=not args.no_hints, lesson=getattr(args, "lesson", None))
 
 
 def cmd_run(args) -> int:
@@ -79,10 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common_options(parser, default=lambda value: value)
     common = ArgumentParser(add_help=False)
     _add_common_options(common, default=lambda value: argparse.SUPPRESS)
+    parser.add_argument("--lesson", metavar="ID", help="start the shell in lesson ID (an id or number; "
+                        "`autograd-tutor lessons` lists them), or resume it")
     parser.set_defaults(func=cmd_shell)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     shell = sub.add_parser("shell", parents=[common], help="the interactive shell (the default)")
+    shell.add_argument("--lesson", metavar="ID", default=argparse.SUPPRESS, help="start in lesson ID")
     shell.set_defaults(func=cmd_shell)
 
     run = sub.add_parser("run", parents=[common], help="run a file of inputs, printing what the shell would")

@@ -324,6 +324,8 @@ def cmd_lessons(args) -> int:
     from tutor.render import to_renderable
 
     console.print(to_renderable(data))
+    console.print("From bash: autograd-tutor --lesson ID starts the shell in a lesson (or resumes it); "
+                  "inside the shell: %lesson ID.", style="dim", markup=False, highlight=False)
     return 1 if catalog.broken else 0
 
 

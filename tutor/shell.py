@@ -227,8 +227,11 @@ class Shell:
         for part in outcome_renderables(outcome):
             self.console.print(part)
 
-    def run(self) -> int:
+    def run(self, lesson: str | None = None) -> int:
+        """The loop; `lesson` (an id or number) starts that lesson first, as `%lesson ID` would."""
         self.banner()
+        if lesson:
+            self.show(self.session.submit(f"%lesson {lesson}"))
         while True:
             try:
                 text = self.prompt.prompt(pre_run=start_torch_after_draw)
@@ -318,7 +321,7 @@ def start_torch_after_draw() -> None:
         torchload.start()
 
 
-def run_shell(*, timeout: float | None = None, hints: bool = True) -> int:
+def run_shell(*, timeout: float | None = None, hints: bool = True, lesson: str | None = None) -> int:
     console = make_console(sys.stdout)
     session = Session(timeout=timeout, echo=console.file, hints=hints)
-    return Shell(session, console=console).run()
+    return Shell(session, console=console).run(lesson=lesson)
