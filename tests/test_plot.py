@@ -424,3 +424,21 @@ def test_plot_inside_a_loop_or_an_assignment_still_shows():
     top = s.submit("plot(x, x)")
     assert top.command_output is None and isinstance(top.value, Plot)  # shown once, as the value
     assert s.submit("y = 1").command_output is None
+
+
+def test_plot_and_graph_save_to_text_svg_and_html(session, tmp_path):
+    from tutor.render import outcome_text
+
+    text_file, svg_file, html_file = tmp_path / "sin.txt", tmp_path / "sin.svg", tmp_path / "g.html"
+    out = session.submit(f"%plot torch.sin 0 6 --save {text_file}")
+    assert out.ok and f"saved the plot to {text_file} (text)" in outcome_text(out, 200)
+    saved = text_file.read_text(encoding="utf-8")
+    assert "torch.sin(x) on [0, 6]" in saved and "•• f(x)   ++ f'(x) (autograd)" in saved and "\x1b" not in saved
+    assert session.submit(f"%plot torch.sin 0 6 --save {svg_file}").ok
+    assert svg_file.read_text(encoding="utf-8").startswith("<svg")
+    session.submit("x = torch.tensor(2.0, requires_grad=True); y = x * x + 1")
+    graph = session.submit(f"%graph y --save {html_file}")
+    assert graph.ok and "AddBackward0" in outcome_text(graph, 120) and "(HTML)" in outcome_text(graph, 120)
+    assert "AddBackward0" in html_file.read_text(encoding="utf-8")
+    failed = session.submit(f"%graph y --save {tmp_path / 'missing' / 'g.txt'}")
+    assert failed.error.type == "CommandError" and "could not save the graph" in failed.error.message

@@ -89,10 +89,12 @@ class PlotView:
 
 
 def figures_renderable(figures: Figures):
-    """Several plots of one input, one after another (strings, such as a count of left-out plots, as text)."""
+    """Several results of one input, one after another (plots, a graph, a line of text)."""
     from rich.console import Group
 
-    return Group(*(PlotView(item) if isinstance(item, Plot) else Text(str(item)) for item in figures))
+    from tutor.render import to_renderable
+
+    return Group(*(PlotView(item) if isinstance(item, Plot) else to_renderable(item) for item in figures))
 
 
 def renderers() -> dict:

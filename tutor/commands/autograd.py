@@ -222,7 +222,7 @@ def _last_assignment(session, name: str) -> str | None:
 
 
 @command("graph", "the computation graph behind a tensor, output to leaves (D2L 2.5)",
-         usage="%graph EXPR [--saved] [--dot|--mermaid] [--depth N]", group=GROUP)
+         usage="%graph EXPR [--saved] [--dot|--mermaid] [--depth N] [--save FILE]", group=GROUP)
 def graph_command(session, args: str):
     """Draw the graph autograd recorded for EXPR: each node's operation (pow, log, mul, ...) next to
     PyTorch's node name (PowBackward0, ...), leaves under your variable names, constants marked.
@@ -232,14 +232,15 @@ def graph_command(session, args: str):
       --dot      Graphviz text (paste into `dot -Tsvg`)
       --mermaid  Mermaid text (for Markdown notes)
       --depth N  how many levels to draw (default 12)
+      --save FILE  also save it: FILE.txt as text, FILE.html or FILE.svg in colour
 
     Example: x = torch.tensor(2.0, requires_grad=True); y = torch.log(x**2)*torch.sin(x) + 1/x
              %graph y
     """
     from tutor import render_autograd  # noqa: F401 - registers the renderers
 
-    expr, opts = parse(args, flags=("saved", "dot", "mermaid"), valued=("depth",))
-    usage = "%graph EXPR [--saved] [--dot|--mermaid] [--depth N]"
+    expr, opts = parse(args, flags=("saved", "dot", "mermaid"), valued=("depth", "save"))
+    usage = "%graph EXPR [--saved] [--dot|--mermaid] [--depth N] [--save FILE]"
     if opts.get("dot") and opts.get("mermaid"):
         raise CommandError("choose one of --dot and --mermaid")
     depth = None
@@ -251,8 +252,15 @@ def graph_command(session, args: str):
         if depth < 0:
             raise CommandError("--depth must be 0 or more")
     tensor = _tensor_expr(session, expr, usage)
-    return make_graph(tensor, session.learner_tensors(), _short_title(expr), saved=bool(opts.get("saved")),
-                      dot=bool(opts.get("dot")), mermaid=bool(opts.get("mermaid")), depth=depth)
+    graph = make_graph(tensor, session.learner_tensors(), _short_title(expr), saved=bool(opts.get("saved")),
+                       dot=bool(opts.get("dot")), mermaid=bool(opts.get("mermaid")), depth=depth)
+    if opts.get("save"):  # the graph as shown, and a line that says where it went
+        from tutor.commands.plot import save_note
+        from tutor.plot import Figures
+        from tutor.render import to_renderable
+
+        return Figures([graph, save_note(to_renderable(graph), opts["save"], "graph")])
+    return graph
 
 
 @command("trace", "backpropagation step by step: the chain rule at every node (D2L 2.5)",

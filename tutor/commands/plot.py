@@ -18,7 +18,7 @@ import warnings
 from tutor import torchload
 from tutor.commands import CommandError, after_input, command, namespace_function, split_args
 
-USAGE = "%plot FUNC A B [--order 2] [--tangent X0] [--points N] [--no-derivative]"
+USAGE = "%plot FUNC A B [--order 2] [--tangent X0] [--points N] [--no-derivative] [--save FILE]"
 DEFAULT_POINTS = 1000
 MAX_POINTS = 200_000
 LABELS = ("f(x)", "f'(x) (autograd)", "f''(x) (autograd)")
@@ -32,7 +32,7 @@ def parse_args(args: str) -> tuple[list[str], dict]:
     """Positional words and options of `%plot` (options may come anywhere; `--opt=value` works)."""
     words = split_args(args)
     positional: list[str] = []
-    options = {"order": "1", "tangent": None, "points": str(DEFAULT_POINTS), "derivative": True}
+    options = {"order": "1", "tangent": None, "points": str(DEFAULT_POINTS), "derivative": True, "save": None}
     i = 0
     while i < len(words):
         word = words[i]
@@ -40,7 +40,7 @@ def parse_args(args: str) -> tuple[list[str], dict]:
             name, eq, value = word[2:].partition("=")
             if name == "no-derivative" and not eq:
                 options["derivative"] = False
-            elif name in ("order", "tangent", "points"):
+            elif name in ("order", "tangent", "points", "save"):
                 if not eq:
                     if i + 1 >= len(words):
                         raise CommandError(f"--{name} needs a value; usage: {USAGE}")
@@ -238,6 +238,7 @@ Quote anything with spaces: %plot f 0 "2 * math.pi".
   --tangent X0     draw the tangent line at X0 and print its equation
   --points N       number of grid points (default 1000)
   --no-derivative  plot f alone
+  --save FILE      also save it: FILE.txt as text, FILE.html or FILE.svg in colour
 Example:  f = lambda x: x**3 - 1/x   then   %plot f 0 3 --tangent 1
 """
     from tutor.plot import Curve, PlotError, line_equation, make_plot
@@ -269,12 +270,29 @@ Example:  f = lambda x: x**3 - 1/x   then   %plot f 0 3 --tangent 1
         lines.append(f"{label}: {line_equation(slope, intercept)}   "
                      f"(slope f'({_num(x0)}) = {_num(slope)} by autograd){where}")
     try:
-        return make_plot(curves, title=_title(func, func_text, a, b), xlabel="x", xlim=(a, b), lines=lines, caption=caption)
+        plot = make_plot(curves, title=_title(func, func_text, a, b), xlabel="x", xlim=(a, b), lines=lines,
+                         caption=caption)
     except PlotError as exc:
         if "nothing to draw" in str(exc):
             raise CommandError(f"{func_text}(x) is not finite anywhere on [{_num(a)}, {_num(b)}] "
                                f"(e.g. {func_text}({_num(a)}) = {_num(float(ys[0][0]))})") from None
         raise CommandError(str(exc)) from None
+    if options["save"]:
+        from tutor.render_plot import PlotView
+
+        plot.lines.append(save_note(PlotView(plot), options["save"], "plot"))
+    return plot
+
+
+def save_note(renderable, path: str, what: str) -> str:
+    """Save `renderable` to `path` (text, or HTML/SVG by the file name); the line that says so."""
+    from tutor.render_save import save_renderable
+
+    try:
+        kind = save_renderable(renderable, path)
+    except OSError as exc:
+        raise CommandError(f"could not save the {what} to {path}: {exc.strerror or exc}") from None
+    return f"saved the {what} to {path} ({kind})"
 
 
 # -- the book's plot() -------------------------------------------------------------------------
