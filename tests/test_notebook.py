@@ -354,6 +354,9 @@ def test_a_failure_inside_the_tutor_never_reaches_the_cell(ipy, capsys, monkeypa
     ipy.run_cell("g = graph((x * 2).sum())", store_history=True)
     data, _ = ipy.display_formatter.format(ipy.user_ns["g"])  # tutor data shows as in the shell
     assert data["text/plain"].startswith("Graph of")
+    ipy.run_cell("p = plot(x, torch.sin(x))", store_history=True)
+    data, _ = ipy.display_formatter.format(ipy.user_ns["p"])  # a plot is drawn, not its repr
+    assert "┌" in data["text/plain"] and "<" not in data["text/plain"][:1]
     monkeypatch.setattr(front, "_bundle", broken)
     data, _ = ipy.display_formatter.format(ipy.user_ns["g"])
     assert data["text/plain"] == "<Graph: autograd-tutor could not draw it (ValueError)>"

@@ -161,8 +161,11 @@ class NotebookFront:
         from tutor import render
 
         if self.session._torch_installed:
+            import importlib
+
             import tutor.render_autograd  # noqa: F401 - graph(), trace(), check() ... results
-            import tutor.render_plot  # noqa: F401 - plot() results
+            for module in sorted(set(render.LAZY_RENDERERS.values())):  # plot() results, ...
+                render._RENDERERS.update(importlib.import_module(module).renderers())
         formatters = self.shell.display_formatter.formatters
         for cls in [c for c in list(render._RENDERERS) if c not in self._types]:
             self._types.add(cls)
