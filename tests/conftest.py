@@ -28,3 +28,11 @@ def torch_print_options():
     saved = dict(vars(PRINT_OPTS))
     yield
     vars(PRINT_OPTS).update(saved)
+
+
+@pytest.fixture(autouse=True)
+def shown_fixes_compile(monkeypatch):
+    """Anywhere in the suite, a hint whose code under fix: does not compile raises (tutor.hints.CHECK_FIXES)."""
+    import tutor.hints
+
+    monkeypatch.setattr(tutor.hints, "CHECK_FIXES", True)

@@ -88,7 +88,7 @@ def test_the_hint_names_the_learners_renamed_variables(hint_id, script, names, o
     outcomes = [session.submit(text) for text in split_inputs(script)]
     hints = outcomes[-1].hints
     assert [h.id for h in hints][:1] == [hint_id], (script, outcomes[-1].error)
-    text = hints[0].explanation + "\n" + hints[0].fix
+    text = hints[0].explanation + "\n" + hints[0].fix + "\n" + hints[0].fix_words
     mentioned = {name for name in names if re.search(rf"\bmy_{re.escape(name)}\b", text)}
     # or, when the mistake is in the very expression being assigned, the hint quotes that expression
     quoted = own_value(outcomes[-1].input)

@@ -189,7 +189,7 @@ def test_mistake_through_functions_and_inputs(hint_id, script, words):
     _, outcomes = run(script, numbered=True)
     hint = last_hint(outcomes)
     assert hint.id == hint_id, (hint.id, hint.explanation)
-    text = hint.explanation + " " + hint.fix
+    text = hint.explanation + " " + hint.fix + " " + hint.fix_words
     for word in words:
         assert word in text, (word, text)
     # one voice: the generic no-graph hint is replaced, not shown next to the precise one
@@ -278,22 +278,28 @@ def test_correct_code_through_functions_gets_no_hint(script):
 # -- the fixes the hints show, run ----------------------------------------------------------------
 
 
+def apply(script: str, hint) -> list[str]:
+    """The script's inputs with the hint's verified edit applied ({input index: corrected input})."""
+    inputs = split_inputs(script)
+    assert hint.verified and hint.replaces, (hint.id, hint.fix_words, hint.tried)
+    return [hint.replaces.get(i, text) for i, text in enumerate(inputs, start=1)]
+
+
 def test_grad_of_grad_fix_runs():
     script = "x = torch.tensor([0.5, 1.0], requires_grad=True)\nfirst = torch.autograd.grad((x ** 4).sum(), x)\n" \
              "torch.autograd.grad(first[0].sum(), x)\n"
     _, outcomes = run(script)
-    fix = last_hint(outcomes).fix.split("  #")[0]
-    assert "create_graph=True" in fix
-    fixed = script.replace("torch.autograd.grad((x ** 4).sum(), x)", fix)
-    _, again = run(fixed)
+    hint = last_hint(outcomes)
+    assert "create_graph=True" in hint.fix
+    _, again = run("\n".join(apply(script, hint)))
     assert all(o.ok for o in again) and ids(again) == []
     assert again[-1].value[0].tolist() == pytest.approx([12 * 0.25, 12 * 1.0])
 
 
 def test_attribute_fix_runs():
-    _, outcomes = run("z = torch.zeros(3, requires_grad=True)\nz.requires_grad()\n")
-    fix = last_hint(outcomes).fix.split("  #")[0]
-    _, again = run(f"z = torch.zeros(3, requires_grad=True)\n{fix}\n")
+    script = "z = torch.zeros(3, requires_grad=True)\nz.requires_grad()\n"
+    _, outcomes = run(script)
+    _, again = run("\n".join(apply(script, last_hint(outcomes))))
     assert again[-1].ok and again[-1].value is True and ids(again) == []
 
 
@@ -303,9 +309,8 @@ def test_data_fix_recomputes_and_gives_the_true_gradient():
     hint = last_hint(outcomes)
     assert hint.id == "inplace-via-data"
     wrong = outcomes[-1].gradients[0].new
-    recompute = hint.fix.split("  #")[0]
-    assert recompute.startswith("e = p.exp(); s = ")
-    _, again = run(script + recompute + "\ns.backward()\n")
+    assert hint.fix.startswith("e = p.exp(); s = ")
+    _, again = run("\n".join(apply(script + "s.backward()\n", hint)))
     assert ids(again) == []
     import torch
 

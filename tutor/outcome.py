@@ -75,6 +75,7 @@ class Hint:
     verified: bool = False
     replaces: dict[int, str] = field(default_factory=dict)  # {input index: corrected input}: the edit verified
     tried: list[tuple[str, str]] = field(default_factory=list)  # (candidate code, why it failed), for %explain
+    candidates: list = field(default_factory=list, repr=False, compare=False)  # tutor.hints.fixes.Candidate
 
 
 @dataclass

@@ -187,8 +187,13 @@ def hint_renderable(hint: Hint) -> RenderableType:
     if hint.explanation:
         body.append(Text(hint.explanation))
     if hint.fix:
-        fix = Text("fix: ", style="bold green")
+        label = "fix, tried on a copy of your session:" if hint.verified else "fix:"
+        fix = Text(label + ("\n" if "\n" in hint.fix else " "), style="bold green")
         fix.append(hint.fix, style="cyan")
+        body.append(fix)
+    elif hint.fix_words:
+        fix = Text("to fix: ", style="bold green")
+        fix.append(hint.fix_words)
         body.append(fix)
     foot = f"reread D2L {hint.section} · " if hint.section else ""
     body.append(Text(f"{foot}%explain for more", style="dim"))

@@ -14,7 +14,7 @@ import math
 import time
 from typing import Any, Callable
 
-from tutor import commands, evaluate, gradwatch, guard, hints, standins, torchload
+from tutor import commands, evaluate, gradwatch, guard, hints, standins, torchload, verify
 from tutor.commands import CommandError
 from tutor.introspect import describe, help_target, wants_source
 from tutor.outcome import ErrorInfo, Outcome
@@ -197,6 +197,7 @@ class Session:
         if self._needs_torch(tree):
             self.ensure_torch()
         before = gradwatch.snapshot(self.namespace)
+        verify.remember_before(self, outcome.index, before)
         result = evaluate.execute(text, self.namespace, filename, echo=self.echo, tree=tree)
         outcome.value, outcome.has_value = result.value, result.has_value
         outcome.stdout, outcome.stderr = result.stdout, result.stderr
@@ -265,16 +266,20 @@ class Session:
                 hook(self, outcome)
         if self.hints_enabled and outcome.kind == "code":
             if hints.STRICT:  # tests: a broken rule fails loudly
-                outcome.hints = hints.diagnose(outcome, self.scene())
+                outcome.hints = hints.diagnose(outcome, self.scene(outcome))
             else:  # a rule stuck on a hostile object gives no hint, never a hang or a crash
-                outcome.hints = guard.read(lambda: hints.diagnose(outcome, self.scene()), default=[],
+                outcome.hints = guard.read(lambda: hints.diagnose(outcome, self.scene(outcome)), default=[],
                                            seconds=DIAGNOSE_SECONDS)
         for observer in list(self.observers):
             observer(self, outcome)
 
-    def scene(self) -> hints.Scene:
-        """What diagnosis may look at (and do) for the current input."""
-        return hints.Scene(self.namespace, self.history, self.state, input_label=self.input_label)
+    def scene(self, outcome: Outcome) -> hints.Scene:
+        """What diagnosis may look at for `outcome`, and how it may try a fix (on a copy of the session)."""
+        try_fix = None
+        if not self.state.get(verify.CHILD_KEY):
+            def try_fix(replaces, check=None, hint_id=None):
+                return verify.try_fix(self, replaces, check, hint_id=hint_id, outcome=outcome)
+        return hints.Scene(self.namespace, self.history, self.state, try_fix, input_label=self.input_label)
 
     # -- helpers for commands --------------------------------------------------------------
 

@@ -95,9 +95,22 @@ def _register() -> None:
                 mine.append(hint.explanation)
                 parts.append(mine)
             if hint.fix:
-                fix = Text("Fix: ", style="bold green")
+                label = "Fix, tried on a copy of your session:" if hint.verified else "Fix:"
+                fix = Text(label + ("\n" if "\n" in hint.fix else " "), style="bold green")
                 fix.append(hint.fix, style="cyan")
                 parts.append(fix)
+            elif hint.fix_words:
+                fix = Text("To fix: ", style="bold green")
+                fix.append(hint.fix_words)
+                parts.append(fix)
+            if hint.tried:
+                parts.append(Text("Tried first, on a copy of your session, and rejected:", style="bold"))
+                for code, why in hint.tried:
+                    line = Text("  ")
+                    line.append(code.replace("\n", "; ") if len(code) < 80 else code.splitlines()[0] + " ...",
+                                style="cyan")
+                    line.append(f": {why}", style="dim")
+                    parts.append(line)
             if parts:
                 parts.append(Text(""))
             parts.append(Text(e.about))

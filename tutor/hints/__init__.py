@@ -10,6 +10,7 @@ explanation and example. The rules live in `tutor.hints.rules`, one module per f
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -19,6 +20,8 @@ from tutor.hints.catalog import CATALOG, IDS, Entry, entry
 MAX_HINTS = 2
 STATE_KEY = "hints.last"  # scene.state: the last non-empty list of hints (for %explain)
 STRICT = False  # tests set this to True so a broken rule fails loudly instead of staying silent
+CHECK_FIXES = False  # tests/conftest.py sets this: any hint whose code under fix: does not compile raises
+VERIFY_BUDGET = 1.2  # seconds per input for trying candidate fixes (the rest get words)
 
 __all__ = ["CATALOG", "IDS", "Entry", "Scene", "entry", "diagnose", "last_hints"]
 
@@ -44,10 +47,10 @@ def diagnose(outcome, scene: Scene) -> list:
     from tutor.hints.context import Context
     from tutor.hints.rules import run_rules
 
+    ctx = Context(scene, outcome)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            ctx = Context(scene, outcome)
             if outcome.error is not None:
                 from tutor.hints.errctx import error_tensors
 
@@ -64,9 +67,32 @@ def diagnose(outcome, scene: Scene) -> list:
             seen.add(hint.id)
             hints.append(hint)
     hints = hints[:MAX_HINTS]
+    deadline = time.monotonic() + VERIFY_BUDGET
+    for hint in hints:
+        _prove(ctx, hint, scene.try_fix, deadline)
     if hints:
         scene.state[STATE_KEY] = {"index": outcome.index, "input": outcome.input, "hints": hints}
     return hints
+
+
+def _prove(ctx, hint, try_fix, deadline: float) -> None:
+    """Show code under fix: only when it was tried on a copy of the session (tutor.hints.fixes)."""
+    from tutor.hints import fixes
+
+    words = hint.fix_words or fixes.WORDS.get(hint.id, f"%explain {hint.id} shows the usual way to fix it.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            site = ctx.error_site or ctx.current_site
+            candidates = list(hint.candidates) + fixes.generic(hint, site)
+            fixes.prove(hint, candidates, try_fix, words, deadline)
+    except Exception:  # noqa: BLE001 - proving must never break the tutor
+        if STRICT:
+            raise
+        hint.fix, hint.verified, hint.replaces, hint.fix_words = "", False, {}, words
+    hint.candidates = []
+    if (STRICT or CHECK_FIXES) and hint.fix:
+        compile(hint.fix, "<fix>", "exec")  # tests: a shown fix always compiles (raises SyntaxError)
 
 
 def last_hints(session) -> list:

@@ -624,9 +624,94 @@ class Context:
 
     # -- hints --------------------------------------------------------------------------------
 
-    def hint(self, hint_id: str, explanation: str, fix: str = "") -> Hint:
+    def hint(self, hint_id: str, explanation: str, fix: str = "", candidates=None, words: str = "") -> Hint:
+        """A Hint; `candidates` (tutor.hints.fixes.Candidate, best first) are tried before `fix` is shown,
+        `fix` itself is the last thing tried, and `words` says what to change when none passes."""
         e = entry(hint_id)
-        return Hint(hint_id, e.title, explanation.strip(), fix.strip(), e.section, e.example)
+        hint = Hint(hint_id, e.title, explanation.strip(), fix.strip(), e.section, e.example, fix_words=words)
+        hint.candidates = [c for c in candidates or [] if c is not None]
+        return hint
+
+    # -- where edits go -----------------------------------------------------------------------
+
+    def source_of_input(self, index: int) -> str | None:
+        """The text of input `index` (this one or an earlier one)."""
+        if index == self.outcome.index:
+            return self.outcome.input
+        for o in reversed(self.scene.history):
+            if o.index == index:
+                return o.input
+        return None
+
+    def site(self, index: int, lineno: int | None = None, col: int | None = None):
+        """A fixes.Site for input `index`, at the statement on `lineno` (at column `col`), or None."""
+        from tutor.hints.fixes import Site, innermost_stmt, stmts_on_line
+
+        source = self.source_of_input(index)
+        if source is None:
+            return None
+        tree = self.tree if index == self.outcome.index else self._parsed_text(source)
+        if tree is None:
+            return None
+        stmt = None
+        if lineno is not None:
+            same = stmts_on_line(tree, lineno)
+            if col is not None and len(same) > 1:
+                stmt = next((s for s in same if s.col_offset <= col < s.end_col_offset), None)
+            stmt = stmt or (same[-1] if same else innermost_stmt(tree, lineno))
+        elif tree.body:
+            stmt = tree.body[-1]
+        return Site(index, source, tree, stmt)
+
+    @staticmethod
+    def _parsed_text(source: str):
+        try:
+            return ast.parse(source)
+        except (SyntaxError, ValueError):
+            return None
+
+    @cached_property
+    def error_site(self):
+        """The Site of the innermost learner frame of the error (which may be an earlier input's function)."""
+        if self.error is None or self.error.exc is None:
+            return None
+        import traceback
+
+        mine = self.error.frames[-1] if self.error.frames else None
+        frames = [f for f in traceback.extract_tb(self.error.exc.__traceback__)
+                  if f.filename.startswith("<input-") or mine is not None and (f.name, f.lineno) == mine[:2]]
+        if not frames:
+            return None
+        last = frames[-1]
+        filename = last.filename
+        if not filename.startswith("<input-"):
+            # another front ran the code (a notebook cell): the current input, or a function it defined
+            if last.name == "<module>":
+                return self.site(self.outcome.index, last.lineno, getattr(last, "colno", None))
+            func = self.ns.get(last.name)
+            filename = getattr(getattr(func, "__code__", None), "co_filename", "")
+        try:
+            index = int(filename[len("<input-"):].rstrip(">"))
+        except ValueError:
+            return None
+        return self.site(index, last.lineno, getattr(last, "colno", None))
+
+    @cached_property
+    def current_site(self):
+        """The Site of this input at its last statement (for silent mistakes)."""
+        return self.site(self.outcome.index)
+
+    def site_of(self, stmt: Stmt):
+        """The Site of a Stmt from the history (its own input), pointing at that statement."""
+        site = self.site(stmt.index)
+        if site is None:
+            return None
+        for node in ast.walk(site.tree):
+            if isinstance(node, ast.stmt) and node.lineno == stmt.node.lineno and \
+                    node.col_offset == stmt.node.col_offset and type(node) is type(stmt.node):
+                site.stmt = node
+                return site
+        return None
 
 
 import operator  # noqa: E402

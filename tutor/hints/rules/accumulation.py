@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from tutor.hints import fixes
 from tutor.hints.context import Context, assigned_names, call_name, paren, source_of
 from tutor.hints.rules.common import rule, brief
 
@@ -23,34 +24,49 @@ def accumulation(ctx: Context):
         return None  # x.grad.backward(): the grad-of-grad rule explains it
     resets = _grad_resets(ctx.tree)
     loops = [n for n in ast.walk(ctx.tree) if isinstance(n, (ast.For, ast.While))]
+    site = ctx.current_site
     for change in ctx.outcome.gradients:
-        if change.new is None or change.name in resets or "all" in resets:
+        if change.new is None:
             continue
         if not ctx.is_tensor(change.new) or not change.new.is_floating_point():
             continue
-        # the same backward run several times in one loop, without a reset
+        # the same backward run several times in one loop, without a reset in the loop
         for loop in loops:
             inner = [c for c, _, _ in calls if any(c is s for s in ast.walk(loop))]
             assigned = {n for s in ast.walk(loop) if isinstance(s, (ast.Assign, ast.For))
                         for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
                         for n in assigned_names(t)}
+            in_loop = _grad_resets(loop)
+            if change.name in in_loop or "all" in in_loop:
+                continue
             if inner and change.name not in assigned and change.name.split(".")[0] not in assigned:
                 b = source_of(inner[0].func.value, ctx.source)
+                reset = f"{change.name}.grad = None"
                 return ctx.hint(
                     "grad-accumulation",
                     f"the loop calls {paren(b, inner[0].func.value)}.backward() on every step and never resets "
                     f"{change.name}.grad, so the steps add up: {change.name}.grad is now {brief(change.new)}.",
-                    f"{change.name}.grad = None  # first thing in the loop body")
+                    f"{reset}  # first thing in the loop body",
+                    candidates=[fixes.in_loop_body(site, loop, reset)] if site else [],
+                    words=f"reset {change.name}.grad (`{reset}`) as the first thing in the loop body.")
+        if change.name in resets or "all" in resets:
+            continue
         old = change.old
         if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != change.new.shape:
             continue
         if not bool(old.abs().sum()) or bool((old == change.new).all()):
             continue
+        candidates = []
+        if site is not None:
+            stmt = fixes.enclosing_stmt(site.tree, calls[0][0])
+            for reset in (f"{change.name}.grad = None", f"{change.name}.grad.zero_()"):
+                candidates.append(site.insert_before(stmt, reset) if stmt is not None else None)
         return ctx.hint(
             "grad-accumulation",
             f"{change.name}.grad went from {brief(old)}{_left_by(ctx, change.name)} to {brief(change.new)}: "
             f"backward() adds to .grad, it does not replace it.",
-            f"{change.name}.grad.zero_()  # before the next backward")
+            f"{change.name}.grad.zero_()  # before the next backward", candidates=candidates,
+            words=f"reset {change.name}.grad (`{change.name}.grad = None`) before the next backward pass.")
     return None
 
 

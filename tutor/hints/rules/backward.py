@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from tutor.hints import fixes
 from tutor.hints.context import Context, call_name, dotted, is_true, keyword, names_in, paren, source_of
 from tutor.hints.rules.common import (
     rule,
@@ -17,6 +18,8 @@ from tutor.hints.rules.common import (
     stmt_value_src,
     Piece,
     chain,
+    failing_call_at_site,
+    in_a_loop,
     leaves_in,
     find_calls,
     is_math_call,
@@ -206,6 +209,9 @@ def double_backward(ctx: Context):
     found = ctx.failing_backward()
     t = found[3] if found else "y"
     target = found[1] if found else None
+    kind = found[2] if found else "backward"
+    verb = f"{paren(t, target)}.backward()" if kind == "backward" else f"torch.autograd.grad({t}, ...)"
+    at = failing_call_at_site(ctx)
     a = ctx.assignment(t) if found and isinstance(target, ast.Name) else None
     in_loop = ctx.tree is not None and any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(ctx.tree))
     if in_loop and a is not None and a.stmt.current and "loop" in a.stmt.contexts:
@@ -213,22 +219,107 @@ def double_backward(ctx: Context):
         for p in chain(ctx, a.value, a.stmt.source)[1:]:
             if p.stmt is not None and "loop" not in p.stmt.contexts and ctx.is_tensor(
                     ctx.ns.get(p.name)) and ctx.ns[p.name].grad_fn is not None:
+                line = p.stmt.src()
+                candidates = []
+                site = ctx.current_site
+                loop = in_a_loop(site.tree, at[1]) if site is not None and at is not None and \
+                    at[0].index == site.index else None
+                if loop is not None:
+                    leaves = [n for n in leaves_in(ctx, chain(ctx, a.value, a.stmt.source))
+                              if ctx.tensor(n).requires_grad] if kind == "backward" else []
+                    if leaves:
+                        resets = "\n".join(f"{n}.grad = None" for n in leaves)
+                        candidates.append(fixes.in_loop_body(site, loop, f"{resets}\n{line}"))
+                    candidates.append(fixes.in_loop_body(site, loop, line))
                 return ctx.hint(
                     "double-backward",
                     f"{p.name} = {p.src()} was computed once, before the loop; the first "
                     f"{t}.backward() freed what its graph saved, so the next step cannot go through it.",
-                    f"{p.name} = {p.src()}  # move it inside the loop, before {t} = ...")
+                    f"{line}  # move it inside the loop, before {t} = ...", candidates=candidates,
+                    words=f"move `{line}` into the loop body, so each step builds its own graph.")
     root = _root_name(ctx, target) if target is not None else None
-    ra = ctx.assignment(root) if root else None
     g = root or t
-    rebuild = f"{root} = {stmt_value_src(ra.stmt, ra.value)}; " if ra is not None and ra.value is not None else ""
     earlier = ctx.earlier_backward(g)
     where = f" in {ctx.input_name(earlier)}" if earlier is not None and ctx.input_name(earlier) else ""
     return ctx.hint(
         "double-backward",
         f"a backward pass already went through {g}'s graph{where} and freed the values it saved; "
-        f"{paren(t, target)}.backward() needs them again.",
-        f"{rebuild}{paren(t, target)}.backward()  # build {g} again first (or retain_graph=True the first time)")
+        f"{verb} needs them again.", "",
+        candidates=_double_backward_fixes(ctx, at, root, kind),
+        words=f"compute {g} again before this pass (each pass needs a fresh graph), or pass "
+              f"retain_graph=True to the pass that comes first.")
+
+
+def _double_backward_fixes(ctx: Context, at, root: str | None, kind: str) -> list:
+    """Retain the graph where the pass repeats in a loop; else build the graph again (resetting the
+    leaves' .grad, which a second backward() would add to); else retain it in the earlier pass."""
+    if at is None:
+        return []
+    site, call, target, _ = at
+    found = []
+    if in_a_loop(site.tree, call) is not None:
+        found.append(site.add_argument(call, "retain_graph=True"))
+    where, before = site, site.stmt
+    if ctx.in_function:  # the pass runs in a helper: build the graph again before the call
+        where, before, root = _call_site_root(ctx, target)
+    if root is not None and where is not None and before is not None:
+        pieces = chain(ctx, ast.Name(root, ast.Load()), where.source)
+        computed = [p for p in pieces[1:] if p.stmt is not None and p.name and not p.name.startswith("def ")
+                    and ctx.is_tensor(ctx.ns.get(p.name)) and ctx.ns[p.name].grad_fn is not None]
+        ra = ctx.assignment(root)
+        own = [ra.stmt] if ra is not None and ra.value is not None else []
+        leaves = [n for n in leaves_in(ctx, pieces) if ctx.tensor(n).requires_grad and
+                  ctx.grad_of(ctx.tensor(n)) is not None] if kind == "backward" else []
+        resets = [f"{n}.grad = None" for n in leaves]
+        stmts = sorted({id(s): s for s in own + [p.stmt for p in computed]}.values(), key=lambda s: s.order)
+        for rebuild in ([s.src() for s in own], [s.src() for s in stmts]):
+            if not rebuild or any("\n" in r for r in rebuild):
+                continue
+            if resets:
+                found.append(where.insert_before(before, "\n".join(resets + rebuild)))
+            found.append(where.insert_before(before, "\n".join(rebuild)))
+    # retain_graph=True in the pass that came first (that input is run again on the copy)
+    for stmt in reversed(ctx.stmts):
+        if stmt.current and site.index == ctx.outcome.index and stmt.node is site.stmt:
+            continue
+        calls = [c for c, tgt, k in ctx.backward_calls(stmt.node)
+                 if tgt is not None and root is not None and _root_name(ctx, tgt) == root]
+        if calls:
+            earlier = ctx.site_of(stmt)
+            if earlier is not None:
+                again = [c for c, tgt, k in ctx.backward_calls(earlier.stmt)
+                         if tgt is not None and _root_name(ctx, tgt) == root]
+                if again:
+                    found.append(earlier.add_argument(again[-1], "retain_graph=True"))
+            break
+    return found
+
+
+def _call_site_root(ctx: Context, target: ast.AST | None):
+    """For a pass inside a helper: (site of the calling input, the calling statement, the learner's name
+    for the tensor the helper differentiates), from the helper's parameters and the call's arguments."""
+    if target is None or not ctx.error or len(ctx.error.frames) < 2:
+        return None, None, None
+    fname = ctx.error.frames[1][0]
+    top = ctx.site(ctx.outcome.index, ctx.error.frames[0][1])
+    fd = ctx.function_def(ctx.ns.get(fname)) if fname in ctx.ns else None
+    if top is None or top.stmt is None or fd is None:
+        return None, None, None
+    inner = target
+    while isinstance(inner, (ast.Call, ast.Attribute, ast.Subscript)):
+        inner = inner.func.value if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) else \
+            getattr(inner, "value", None)
+    if not isinstance(inner, ast.Name):
+        return None, None, None
+    params = [a.arg for a in fd[0].args.args]
+    for call in ast.walk(top.stmt):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fname:
+            bound = dict(zip(params, call.args))
+            bound.update({k.arg: k.value for k in call.keywords if k.arg})
+            arg = bound.get(inner.id)
+            if isinstance(arg, ast.Name) and (t := ctx.tensor(arg.id)) is not None and t.grad_fn is not None:
+                return top, top.stmt, arg.id
+    return None, None, None
 
 
 def _root_name(ctx: Context, target: ast.AST) -> str | None:
@@ -272,12 +363,22 @@ def non_scalar_backward(ctx: Context):
             why = f", and {source_of(vecs[0], esrc)} made {t} a vector"
         elif a is not None:
             why = f"; {t} = {source_of(expr, esrc)} keeps one value per element"
-    tt = paren(t, target)
-    if kind == "grad":
-        fix = f"torch.autograd.grad({tt}.sum(), ...)  # or grad_outputs=torch.ones_like({t})"
-    else:
-        fix = f"{tt}.sum().backward()  # or {tt}.backward(torch.ones_like({t}))"
-    return ctx.hint("non-scalar-backward", f"{what}: backward() needs a single number{why}.", fix)
+    candidates = []
+    at = failing_call_at_site(ctx)
+    if at is not None:
+        site, call, node, kind = at
+        if node is not None:
+            tsrc = site.segment(node)
+            candidates.append(site.splice(node, f"{paren(tsrc, node)}.sum()"))
+            if kind == "grad":
+                candidates.append(site.add_argument(call, f"grad_outputs=torch.ones_like({tsrc})"))
+            elif not call.args and keyword(call, "gradient") is None and call_name(call) == "backward":
+                candidates.append(site.add_argument(call, f"torch.ones_like({tsrc})"))
+    needs = "backward()" if kind == "backward" else "torch.autograd.grad"
+    return ctx.hint("non-scalar-backward", f"{what}: {needs} needs a single number{why}.", "",
+                    candidates=candidates,
+                    words=f"reduce {t} to one number first ({paren(t, target)}.sum()), or pass a gradient of "
+                          f"{t}'s own shape (torch.ones_like({t})).")
 
 
 def _terms(node: ast.AST) -> list[ast.AST]:

@@ -232,3 +232,24 @@ def _last_output(ctx: Context) -> str:
 
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+def failing_call_at_site(ctx: Context):
+    """The backward/grad call that failed, in the input where it is written: (site, call, target, kind)."""
+    site = ctx.error_site
+    if site is None or site.stmt is None:
+        return None
+    calls = ctx.backward_calls(site.stmt)
+    if not calls:
+        return None
+    call, target, kind = calls[-1]
+    return site, call, target, kind
+
+
+def in_a_loop(tree: ast.AST, node: ast.AST) -> ast.stmt | None:
+    """The innermost for/while loop of `tree` that contains `node`."""
+    best = None
+    for loop in ast.walk(tree):
+        if isinstance(loop, (ast.For, ast.While)) and any(sub is node for sub in ast.walk(loop)):
+            best = loop
+    return best

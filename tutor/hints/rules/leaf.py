@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from tutor.hints.context import Context, call_name, is_true, keyword, paren, source_of
+from tutor.hints.context import Context, Stmt, call_name, is_true, keyword, paren, source_of
 from tutor.hints.rules.common import (
     rule,
     grad_fn_name,
@@ -119,7 +119,8 @@ def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
             kind,
             f"{made} was recorded by autograd, so {x} now names a computed tensor (grad_fn="
             f"{grad_fn_name(t)}), not your leaf: its .grad stays None.",
-            _manual_update_fix(ctx, x, a.value, a.stmt.source))
+            "", candidates=_manual_update_candidates(ctx, x),
+            words=_manual_update_words(x))
     leaves = []
     if a is not None and a.value is not None:
         leaves = [n for n in leaves_in(ctx, chain(ctx, a.value, a.stmt.source)) if ctx.tensor(n).requires_grad]
@@ -138,11 +139,65 @@ def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
 
 
 def _manual_update_fix(ctx: Context, w: str, value: ast.AST, source: str) -> str:
+    """The update written in place under no_grad, so `w` stays the leaf: `w -= lr * w.grad`."""
     if isinstance(value, ast.BinOp) and isinstance(value.left, ast.Name) and value.left.id == w and isinstance(
             value.op, (ast.Sub, ast.Add)):
         op = "-=" if isinstance(value.op, ast.Sub) else "+="
-        return f"with torch.no_grad(): {w} {op} {source_of(value.right, source)}  # then {w}.grad = None"
-    return f"with torch.no_grad(): {w}.copy_({source_of(value, source)})  # then {w}.grad = None"
+        return f"with torch.no_grad(): {w} {op} {source_of(value.right, source)}"
+    return f"with torch.no_grad(): {w}.copy_({source_of(value, source)})"
+
+
+def _manual_update_words(w: str) -> str:
+    return (f"update {w} in place under `with torch.no_grad():` ({w} -= lr * {w}.grad) wherever you rebound it "
+            f"with {w} = {w} - ..., so {w} stays the leaf; then reset {w}.grad.")
+
+
+def _rebinding_updates(ctx: Context, w: str) -> list[Stmt]:
+    """Every statement since the last %reset that rebound `w` from `w.grad` outside no_grad."""
+    found = []
+    for stmt in ctx.stmts:
+        node = stmt.node
+        if "no_grad" in stmt.contexts or not (isinstance(node, ast.Assign) and len(node.targets) == 1 and
+                                               isinstance(node.targets[0], ast.Name) and node.targets[0].id == w):
+            continue
+        if any(isinstance(s, ast.Attribute) and s.attr == "grad" and isinstance(s.value, ast.Name)
+               and s.value.id == w for s in ast.walk(node.value)):
+            found.append(stmt)
+    return found
+
+
+def _manual_update_candidates(ctx: Context, w: str) -> list:
+    """Each rebinding update (in whichever input it was typed) written in place under no_grad; in a loop
+    also with `w.grad = None` after it, so the next step's gradient does not add up."""
+    from tutor.hints.fixes import Candidate, replace_stmt
+
+    updates = _rebinding_updates(ctx, w)
+    if not updates:
+        return []
+    looped = any("loop" in s.contexts for s in updates)
+    found = []
+    for reset in ((True, False) if looped else (False, True)):
+        replaces, shown = {}, ""  # shown: the latest update, rewritten
+        for index in sorted({s.index for s in updates}):
+            text = ctx.source_of_input(index)
+            mine = sorted((s for s in updates if s.index == index), key=lambda s: (s.node.lineno, s.node.col_offset))
+            for stmt in reversed(mine):
+                site = ctx.site_of(stmt)
+                if site is None or text is None:
+                    text = None
+                    break
+                code = _manual_update_fix(ctx, w, stmt.node.value, stmt.source)
+                if reset:
+                    code = f"with torch.no_grad():\n    {code.split(': ', 1)[1]}\n{w}.grad = None"
+                text = replace_stmt(text, site.stmt, code)
+                if stmt is updates[-1]:
+                    shown = code
+            if text is None:
+                break
+            replaces[index] = text
+        else:
+            found.append(Candidate(shown, replaces))
+    return found
 
 
 @rule(45)
@@ -261,5 +316,6 @@ def manual_update(ctx: Context):
             f"{w} = {stmt.src(node.value)} was recorded by autograd, so {w} now names a computed tensor "
             f"(grad_fn={grad_fn_name(t)}), not your leaf: {w}.grad stays None"
             f"{' and the next step fails' if error_none else ''}.",
-            _manual_update_fix(ctx, w, node.value, stmt.source))
+            "", candidates=_manual_update_candidates(ctx, w),
+            words=_manual_update_words(w))
     return None
