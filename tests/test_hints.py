@@ -73,10 +73,15 @@ def test_trigger_through_runner_json(hint_id, script, opts):
     out = io.StringIO()
     run_inputs(new_session(opts.get("timeout", 5.0)), split_inputs(script), out=out, as_json=True)
     records = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert records[-1]["hints"][:1] == [hint_id]
+    assert records[-1]["hint_ids"][:1] == [hint_id]
+    hint = records[-1]["hints"][0]
+    assert hint["id"] == hint_id and hint["title"] == CATALOG[hint_id].title and hint["text"]
+    assert (hint["fix"] is not None) == hint["verified"] == bool(hint["replaces"])
+    assert hint["fix"] is not None or hint["fix_words"]
+    assert all(int(k) == records[int(k) - 1]["index"] for k in hint["replaces"])
     assert f"hint {hint_id}" in records[-1]["output"]
     if not opts.get("earlier"):
-        assert all(r["hints"] == [] for r in records[:-1])
+        assert all(r["hint_ids"] == [] for r in records[:-1])
 
 
 def catalog_ids_from_markdown() -> list[str]:

@@ -119,6 +119,6 @@ def test_every_json_field_by_type_and_value(capsys, tmp_path):
 def test_json_hints_are_ids_in_order(capsys, tmp_path):
     status, records, _ = run_json(capsys, tmp_path, "x = torch.arange(4)\nx.requires_grad_()\n")
     assert status == 1
-    assert records[1]["hints"] == ["int-requires-grad"]
+    assert [h["id"] for h in records[1]["hints"]] == ["int-requires-grad"]
     assert records[1]["error"]["type"] == "RuntimeError"
     assert "hint int-requires-grad" in records[1]["output"]

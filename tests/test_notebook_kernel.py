@@ -44,6 +44,6 @@ def test_a_notebook_run_by_a_real_kernel_saves_the_hint_under_the_traceback(tmp_
     assert failing.outputs[0].ename == "RuntimeError"
     hint = failing.outputs[1].data
     assert "hint double-backward" in hint["text/plain"]
-    assert "fix: y = 2 * torch.dot(x, x); y.backward()" in hint["text/plain"]
+    assert "fix, tried on a copy of your session:\n  x.grad = None\n  y = 2 * torch.dot(x, x)\n  y.backward()" in hint["text/plain"]
     assert "double-backward" in hint["text/html"] and "<pre" in hint["text/html"]
     assert clean.outputs == []

@@ -83,6 +83,20 @@ def echo_input(text: str) -> str:
     return "\n".join((">>> " if i == 0 else "... ") + line for i, line in enumerate(lines))
 
 
+def hint_record(hint) -> dict:
+    """A hint as data: `fix` is code that was tried on a copy of the session (else null, and `fix_words`
+    says what to change); `replaces` is the exact edit tried, {input index: corrected input}."""
+    return {
+        "id": hint.id,
+        "title": hint.title,
+        "text": hint.explanation,
+        "fix": hint.fix or None,
+        "fix_words": hint.fix_words or None,
+        "verified": bool(hint.verified),
+        "replaces": {str(i): text for i, text in sorted(hint.replaces.items())},
+    }
+
+
 def outcome_record(outcome: Outcome, output: str) -> dict:
     """The JSON record of one input (`run --json`)."""
     error = outcome.error.as_json() if outcome.error is not None else None
@@ -96,7 +110,8 @@ def outcome_record(outcome: Outcome, output: str) -> dict:
         "stderr": outcome.stderr,
         "error": error,
         "warnings": [{"category": w.category, "message": w.message} for w in outcome.warnings],
-        "hints": [h.id for h in outcome.hints],
+        "hints": [hint_record(h) for h in outcome.hints],
+        "hint_ids": [h.id for h in outcome.hints],
         "gradients": {
             g.name: (g.new.tolist() if g.new is not None else None) for g in outcome.gradients
         },

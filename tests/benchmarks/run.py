@@ -64,7 +64,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_JSON = ROOT / "bench-results" / "latest.json"
-FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory", "notebook")
+FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory", "notebook", "fixes")
 GRAPH_SIZES = (1_000, 10_000, 100_000)
 INPUT_LENGTHS = (100, 1_000)  # per_input: the slope between these two script lengths
 BIG_GRAPH_RUNS = 3  # at most this many runs for chains of 100,000 operations
@@ -769,6 +769,9 @@ def table_rows(figures: dict) -> list[list[str]]:
             rows.append([key, f"notebook extension, added time per clean cell ({long['cells']:,} cells)",
                          _num(long["tutor"], "ms"), _num(long["plain"], "ms"), _num(long["added"], "ms"), "-",
                          "info"])
+        if key == "fixes":
+            rows.append([key, "failing input to its hint with a verified fix (worst)", _num(fig["worst_ms"], "ms"),
+                         "-", _num(fig["worst_ms"], "ms"), "<= 500 ms", status(fig["worst_ms"] <= 500)])
         unit = fig["unit"]
         goal = f"<= {fig['goal']:g} {unit}" if unit != "x" else f"<= {fig['goal']:g}x"
         rows.append([key, fig["title"], _num(fig["tutor"], fig["tutor_unit"]),
@@ -865,6 +868,7 @@ def main(argv=None) -> int:
     step("%graph", ("graph",), measure_graph, repeat, sizes)
     step("%plot", ("plot",), measure_plot, repeat)
     step("the notebook extension", ("notebook",), measure_notebook, repeat, *((2, 4) if quick else (20, 100)))
+    step("time to a hint with a verified fix", ("fixes",), measure_fixes, repeat)
     figures = {k: v for k, v in figures.items() if k in only}
     for fig in figures.values():
         if "error" not in fig:
@@ -884,6 +888,53 @@ def main(argv=None) -> int:
     return 1 if any("error" in f for f in figures.values()) else 0
 
 
+# -- 9: time to a hint with a verified fix ------------------------------------------------------------
+
+
+def worker_fixes(repeat: int) -> dict:
+    """Submit each situation of tests/test_fixes.py; time the failing input (evaluation, diagnosis and
+    trying the candidate fixes on forked copies) until its hint with a verified fix is there."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_fixes import SITUATIONS
+
+    from tutor.runner import split_inputs
+    from tutor.session import Session
+
+    times, unverified = [], []
+    for _ in range(repeat):
+        for hint_id, script, what in SITUATIONS:
+            session = Session(timeout=5.0)
+            session.ensure_torch()
+            inputs = split_inputs(script)
+            for text in inputs[:-1]:
+                session.submit(text)
+            started = time.perf_counter()
+            outcome = session.submit(inputs[-1])
+            elapsed = (time.perf_counter() - started) * 1000
+            hint = next((h for h in outcome.hints if h.id == hint_id), None)
+            if hint is None or not hint.verified:
+                unverified.append(f"{hint_id}: {what}")
+            times.append(elapsed)
+    times.sort()
+    return {"median": median(times), "worst": times[-1], "runs": [round(t, 1) for t in times],
+            "situations": len(SITUATIONS), "unverified": sorted(set(unverified))}
+
+
+def measure_fixes(repeat: int) -> dict:
+    data = worker("fixes", str(max(repeat // 2, 1)))
+    if "error" in data:
+        raise RuntimeError(data["error"])
+    return {"fixes": {
+        "title": "failing input to its hint with a verified fix (median; worst below)", "value": data["median"],
+        "unit": "ms", "goal": 150.0, "tutor": data["median"], "baseline": None, "tutor_unit": "ms",
+        "worst_ms": data["worst"], "worst_goal_ms": 500.0, "runs": data["runs"],
+        "unverified": data["unverified"],
+        "method": (f"one process; each of the {data['situations']} situations of tests/test_fixes.py in a fresh "
+                   f"Session: the earlier inputs, then Session.submit of the failing one timed (evaluation, "
+                   f"diagnosis, candidate fixes tried on forked copies); value = median over situations x runs"),
+    }}
+
+
 def run_worker(name: str, args: list[str]) -> int:
     if name == "complete":
         result = worker_complete(int(args[0]))
@@ -893,6 +944,8 @@ def run_worker(name: str, args: list[str]) -> int:
         result = worker_plot(int(args[0]))
     elif name == "notebook":
         result = worker_notebook(int(args[0]), int(args[1]))
+    elif name == "fixes":
+        result = worker_fixes(int(args[0]))
     else:
         raise SystemExit(f"unknown worker {name}")
     print(json.dumps(result), flush=True)

@@ -20,7 +20,7 @@ from tutor.hints.catalog import CATALOG, IDS, Entry, entry
 MAX_HINTS = 2
 STATE_KEY = "hints.last"  # scene.state: the last non-empty list of hints (for %explain)
 STRICT = False  # tests set this to True so a broken rule fails loudly instead of staying silent
-CHECK_FIXES = False  # tests/conftest.py sets this: any hint whose code under fix: does not compile raises
+BAD_FIXES: list | None = None  # tests/conftest.py sets a list: (id, code) of any fix that did not compile
 VERIFY_BUDGET = 1.2  # seconds per input for trying candidate fixes (the rest get words)
 
 __all__ = ["CATALOG", "IDS", "Entry", "Scene", "entry", "diagnose", "last_hints"]
@@ -91,8 +91,13 @@ def _prove(ctx, hint, try_fix, deadline: float) -> None:
             raise
         hint.fix, hint.verified, hint.replaces, hint.fix_words = "", False, {}, words
     hint.candidates = []
-    if (STRICT or CHECK_FIXES) and hint.fix:
-        compile(hint.fix, "<fix>", "exec")  # tests: a shown fix always compiles (raises SyntaxError)
+    if hint.fix:
+        try:
+            compile(hint.fix, "<fix>", "exec")
+        except (SyntaxError, ValueError):
+            if BAD_FIXES is not None:
+                BAD_FIXES.append((hint.id, hint.fix))
+            hint.fix, hint.verified, hint.replaces = "", False, {}
 
 
 def last_hints(session) -> list:

@@ -1,0 +1,245 @@
+"""Verified fixes (tutor/verify.py, tutor/hints/fixes.py): the code a hint shows under fix: was run on a
+copy of the learner's session and cleared the mistake. Here each shown fix is applied again by the
+test (the hint's `replaces`, on the learner's own inputs, from the start in a fresh session) and must
+clear the mistake without a new error; and the machinery that tries fixes is checked on its own."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import tutor.hints as hints_pkg
+from tutor import verify
+from tutor.runner import split_inputs
+from tutor.session import Session
+
+
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    monkeypatch.setattr(hints_pkg, "STRICT", True)
+
+
+def new_session(timeout: float | None = 5.0) -> Session:
+    session = Session(timeout=timeout)
+    session.ensure_torch()
+    return session
+
+
+# (hint id, the learner's inputs, what the situation is about). Realistic code: the shapes learners
+# post on the PyTorch forums (a scalar loss, a vector output, torch.autograd.grad, Hessian rows, a
+# helper function, a training loop, a leaf rebound by an earlier input).
+SITUATIONS = [
+    ("double-backward", "x = torch.tensor(2.0, requires_grad=True)\ny = x * x; y.backward(); y.backward()",
+     "scalar output, both passes in one input"),
+    ("double-backward", "x = torch.arange(3.0, requires_grad=True)\ny = x * x\ny.backward(torch.ones_like(y))\n"
+                        "y.backward(torch.ones_like(y))", "vector output with a gradient= seed, kept as typed"),
+    ("double-backward", "x = torch.tensor(2.0, requires_grad=True)\ny = x ** 3\n(g,) = torch.autograd.grad(y, x)\n"
+                        "(g2,) = torch.autograd.grad(y, x)", "torch.autograd.grad user: no .backward() proposed"),
+    ("double-backward", "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (x ** 3).sum()\n"
+                        "(g,) = torch.autograd.grad(y, x, create_graph=True)\nrows = []\nfor i in range(2):\n"
+                        "    x.grad = None\n    g[i].backward()\n    rows.append(x.grad.clone())",
+     "Hessian rows after create_graph=True"),
+    ("double-backward", "def grad_at(out, inp):\n    out.backward()\n    return inp.grad\n"
+                        "x = torch.tensor(3.0, requires_grad=True)\ny = torch.sin(x) * x\ngrad_at(y, x)\ngrad_at(y, x)",
+     "the pass inside a helper function"),
+    ("double-backward", "x = torch.tensor([1.0, 2.0], requires_grad=True)\nh = torch.exp(x)\n"
+                        "for step in range(2):\n    loss = (h * 3).sum()\n    loss.backward()",
+     "part of the graph built once before a loop"),
+    ("non-scalar-backward", "x = torch.arange(2.0)\nx.requires_grad_(True);\ny = 3*torch.dot(x,x) + 5*torch.exp(x)\n"
+                            "y.backward()", "forum post: a vector term made y a vector"),
+    ("non-scalar-backward", "x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\n(x ** 2).backward()",
+     "vector output of an expression"),
+    ("non-scalar-backward", "x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\ntorch.autograd.grad(x ** 2, x)",
+     "torch.autograd.grad user"),
+    ("non-scalar-backward", "def step(w):\n    y = w ** 2\n    y.backward()\n    return w.grad\n"
+                            "w = torch.ones(3, requires_grad=True)\nstep(w)", "the pass inside a helper function"),
+    ("manual-update-nonleaf", "x = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (x ** 2).sum()\n"
+                              "loss.backward()\nx = x - 0.1 * x.grad", "the issue's case: x = x - 0.1 * x.grad"),
+    ("manual-update-nonleaf", "x = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (x ** 2).sum()\n"
+                              "loss.backward()\nx = x - 0.1 * x.grad\nloss = (x ** 2).sum()\nloss.backward()\n"
+                              "x = x - 0.1 * x.grad", "a leaf rebound by an earlier input"),
+    ("manual-update-nonleaf", "w = torch.tensor(0.5, requires_grad=True)\nxs = torch.linspace(-1, 1, 8)\n"
+                              "ys = 3 * xs\nlr = 0.1\nfor epoch in range(5):\n"
+                              "    loss = ((w * xs - ys) ** 2).mean()\n    loss.backward()\n    w = w - lr * w.grad",
+     "a training loop"),
+    ("grad-accumulation", "x = torch.tensor(1.0, requires_grad=True)\ngrads = []\nfor step in range(3):\n"
+                          "    y = x ** 2\n    y.backward()\n    grads.append(x.grad.item())", "backward in a loop"),
+    ("grad-accumulation", "x = torch.tensor(2.0, requires_grad=True)\ny = x + 1\ny.backward()\ny.backward()",
+     "a second pass over a graph that saves nothing"),
+    ("grad-accumulation", "x = torch.tensor(3.0, requires_grad=True)\ny = x ** 2\ny.backward(retain_graph=True)\n"
+                          "first = x.grad.clone()\ny.backward()", "retain_graph=True, then again"),
+    ("grad-accumulation", "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\ny.backward()\n"
+                          "z = (x * x).sum()\nz.backward()", "vector leaf, another output"),
+]
+
+
+def situation_id(s) -> str:
+    return f"{s[0]}: {s[2]}"
+
+
+@pytest.mark.parametrize("hint_id,script,what", SITUATIONS, ids=[situation_id(s) for s in SITUATIONS])
+def test_the_shown_fix_clears_the_mistake_on_the_same_state(hint_id, script, what):
+    inputs = split_inputs(script)
+    session = new_session()
+    outcomes = [session.submit(text) for text in inputs]
+    hint = next((h for h in outcomes[-1].hints if h.id == hint_id), None)
+    assert hint is not None, [h.id for h in outcomes[-1].hints]
+    assert hint.verified and hint.fix and hint.replaces, (hint.fix_words, hint.tried)
+    compile(hint.fix, "<fix>", "exec")
+    # what is shown is the edit that was tried, in the learner's own lines
+    edited = "\n".join(hint.replaces.values())
+    for line in hint.fix.splitlines():
+        assert line.strip() in ("", "...") or line.strip() in edited, (line, edited)
+    # apply the edit to the learner's inputs and run them from the start
+    again = new_session()
+    redone = [again.submit(hint.replaces.get(i, text)) for i, text in enumerate(inputs, start=1)]
+    for o in redone[min(hint.replaces) - 1:]:
+        assert o.ok, (o.input, o.error)
+        assert hint_id not in [h.id for h in o.hints], o.input
+
+
+def test_issue_cases_quote_the_learners_line_and_fix_what_is_there():
+    """x = x - 0.1 * x.grad is quoted as typed, and the fix keeps x the leaf (not x.copy_ on a non-leaf)."""
+    session = new_session()
+    for text in split_inputs("x = torch.tensor([1.0, -2.0], requires_grad=True)\nloss = (x ** 2).sum()\n"
+                             "loss.backward()"):
+        session.submit(text)
+    hint = session.submit("x = x - 0.1 * x.grad").hints[0]
+    assert hint.id == "manual-update-nonleaf"
+    assert "x = x - 0.1 * x.grad" in hint.explanation
+    assert hint.fix == "with torch.no_grad(): x -= 0.1 * x.grad" and "copy_" not in hint.fix
+    # double-backward for a vector y keeps the learner's seed instead of a plain y.backward()
+    session = new_session()
+    for text in split_inputs("x = torch.arange(3.0, requires_grad=True)\ny = x * x\ny.backward(torch.ones_like(y))"):
+        session.submit(text)
+    hint = session.submit("y.backward(torch.ones_like(y))").hints[0]
+    assert hint.fix.splitlines()[-1] == "y.backward(torch.ones_like(y))"
+    # autograd.grad users get autograd.grad back, not .backward()
+    session = new_session()
+    session.submit("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)")
+    hint = session.submit("torch.autograd.grad(x ** 2, x)").hints[0]
+    assert hint.fix.startswith("torch.autograd.grad(") and "backward" not in hint.fix
+
+
+# -- the machinery -----------------------------------------------------------------------------------
+
+
+def failed_twice():
+    session = new_session()
+    for text in ("x = torch.tensor(2.0, requires_grad=True)", "y = x * x", "y.backward()"):
+        session.submit(text)
+    outcome = session.submit("y.backward()")
+    return session, outcome
+
+
+def test_try_fix_rejects_the_same_mistake_and_accepts_a_real_fix():
+    session, outcome = failed_twice()
+    same = verify.try_fix(session, {outcome.index: "y.backward()"}, hint_id="double-backward")
+    assert not same.ok and "the same error" in same.why
+    fixed = verify.try_fix(session, {outcome.index: "x.grad = None\ny = x * x\ny.backward()"},
+                           hint_id="double-backward")
+    assert fixed.ok and fixed.why == ""
+    # the learner's session is untouched: the copy did the work
+    assert session.namespace["x"].grad.item() == 4.0 and session.namespace["y"].grad_fn is not None
+
+
+def test_try_fix_edits_an_earlier_input_and_replays():
+    session, outcome = failed_twice()
+    earlier = outcome.index - 1
+    result = verify.try_fix(session, {earlier: "y.backward(retain_graph=True)"}, hint_id="double-backward")
+    assert result.ok, result.why
+
+
+def test_try_fix_rejects_code_that_does_not_compile_or_makes_another_mistake():
+    session, outcome = failed_twice()
+    bad = verify.try_fix(session, {outcome.index: "y.backward("}, hint_id="double-backward")
+    assert not bad.ok and "does not compile" in bad.why
+    other = verify.try_fix(session, {outcome.index: "x.numpy()"}, hint_id="double-backward")
+    assert not other.ok and "numpy" in other.why
+
+
+def test_try_fix_runs_the_extra_check_on_the_copy():
+    session, outcome = failed_twice()
+    edit = {outcome.index: "x.grad = None\ny = x * x\ny.backward()"}
+    seen = []
+
+    def check(copy, corrected):
+        seen.append(copy.namespace["x"].grad.item())
+        return "x.grad should be 5" if copy.namespace["x"].grad.item() != 5 else None
+
+    result = verify.try_fix(session, edit, check=check, hint_id="double-backward")
+    assert not result.ok and result.why == "x.grad should be 5"
+    assert verify.try_fix(session, edit, check=lambda copy, o: None, hint_id="double-backward").ok
+    # the check ran in the copy (a forked child), so the parent saw nothing of it
+    assert seen == [] if verify.USE_FORK else seen == [4.0]
+
+
+def test_replay_without_fork_gives_the_same_answers(monkeypatch):
+    session, outcome = failed_twice()
+    good = {outcome.index: "x.grad = None\ny = x * x\ny.backward()"}
+    assert verify.try_fix(session, good, hint_id="double-backward", fork=False).ok
+    bad = verify.try_fix(session, {outcome.index: "y.backward()"}, hint_id="double-backward", fork=False)
+    assert not bad.ok and "the same error" in bad.why
+    assert session.namespace["x"].grad.item() == 4.0
+
+
+def test_a_candidate_that_runs_forever_is_stopped_within_the_limit(capfd):
+    session, outcome = failed_twice()
+    started = time.monotonic()
+    result = verify.try_fix(session, {outcome.index: "print('hello from the copy')\nwhile True:\n    pass"},
+                            hint_id="double-backward", limit=0.5)
+    assert not result.ok and "did not finish within 0.5 s" in result.why
+    assert time.monotonic() - started < 3.0
+    assert "hello from the copy" not in capfd.readouterr().out  # the copy's output goes nowhere
+
+
+def test_when_no_candidate_passes_the_hint_says_what_to_change_in_words(monkeypatch):
+    from tutor.hints import fixes
+
+    real = fixes.prove
+
+    def only_wrong(hint, candidates, try_fix, words, deadline=None):
+        wrong = [fixes.Candidate("x.numpy()", {c_index: "x.numpy()"}) for c_index in
+                 {i for c in candidates for i in c.replaces}]
+        return real(hint, wrong, try_fix, words, deadline)
+
+    monkeypatch.setattr(fixes, "prove", only_wrong)
+    _, outcome = failed_twice()
+    hint = outcome.hints[0]
+    assert hint.id == "double-backward" and not hint.verified and hint.fix == "" and hint.replaces == {}
+    assert "again" in hint.fix_words and hint.tried and "numpy" in hint.tried[0][1]
+
+
+def test_a_shown_fix_must_compile(monkeypatch):
+    """The suite-wide guard (tests/conftest.py): code under fix: that does not compile is recorded (the
+    test then fails) and never shown."""
+    from tutor.hints import fixes
+
+    assert hints_pkg.BAD_FIXES == []
+    monkeypatch.setattr(fixes, "compiles", lambda code: True)  # plant the bug: skip the compile check
+    real = fixes.prove
+
+    def broken(hint, candidates, try_fix, words, deadline=None):
+        real(hint, candidates, try_fix, words, deadline)
+        hint.fix = hint.fix + " (("  # and show something that is not Python
+
+    monkeypatch.setattr(fixes, "prove", broken)
+    _, outcome = failed_twice()
+    assert outcome.hints[0].fix == "" and not outcome.hints[0].verified
+    assert [i for i, _ in hints_pkg.BAD_FIXES] == ["double-backward"]
+    hints_pkg.BAD_FIXES.clear()  # the guard worked; let this test pass
+
+
+def test_explain_lists_the_candidates_that_failed_and_why():
+    session = new_session()
+    for text in split_inputs("x = torch.tensor([1.0, 2.0], requires_grad=True)\nh = torch.exp(x)\n"
+                             "for step in range(2):\n    loss = (h * 3).sum()\n    loss.backward()"):
+        session.submit(text)
+    from tutor.render import outcome_text
+
+    shown = outcome_text(session.submit("%explain"), width=100)
+    assert "Fix, tried on a copy of your session:" in shown
+    hint = session.state[hints_pkg.STATE_KEY]["hints"][0]
+    for code, why in hint.tried:
+        assert why in shown
