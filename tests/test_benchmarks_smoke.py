@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN = ROOT / "tests" / "benchmarks" / "run.py"
-FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory", "notebook")
+FIGURES = ("prompt", "result", "per_input", "complete", "graph", "plot", "memory", "notebook", "fixes")
 
 pytest.importorskip("pexpect")
 
