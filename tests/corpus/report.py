@@ -107,8 +107,8 @@ def run_snippet(snippet: Snippet, timeout: float = 5.0) -> Result:
     result = Result(snippet)
     for line in out.getvalue().splitlines():
         record = json.loads(line)
-        result.per_input.append((record["input"], record["hints"]))
-        result.got.extend(h for h in record["hints"] if h not in result.got)
+        result.per_input.append((record["input"], record["hint_ids"]))
+        result.got.extend(h for h in record["hint_ids"] if h not in result.got)
     return result
 
 
