@@ -257,3 +257,112 @@ def test_run_survives_a_huge_expression_and_a_lone_surrogate(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "first" and "too deeply nested" in result.stdout and lines[-1] == "last"
     assert "a\\ud800b" in result.stdout
+
+
+# -- progress: two shells, read-only files, locks -------------------------------------------------
+
+
+def test_two_shells_never_lose_each_others_passed_steps(tmp_path):
+    from tutor.progress import ProgressStore, StepRecord
+
+    path = tmp_path / "progress.sqlite3"
+    first, second = ProgressStore(path), ProgressStore(path)
+    first.save_step("l", "s1", StepRecord("passed", attempts=2))
+    second.save_step("l", "s1", StepRecord("skipped", attempts=0))  # the other shell skips it later
+    second.save_step("l", "s2", StepRecord("started"))
+    first.save_step("l", "s2", StepRecord("passed", attempts=1))
+    second.save_step("l", "s2", StepRecord("started", attempts=3))
+    steps = ProgressStore(path).lesson("l").steps
+    assert steps["s1"] == StepRecord("passed", attempts=2)
+    assert steps["s2"].status == "passed" and steps["s2"].attempts == 3
+    first.reset_step("l", "s1")  # only a reset starts a step again
+    first.save_step("l", "s1", StepRecord("started"))
+    assert ProgressStore(path).lesson("l").steps["s1"].status == "started"
+
+
+def test_a_read_only_progress_file_is_still_read(tmp_path, monkeypatch):
+    import os
+    import sqlite3
+
+    from tutor.progress import ProgressStore, StepRecord
+
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path)
+    store.save_step("l", "s1", StepRecord("passed"))
+    store.close()
+    real = ProgressStore._connect
+
+    def read_only(self, where):
+        if where != ":memory:":
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return real(self, where)
+
+    monkeypatch.setattr(ProgressStore, "_connect", read_only)
+    again = ProgressStore(path)
+    assert again.in_memory and again.lesson("l").steps["s1"].status == "passed"
+    assert "what it holds is shown" in again.notices[0]
+    assert sorted(os.listdir(tmp_path)) == ["progress.sqlite3"]  # no stray -wal / -shm
+
+
+def test_a_lock_held_by_another_process_does_not_stall(tmp_path):
+    import sqlite3
+
+    from tutor.progress import ProgressStore, StepRecord
+
+    path = tmp_path / "progress.sqlite3"
+    ProgressStore(path).save_step("l", "s1", StepRecord("passed"))
+    other = sqlite3.connect(str(path), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    store = ProgressStore(path)
+    assert store.lesson("l").steps["s1"].status == "passed"
+    store.save_step("l", "s2", StepRecord("passed"))  # waits its busy timeout, then is kept for later
+    assert time.monotonic() - started < 5 and store.notices
+    other.execute("COMMIT")
+    other.close()
+    store.save_step("l", "s3", StepRecord("started"))
+    assert set(ProgressStore(path).lesson("l").steps) == {"s1", "s2", "s3"}
+
+
+# -- start-up: private files, the current folder, a piped stdin, deep graphs ---------------------
+
+
+def test_home_and_history_are_private(tutor_home):
+    import stat
+
+    from tutor.shell import history
+
+    history()
+    assert stat.S_IMODE(tutor_home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tutor_home / "history").stat().st_mode) == 0o600
+
+
+def test_python_m_tutor_does_not_import_the_current_folders_modules(tmp_path):
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "__init__.py").write_text("raise SystemExit('imported the wrong lessons')\n")
+    (tmp_path / "rich.py").write_text("raise SystemExit('imported the wrong rich')\n")
+    import os
+    from pathlib import Path
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))  # this tree's tutor
+    result = subprocess.run([sys.executable, "-m", "tutor", "lessons"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "wrong" not in result.stderr and "norms" in result.stdout
+
+
+def test_a_piped_stdin_is_read_line_by_line():
+    result = subprocess.run([sys.executable, "-m", "tutor"], input="1+1\nfor i in range(2):\n    print(i)\nx = 3\nx\n",
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["2", "0", "1", "3"]
+
+
+def test_deep_graphs_past_the_old_caps(tmp_path):
+    script = tmp_path / "deep.py"
+    script.write_text("x = torch.tensor(1.0, requires_grad=True)\ny = x\nfor i in range(50_000):\n"
+                      "    y = y * 1.0\n%graph y\n%trace y\ndel y\nprint('survived')\n")
+    result = run_cli("run", str(script), "--no-echo")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Graph of y: 50,000 operations" in result.stdout and "x.grad would be 1" in result.stdout
+    assert result.stdout.rstrip().endswith("survived")

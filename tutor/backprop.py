@@ -24,7 +24,7 @@ from tutor import graph as G
 from tutor.commands import CommandError
 from tutor.display import a_type
 
-TRACE_LIMIT = 5_000  # nodes: larger graphs are summarised by %graph, not walked step by step
+TRACE_LIMIT = G.WALK_LIMIT if G.WALK_LIMIT > 25_000 else 5_000  # nodes: larger graphs are summarised by %graph, not walked step by step
 STEP_LIMIT = 40  # steps shown; the rest are counted
 FORWARD_LIMIT = 40  # forward operations shown
 

@@ -32,9 +32,20 @@ def _positive_float(text: str) -> float:
 
 
 def cmd_shell(args) -> int:
+    if not _stdin_is_terminal():  # `echo '1+1' | autograd-tutor`: read lines, as python does
+        from tutor.pipe import run_pipe
+
+        return run_pipe(sys.stdin, sys.stdout, timeout=args.timeout, hints=not args.no_hints)
     from tutor.shell import run_shell  # torch starts importing once the first prompt is drawn
 
     return run_shell(timeout=args.timeout, hints=not args.no_hints, lesson=getattr(args, "lesson", None))
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def cmd_run(args) -> int:
@@ -114,6 +125,9 @@ def _load_extensions() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tutor import stack
+
+    stack.raise_limit()
     _load_extensions()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 
 # PyTorch 2.13 frees a graph recursively in C++ once Python has looked at its nodes (each node then
 # owns its Python wrapper): past ~45,000 walked nodes in a chain, dropping the learner's tensor
-# overflows the C stack and kills the process. So we walk at most WALK_LIMIT nodes.
-WALK_LIMIT = 25_000
+# overflows the C stack and kills the process. The CLI raises the stack limit at start-up (tutor/stack.py);
+# where the stack can then grow enough, we walk 120,000 nodes, else at most 25,000.
+from tutor import stack as _stack  # noqa: E402
+
+WALK_LIMIT = 120_000 if _stack.deep_graphs() else 25_000
 DETAIL_LIMIT = 5_000  # nodes (in walk order) whose constants and saved tensors are read
 DEPTH_LIMIT = 12  # tree levels shown by default
 ROW_LIMIT = 60  # tree rows shown at most

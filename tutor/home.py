@@ -20,5 +20,23 @@ def data_dir(create: bool = True) -> Path:
         base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
         path = Path(base) / "autograd-tutor"
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        existed = path.exists()
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)  # history holds everything typed
+        if not existed or not override:  # never change the mode of a folder the learner chose
+            try:
+                path.chmod(0o700)
+            except OSError:
+                pass
     return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` if missing, readable and writable by its owner only (0600)."""
+    fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+    return path
+

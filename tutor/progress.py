@@ -20,14 +20,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 FILENAME = "progress.sqlite3"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 2_000  # a write waits this long for another shell's; then it is kept and retried
 SCHEMA_VERSION = 1
 DONE = ("passed", "missed", "skipped")
+# Two shells may write the same step: the further status wins, so a step never goes back from
+# passed to skipped or started (only %reset, which deletes the row, starts it again).
+RANK = {"started": 0, "skipped": 1, "missed": 2, "passed": 3}
+_RANK_SQL = "CASE {col} WHEN 'passed' THEN 3 WHEN 'missed' THEN 2 WHEN 'skipped' THEN 1 ELSE 0 END"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -95,6 +100,7 @@ class ProgressStore:
         self.path = str(path)
         self.in_memory = self.path == ":memory:"
         self._conn: sqlite3.Connection | None = None
+        self._pending: list = []  # writes that found the file locked, retried with the next write
         self._open()
 
     # -- opening, corruption, fallback -------------------------------------------------------
@@ -112,12 +118,14 @@ class ProgressStore:
                 check = conn.execute("PRAGMA quick_check").fetchone()
                 if not check or check[0] != "ok":
                     raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else '?'}")
-            conn.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            conn.execute("COMMIT")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "lessons", "steps"} <= tables:  # a new file: no write lock needed otherwise
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                conn.execute("COMMIT")
         except BaseException:
             conn.close()
             raise
@@ -127,6 +135,7 @@ class ProgressStore:
         if self.in_memory:
             self._conn = self._connect(":memory:")
             return
+        existing = {suffix: os.path.exists(self.path + suffix) for suffix in ("-wal", "-shm")}
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._conn = self._connect(self.path)
@@ -134,6 +143,7 @@ class ProgressStore:
             if _is_corruption(exc):
                 self._replace_corrupt(exc)
             else:
+                self._remove_strays(existing)
                 self._fall_back(exc)
         except (sqlite3.DatabaseError, MemoryError) as exc:  # sqlite reports some damaged pages as NOMEM
             self._replace_corrupt(exc)
@@ -163,10 +173,37 @@ class ProgressStore:
         except (OSError, sqlite3.Error) as again:
             self._fall_back(again)
 
+    def _remove_strays(self, existed: dict) -> None:
+        """Remove the -wal/-shm files a failed open left behind (never ones that were there before)."""
+        for suffix, was_there in existed.items():
+            stray = self.path + suffix
+            if not was_there and os.path.exists(stray):
+                try:
+                    os.remove(stray)
+                except OSError:
+                    pass
+
     def _fall_back(self, exc: Exception) -> None:
         self.notices.append(f"Progress cannot be saved to {self.path} ({exc}); it is kept in memory for now.")
-        self.path, self.in_memory = ":memory:", True
+        source, self.path, self.in_memory = self.path, ":memory:", True
         self._conn = self._connect(":memory:")
+        self._copy_readable(source)
+
+    def _copy_readable(self, source: str) -> None:
+        """A file that can be read but not written (read-only): its progress is still shown."""
+        if source == ":memory:" or not os.path.isfile(source):
+            return
+        try:
+            uri = "file:" + urllib.parse.quote(os.path.abspath(source)) + "?mode=ro&immutable=1"
+            src = sqlite3.connect(uri, uri=True)
+            try:
+                src.backup(self._conn)
+            finally:
+                src.close()
+            self.notices[-1] = (f"Progress cannot be saved to {source}; what it holds is shown, and new "
+                                "progress is kept in memory for now.")
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         if self._conn is not None:
@@ -188,10 +225,18 @@ class ProgressStore:
         conn.execute("COMMIT")
 
     def _write(self, func) -> None:
-        """Run `func(conn)` in a transaction; a damaged file is replaced and the write tried once more."""
+        """Run `func(conn)` in a transaction; a damaged file is replaced and the write tried once more.
+        A write that finds the file locked by another process is kept and retried with the next one."""
+        pending, self._pending = self._pending, []
+        funcs = pending + [func]
+
+        def all_writes(conn):
+            for f in funcs:
+                f(conn)
+
         try:
             with self.transaction() as conn:
-                func(conn)
+                all_writes(conn)
         except (sqlite3.DatabaseError, MemoryError) as exc:
             if self.in_memory:
                 raise
@@ -199,9 +244,10 @@ class ProgressStore:
                 self._replace_corrupt(exc)
             else:  # e.g. still locked after the busy timeout, or the disk is full
                 self.notices.append(f"Progress could not be saved just now ({exc}).")
+                self._pending = funcs[-100:]
                 return
             with self.transaction() as conn:
-                func(conn)
+                all_writes(conn)
 
     def _read(self, sql: str, params=()) -> list[tuple]:
         try:
@@ -236,11 +282,16 @@ class ProgressStore:
         now = time.time()
 
         def write(conn):
+            further = f"{_RANK_SQL.format(col='excluded.status')} >= {_RANK_SQL.format(col='steps.status')}"
             conn.execute(
                 "INSERT INTO steps (lesson, step, status, attempts, hints_used, solution_shown, answer, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lesson, step) DO UPDATE SET"
-                " status = excluded.status, attempts = excluded.attempts, hints_used = excluded.hints_used,"
-                " solution_shown = excluded.solution_shown, answer = excluded.answer, updated = excluded.updated",
+                f" status = CASE WHEN {further} THEN excluded.status ELSE steps.status END,"
+                " attempts = MAX(steps.attempts, excluded.attempts),"
+                " hints_used = MAX(steps.hints_used, excluded.hints_used),"
+                " solution_shown = MAX(steps.solution_shown, excluded.solution_shown),"
+                f" answer = CASE WHEN {further} THEN excluded.answer ELSE steps.answer END,"
+                " updated = excluded.updated",
                 (lesson_id, step_id, record.status, record.attempts, record.hints_used,
                  int(record.solution_shown), record.answer, now),
             )

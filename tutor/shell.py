@@ -135,11 +135,10 @@ def key_bindings() -> KeyBindings:
 
 def history():
     """A file history in the data dir, or in-memory history when that is not writable."""
-    from tutor.home import data_dir
+    from tutor.home import data_dir, private_file
 
     try:
-        path = data_dir() / "history"
-        path.touch(exist_ok=True)
+        path = private_file(data_dir() / "history")  # 0600: everything typed is in it
         return FileHistory(str(path))
     except OSError:
         return InMemoryHistory()
