@@ -32,7 +32,7 @@ def _positive_float(text: str) -> float:
 
 
 def cmd_shell(args) -> int:
-    if not _stdin_is_terminal():  # `echo '1+1' | autograd-tutor`: read lines, as python does
+    if _stdin_is_a_pipe():  # `echo '1+1' | autograd-tutor`: read lines, as python does
         from tutor.pipe import run_pipe
 
         return run_pipe(sys.stdin, sys.stdout, timeout=args.timeout, hints=not args.no_hints)
@@ -41,10 +41,11 @@ def cmd_shell(args) -> int:
     return run_shell(timeout=args.timeout, hints=not args.no_hints, lesson=getattr(args, "lesson", None))
 
 
-def _stdin_is_terminal() -> bool:
+def _stdin_is_a_pipe() -> bool:
+    """stdin is a real file or pipe, not a terminal (a replaced sys.stdin without a descriptor is not)."""
     try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (AttributeError, ValueError):
+        return not os.isatty(sys.stdin.fileno())
+    except (AttributeError, ValueError, OSError):
         return False
 
 

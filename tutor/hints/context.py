@@ -9,7 +9,9 @@ torch functions and tensor methods) with grad mode off and warnings silenced, so
 from __future__ import annotations
 
 import ast
+import functools
 import linecache
+import re
 import types
 import warnings
 from dataclasses import dataclass
@@ -63,12 +65,40 @@ class Assignment:
     augmented: bool = False
 
 
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@functools.lru_cache(maxsize=16)
+def _source_lines(source: str) -> list[bytes]:
+    """The source's lines as UTF-8 bytes (ast's column offsets count bytes), split once per source."""
+    return [line.encode("utf-8", "surrogatepass") for line in _NEWLINE.split(source)]
+
+
+def source_segment(source: str, node: ast.AST) -> str | None:
+    """`ast.get_source_segment` without its cost of splitting the whole source on every call (a 1 MB
+    line made diagnosis quadratic): lines are split once per source and cached."""
+    try:
+        first, last = node.lineno - 1, node.end_lineno - 1
+        start, end = node.col_offset, node.end_col_offset
+    except AttributeError:
+        return None
+    if None in (first, last, start, end):
+        return None
+    lines = _source_lines(source)
+    if not 0 <= first <= last < len(lines):
+        return None
+    if first == last:
+        return lines[first][start:end].decode("utf-8", "replace")
+    parts = [lines[first][start:]] + lines[first + 1:last] + [lines[last][:end]]
+    return "\n".join(p.decode("utf-8", "replace") for p in parts)
+
+
 def source_of(node: ast.AST, source: str | None = None) -> str:
     """The learner's own text for a node (ast.unparse when the text is not available)."""
     text = None
     if source is not None:
         try:
-            text = ast.get_source_segment(source, node)
+            text = source_segment(source, node)
         except Exception:  # noqa: BLE001
             text = None
     if not text or "\n" in text:
