@@ -136,12 +136,11 @@ def safe_repr(obj, seconds: float | None = SHOW_SECONDS) -> str:
 
 
 def _is_tutor_data(obj) -> bool:
-    """A value of one of the tutor's own types that has a registered renderer (not a learner class)."""
-    from tutor.render import _RENDERERS
-
+    """A value of one of the tutor's own types (a Graph, a Plot; not a learner's class): its renderer,
+    registered when its feature loads, draws it."""
     cls = type(obj)
     module = guard.attempt(lambda: type.__dict__["__module__"].__get__(cls), default="")
-    return type(module) is str and module.split(".")[0] == "tutor" and any(c in _RENDERERS for c in cls.__mro__)
+    return type(module) is str and module.split(".")[0] == "tutor"
 
 
 def _has_rich_protocol(obj) -> bool:
