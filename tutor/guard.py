@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 INPUT_PREFIX = "<input-"  # filename prefix of the learner's code (evaluate registers the sources)
 TICK = 0.05  # seconds between retries once a limit has run out
+RETRY = 1.0  # a Timeout swallowed outside learner code (in a gc callback, say) is raised again after this
 READ_SECONDS = 2.0  # default limit of one guarded read (repr, __rich__, str of an exception)
 
 
@@ -82,9 +83,9 @@ def _on_alarm(signum, frame):
         return
     if _protected(frame):
         return  # clean-up runs to its end; the interval timer brings us back in TICK s
-    if expired.fired and not _is_learner(frame):
+    if expired.fired and not _is_learner(frame) and now - expired.fired_at < RETRY:
         return  # the tutor's own frames unwinding after the first Timeout are left alone
-    expired.fired = True
+    expired.fired, expired.fired_at = True, now
     raise Timeout(expired.message, expired)
 
 
@@ -111,6 +112,7 @@ class limit:
         self.message = message or (f"stopped after {seconds:g} s (time limit)" if seconds else "time limit")
         self.when = float("inf")
         self.fired = False
+        self.fired_at = 0.0
         self.active = False
 
     @uninterruptible
