@@ -69,7 +69,13 @@ def _is_learner(frame) -> bool:
 
 
 def _protected(frame) -> bool:
-    return frame is not None and frame.f_code in _PROTECTED
+    if frame is None:
+        return False
+    if frame.f_code in _PROTECTED:
+        return True
+    import gc  # an exception raised in a gc callback is only printed ("Exception ignored"), so wait
+
+    return any(getattr(cb, "__code__", None) is frame.f_code for cb in gc.callbacks)
 
 
 def _on_alarm(signum, frame):
