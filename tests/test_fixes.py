@@ -29,6 +29,10 @@ def new_session(timeout: float | None = 5.0) -> Session:
 # (hint id, the learner's inputs, what the situation is about). Realistic code: the shapes learners
 # post on the PyTorch forums (a scalar loss, a vector output, torch.autograd.grad, Hessian rows, a
 # helper function, a training loop, a leaf rebound by an earlier input).
+PLOT_HELPER = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+               "def show(xs, ys):\n    plt.plot(xs.numpy(), ys.numpy())\nxs = torch.linspace(0, 1, 5)\n"
+               "w = torch.tensor(2.0, requires_grad=True)\nshow(xs, w * xs)")
+
 SITUATIONS = [
     ("double-backward", "x = torch.tensor(2.0, requires_grad=True)\ny = x * x; y.backward(); y.backward()",
      "scalar output, both passes in one input"),
@@ -71,7 +75,31 @@ SITUATIONS = [
                           "first = x.grad.clone()\ny.backward()", "retain_graph=True, then again"),
     ("grad-accumulation", "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\ny.backward()\n"
                           "z = (x * x).sum()\nz.backward()", "vector leaf, another output"),
+    ("numpy-on-requires-grad", "b = torch.zeros(3)\nw = torch.ones(3, requires_grad=True)\ny = w * 2\n"
+                               "b.numpy(); y.numpy()", "top level, an unrelated tensor on the same line"),
+    ("numpy-on-requires-grad", "w = torch.randn(2, requires_grad=True)\nb = torch.zeros(2)\nnp.array([w, b])",
+     "a tensor inside a list literal"),
+    ("numpy-on-requires-grad", "x = torch.linspace(0, 1, 5, requires_grad=True)\nys = [x[i] ** 2 for i in range(5)]\n"
+                               "torch.stack(ys).numpy()", "a list of tensors stacked"),
+    ("numpy-on-requires-grad", "x = torch.linspace(0, 1, 5, requires_grad=True)\nys = [x[i] ** 2 for i in range(5)]\n"
+                               "np.array([t for t in ys])", "a list comprehension over tensors"),
+    ("numpy-on-requires-grad", "def show(t):\n    return t.numpy().round(2)\nx = torch.ones(3, requires_grad=True)\n"
+                               "show(x * 2)", "inside a helper defined in an earlier input"),
+    ("plot-requires-grad-tensor", PLOT_HELPER, "a plotting helper from an earlier input calls .numpy() itself"),
 ]
+
+
+@pytest.mark.parametrize("script,culprit,bystander", [
+    ("b = torch.zeros(3)\nw = torch.ones(3, requires_grad=True)\ny = w * 2\nb.numpy(); y.numpy()", "y", "b"),
+    ("w = torch.randn(2, requires_grad=True)\nb = torch.zeros(2)\nnp.array([w, b])", "w", "b"),
+    (PLOT_HELPER, "ys", "xs"),
+])
+def test_numpy_names_the_value_that_requires_grad(script, culprit, bystander):
+    session = new_session()
+    outcome = [session.submit(text) for text in split_inputs(script)][-1]
+    hint = outcome.hints[0]
+    assert hint.explanation.startswith(f"{culprit} requires grad"), hint.explanation
+    assert f"{bystander} requires" not in hint.explanation and f"{bystander}.detach()" not in hint.fix
 
 
 def situation_id(s) -> str:

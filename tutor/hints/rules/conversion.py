@@ -40,6 +40,15 @@ def is_plot_call(ctx: Context, call: ast.Call) -> bool:
 
 @rule(20)
 def numpy_on_rg(ctx: Context):
+    hint = _numpy_on_rg(ctx)
+    if hint is not None and hint.id == "numpy-on-requires-grad":
+        return numpy_fix(ctx, hint)
+    if hint is not None and hint.id == "plot-requires-grad-tensor" and hint.explanation.startswith("an argument"):
+        return numpy_fix(ctx, hint, "plot-requires-grad-tensor")  # the tensor is inside a list, or .numpy()
+    return hint
+
+
+def _numpy_on_rg(ctx: Context):
     numpy_error = ctx.error_is("RuntimeError", "can't call numpy() on tensor that requires grad")
     ndarray_op = ctx.error_is("TypeError", "'numpy.ndarray' and 'tensor'")
     if not (numpy_error or ndarray_op):
@@ -325,3 +334,138 @@ def plot_rg(ctx: Context):
             if ctx.is_tensor(v) and v.requires_grad:
                 return _plot_hint(ctx, c, lambda n: source_of(n, ctx.source), failed=False)
     return None
+
+
+# -- numpy-on-requires-grad: the culprit found by value, and its own candidates -------------------------
+
+
+def _frame_locals(ctx: Context) -> dict:
+    """The locals of the innermost learner frame of the error (a helper's arguments), or {}."""
+    exc = ctx.error.exc if ctx.error is not None else None
+    tb = getattr(exc, "__traceback__", None)
+    found = {}
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith("<input-") and code.co_name != "<module>":
+            try:
+                found = dict(tb.tb_frame.f_locals)
+            except Exception:  # noqa: BLE001 - a frame we cannot read is just unknown
+                found = {}
+        tb = tb.tb_next
+    return found
+
+
+def _holds_rg(ctx: Context, v, depth: int = 0) -> bool:
+    """Whether `v` is a tensor that requires grad, or a list/tuple/dict holding one."""
+    if depth > 3:
+        return False
+    try:
+        if ctx.is_tensor(v):
+            return bool(v.requires_grad)
+        if isinstance(v, (list, tuple)):
+            return any(_holds_rg(ctx, e, depth + 1) for e in list(v)[:1000])
+        if isinstance(v, dict):
+            return any(_holds_rg(ctx, e, depth + 1) for e in list(v.values())[:1000])
+    except Exception:  # noqa: BLE001 - a learner object we cannot read
+        return False
+    return False
+
+
+def _name_value(ctx: Context, local: dict, name: str):
+    return local[name] if name in local else ctx.ns.get(name)
+
+
+def _rg_names(ctx: Context, node: ast.AST, local: dict) -> list[str]:
+    """Names read in `node` whose values require grad (or hold such tensors), in order, once each."""
+    bound = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in found and n.id not in bound:
+            if _holds_rg(ctx, _name_value(ctx, local, n.id)):
+                found.append(n.id)
+    return found
+
+
+def _numpy_culprit(ctx: Context, stmt: ast.AST, local: dict) -> ast.AST | None:
+    """The expression handed to NumPy that carries a tensor requiring grad: the receiver of .numpy(), or
+    the argument of np.*(...) / a plotting call."""
+    calls = [node for node in ast.walk(stmt) if isinstance(node, ast.Call)]
+    for node in calls:  # a .numpy() call first: it is where the error comes from
+        if call_name(node) == "numpy" and isinstance(node.func, ast.Attribute):
+            if _rg_names(ctx, node.func.value, local) or _comp_rg(ctx, node.func.value, local):
+                return node.func.value
+    for node in calls:
+        if (dotted(node.func) or "").startswith(("np.", "numpy.", "plt.")) or call_name(node) in _PLOT_NAMES:
+            for arg in node.args:
+                if _rg_names(ctx, arg, local) or _comp_rg(ctx, arg, local):
+                    return arg
+    return None
+
+
+def _comp_rg(ctx: Context, node: ast.AST, local: dict) -> bool:
+    """A comprehension over a list of tensors that require grad (its loop variable is not in any namespace)."""
+    return any(isinstance(c, (ast.ListComp, ast.GeneratorExp)) and any(
+        _rg_names(ctx, g.iter, local) for g in c.generators) for c in ast.walk(node))
+
+
+def _detached(site, node: ast.AST) -> str:
+    text = site.segment(node)
+    simple = isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
+    return f"{text}.detach()" if simple else f"({text}).detach()"
+
+
+def _numpy_candidates(ctx: Context, site, culprit: ast.AST, local: dict) -> list:
+    from tutor.hints.fixes import Candidate
+
+    found = []
+    stmt = site.stmt
+    holder = next((f for f in ast.walk(site.tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and any(s is stmt for s in ast.walk(f))), None)
+    if holder is not None:  # inside a helper: show the whole def, so the shown code compiles
+        found.append(site.splice(culprit.elt if isinstance(culprit, (ast.ListComp, ast.GeneratorExp)) else culprit,
+                                 _detached(site, culprit.elt if isinstance(culprit, (ast.ListComp, ast.GeneratorExp))
+                                           else culprit), shown_node=holder))
+    elif isinstance(culprit, (ast.ListComp, ast.GeneratorExp)):
+        found.append(site.splice(culprit.elt, _detached(site, culprit.elt)))
+    elif isinstance(culprit, (ast.List, ast.Tuple)):
+        text = site.source
+        shown = site.segment(stmt)
+        for elt in sorted(culprit.elts, key=lambda e: (e.lineno, e.col_offset), reverse=True):
+            if _rg_names(ctx, elt, local):
+                one = site.splice(elt, _detached(site, elt))
+                if one is None:
+                    break
+                from tutor.hints.fixes import splice as _splice, _shift
+                text = _splice(text, elt, _detached(site, elt))
+                shown = _splice(shown, _shift(elt, stmt), _detached(site, elt)) or shown
+        else:
+            if text is not None and text != site.source:
+                found.append(Candidate(shown.strip(), {site.index: text}))
+    elif isinstance(culprit, ast.Name) and ctx.is_tensor(_name_value(ctx, local, culprit.id)) is False:
+        found.append(site.splice(culprit, f"[t.detach() for t in {culprit.id}]"))
+    else:
+        found.append(site.splice(culprit, _detached(site, culprit)))
+    if stmt is not None and holder is None:
+        found.append(site.replace(stmt, "with torch.no_grad():\n    " + site.segment(stmt).replace("\n", "\n    ")))
+    return [c for c in found if c is not None]
+
+
+def numpy_fix(ctx: Context, hint: Hint, hint_id: str = "numpy-on-requires-grad") -> Hint:
+    """`hint` (numpy-on-requires-grad) with the culprit found by value and its own candidates."""
+    site = ctx.error_site
+    if site is None or site.stmt is None:
+        return hint
+    local = _frame_locals(ctx) if site.index != ctx.outcome.index or ctx.in_function else {}
+    culprit = _numpy_culprit(ctx, site.stmt, local)
+    if culprit is None:
+        return hint
+    names = _rg_names(ctx, culprit, local)
+    what = site.segment(culprit)
+    who = " and ".join(names) or what
+    one = len(names) < 2 and (not names or ctx.is_tensor(_name_value(ctx, local, names[0])))
+    verb = "requires grad" if one else ("holds tensors that require grad" if len(names) == 1 else "require grad")
+    explanation = (f"{who} {verb}{'' if who == what else f' (in {what})'}, and a NumPy array "
+                   f"cannot carry a graph.")
+    return ctx.hint(hint_id, explanation, "",
+                    candidates=_numpy_candidates(ctx, site, culprit, local),
+                    words=f"call .detach() on {who} before it reaches NumPy (or stay in torch).")
