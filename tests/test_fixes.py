@@ -86,6 +86,34 @@ SITUATIONS = [
     ("numpy-on-requires-grad", "def show(t):\n    return t.numpy().round(2)\nx = torch.ones(3, requires_grad=True)\n"
                                "show(x * 2)", "inside a helper defined in an earlier input"),
     ("plot-requires-grad-tensor", PLOT_HELPER, "a plotting helper from an earlier input calls .numpy() itself"),
+    ("inplace-saved-tensor", "x = torch.tensor([0.5, 1.0], requires_grad=True)\ny = x.exp(); y.add_(1); y.sum().backward()",
+     "y.add_ on exp's saved output, vector, one input"),
+    ("inplace-saved-tensor", "x = torch.tensor(1.0, requires_grad=True)\ny = x.exp()\ny += 1\ny.backward()",
+     "scalar, y += 1 in an earlier input"),
+    ("inplace-saved-tensor", "def act(x):\n    a = x.sigmoid()\n    a *= 2\n    return a\n"
+                             "x = torch.randn(3, requires_grad=True)\nout = act(x)\nout.sum().backward()",
+     "a *= 2 inside a helper defined in an earlier input"),
+    ("inplace-saved-tensor", "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = torch.tanh(x)\ny = torch.exp(y)\n"
+                             "y[0] = 0\ny.sum().backward()", "y rebound by an earlier input, then y[0] = 0"),
+    ("inplace-on-leaf", "x = torch.ones(3, requires_grad=True)\nx[0] = 5", "vector leaf, x[0] = 5"),
+    ("inplace-on-leaf", "x = torch.tensor(1.0, requires_grad=True)\nx += 1", "scalar leaf, x += 1"),
+    ("inplace-on-leaf", "def train(w, xs, ys, lr):\n    for _ in range(3):\n        loss = ((w * xs - ys) ** 2).mean()\n"
+                        "        loss.backward()\n        w -= lr * w.grad\n        w.grad = None\n    return w\n"
+                        "w = torch.tensor(0.5, requires_grad=True)\nxs = torch.linspace(-1, 1, 8)\n"
+                        "train(w, xs, 3 * xs, 0.1)", "w -= lr * w.grad in a training-loop helper"),
+    ("inplace-on-leaf", "w = torch.zeros(2, requires_grad=True)\nw = torch.ones(2, requires_grad=True)\n"
+                        "w.mul_(0.5)", "a leaf rebound by an earlier input, w.mul_"),
+]
+
+# D2L 2.5.4's f, stopped by the time limit when it starts from 0
+D2L_F = ("def f(a):\n    b = a * 2\n    while b.norm() < 1000:\n        b = b * 2\n    if b.sum() > 0:\n"
+         "        c = b\n    else:\n        c = 100 * b\n    return c\n")
+LOOPS = [
+    (D2L_F + "d = f(torch.tensor(0.0))", "d = f(torch.randn(size=()))", "a literal zero argument"),
+    (D2L_F + "a = torch.tensor(0.0, requires_grad=True)\nd = f(a)\nd.backward()",
+     "a = torch.randn(size=(), requires_grad=True)", "the zero made in an earlier input"),
+    (D2L_F + "a = torch.zeros(3, requires_grad=True)\nd = f(a)\nd.sum().backward()",
+     "a = torch.randn(size=(3,), requires_grad=True)", "a vector input"),
 ]
 
 
@@ -125,6 +153,34 @@ def test_the_shown_fix_clears_the_mistake_on_the_same_state(hint_id, script, wha
     for o in redone[min(hint.replaces) - 1:]:
         assert o.ok, (o.input, o.error)
         assert hint_id not in [h.id for h in o.hints], o.input
+
+
+@pytest.mark.parametrize("script,shown,what", LOOPS, ids=[w for _, _, w in LOOPS])
+def test_a_runaway_loop_gets_a_random_start_where_the_zero_was_written(script, shown, what):
+    inputs = split_inputs(script)
+    session = new_session(timeout=0.6)
+    outcomes = [session.submit(text) for text in inputs]
+    stopped = next(o for o in outcomes if o.error is not None)
+    hint = next((h for h in stopped.hints if h.id == "infinite-loop-control-flow"), None)
+    assert hint is not None and hint.verified, (stopped.error, [h.id for h in stopped.hints])
+    assert hint.fix == shown and "torch.tensor(0" not in hint.fix
+    compile(hint.fix, "<fix>", "exec")
+    again = new_session(timeout=0.6)
+    for i, text in enumerate(inputs, start=1):
+        o = again.submit(hint.replaces.get(i, text))
+        assert o.ok, (o.input, o.error)
+
+
+def test_inplace_saved_message_quotes_torchs_version_numbers():
+    session = new_session()
+    for text in split_inputs("x = torch.tensor([0.5, 1.0], requires_grad=True)\ny = x.exp()"):
+        session.submit(text)
+    outcome = session.submit("y.add_(1); y.mul_(2); y.sum().backward()")
+    hint = outcome.hints[0]
+    assert hint.id == "inplace-saved-tensor"
+    assert "is at version 2; expected version 0" in outcome.error.message
+    assert "version 0" in hint.explanation and "version 2" in hint.explanation
+    assert hint.verified and hint.fix.startswith("y = y "), hint.fix
 
 
 def test_issue_cases_quote_the_learners_line_and_fix_what_is_there():

@@ -580,6 +580,7 @@ def changed_in_place_earlier(ctx: Context):
     import re
 
     from tutor.hints.context import inplace_target
+    from tutor.hints.rules.inplace import saved_candidates
 
     v = re.search(r"is at version (\d+); expected version (\d+)", ctx.error.message)
     found = ctx.failing_backward()
@@ -602,7 +603,8 @@ def changed_in_place_earlier(ctx: Context):
                     "inplace-saved-tensor",
                     f"{name} was changed in place at {input_ref(ctx, stmt.index)}: `{stmt.src()}` (version {then} "
                     f"→ {now}), but the backward pass needs the value its graph saved.",
-                    f"{again}  # before `{stmt.src()}`; or build the graph again after it")
+                    f"{again}  # before `{stmt.src()}`; or build the graph again after it",
+                    candidates=saved_candidates(ctx))
             continue
         for callee in reach.callees(ctx, stmt.node, depth=1):
             for body_stmt in callee.body:
@@ -622,7 +624,8 @@ def changed_in_place_earlier(ctx: Context):
                         f"{arg.id} was changed in place at {input_ref(ctx, stmt.index)}: `{call_src}` runs "
                         f"`{callee.src(sub)}` in {callee.name}() (version {then} → {now}), but the backward pass "
                         f"needs the value its graph saved.",
-                        f"{again}  # before `{call_src}`; or build the graph again after it")
+                        f"{again}  # before `{call_src}`; or build the graph again after it",
+                        candidates=saved_candidates(ctx))
     return None
 
 

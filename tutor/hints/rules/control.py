@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from tutor.hints import fixes
 from tutor.hints.context import Context, call_name, dotted, paren, source_of
 from tutor.hints.rules.common import rule, shape_of, chain, find_calls
 
@@ -104,20 +105,57 @@ def runaway_loop(ctx: Context):
         if not _tensor_condition(ctx, loop.test):
             continue
         test = source_of(loop.test, src)
-        zero = None
+        zero, candidates = None, []
         if ctx.tree is not None:
             for call, fdef, fsrc in ctx.called_functions(ctx.tree):
                 for arg in call.args:
                     v = ctx.try_value(arg)
                     if ctx.is_tensor(v) and v.numel() and not bool(v.detach().abs().sum()):
                         zero = source_of(arg, ctx.source)
+                        candidates = _random_start(ctx, arg, v)
         if zero:
             why = (f"`while {test}:` never became False: {zero} is 0, so doubling it stays 0 forever.")
-            fix = f"{zero} = torch.randn(size=(), requires_grad=True)  # D2L uses a random input; and cap the loop"
+            fix = (candidates[0].shown if candidates else f"{zero} = torch.randn(size=(), requires_grad=True)"
+                   if zero.isidentifier() else "") + "  # D2L 2.5.4 starts from a random input"
         else:
             why = f"`while {test}:` never became False, so the loop ran until it was stopped."
             fix = "for _ in range(1000):  # a bounded loop; check the condition inside and break"
-        return ctx.hint("infinite-loop-control-flow", why, fix)
+        return ctx.hint("infinite-loop-control-flow", why, fix, candidates=candidates)
+    return None
+
+
+def _random_start(ctx: Context, arg: ast.expr, value) -> list:
+    """The zero input replaced by a random one of the same shape (D2L 2.5.4), where it was written: in the
+    input that assigned the name passed to the call, or the literal argument in the call itself."""
+    size = "()" if value.dim() == 0 else repr(tuple(value.shape))
+    grad = ", requires_grad=True" if value.requires_grad else ""
+    new = f"torch.randn(size={size}{grad})"
+    found = []
+    if isinstance(arg, ast.Name):
+        a = ctx.assignment(arg.id)
+        site = ctx.site_of(a.stmt) if a is not None and a.value is not None and not a.unpacked else None
+        if site is not None and not a.stmt.current:
+            found.append(site.splice(_same_node(site.tree, a.value), new))
+        elif site is not None:
+            here = ctx.current_site
+            node = _same_node(here.tree, a.value) if here is not None else None
+            if node is not None:
+                here.stmt = fixes.enclosing_stmt(here.tree, node)
+                found.append(here.splice(node, new))
+    else:
+        here = ctx.current_site
+        if here is not None:
+            here.stmt = fixes.enclosing_stmt(here.tree, arg)
+            found.append(here.splice(arg, new))
+    return [c for c in found if c is not None]
+
+
+def _same_node(tree: ast.AST, node: ast.AST):
+    """The node of `tree` at `node`'s position (the same text parsed again)."""
+    for sub in ast.walk(tree):
+        if type(sub) is type(node) and (sub.lineno, sub.col_offset, sub.end_lineno, sub.end_col_offset) == (
+                node.lineno, node.col_offset, node.end_lineno, node.end_col_offset):
+            return sub
     return None
 
 

@@ -5,8 +5,70 @@ from __future__ import annotations
 import ast
 import re
 
+from tutor.hints import fixes
 from tutor.hints.context import Context, call_name, inplace_target, source_of
 from tutor.hints.rules.common import rule, stmt_value_src, _OPS
+
+# in-place methods with an operator of their own (y.add_(1) -> y = y + 1)
+_METHOD_OPS = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/", "pow_": "**"}
+
+
+def out_of_place(node: ast.stmt, src) -> str | None:
+    """The out-of-place form of an in-place statement, in the learner's names and expressions
+    (`y += 1` -> `y = y + 1`, `y.add_(1)` -> `y = y + 1`, `y.clamp_(0)` -> `y = y.clamp(0)`); `src(node)`
+    gives the learner's text of a node. None for `y[0] = 0` (see clone_first)."""
+    found = inplace_target(node)
+    if found is None:
+        return None
+    name, how = found
+    if how == "augassign":
+        return f"{name} = {name} {_OPS.get(type(node.op), '+')} {src(node.value)}"
+    if how == "method":
+        call = node.value
+        meth = call.func.attr
+        if meth in _METHOD_OPS and len(call.args) == 1 and not call.keywords:
+            return f"{name} = {name} {_METHOD_OPS[meth]} {src(call.args[0])}"
+        args = src(call)[len(src(call.func)):]
+        return f"{name} = {name}.{meth[:-1]}{args}"
+    return None
+
+
+def inplace_candidates(site, node: ast.stmt) -> list:
+    """Fixes for the in-place statement `node` of `site` (best first): written out of place, or the
+    tensor copied with .clone() just before the in-place change."""
+    found = inplace_target(node)
+    if site is None or found is None:
+        return []
+    name = found[0]
+    new = out_of_place(node, site.segment)
+    out = [site.replace(node, new)] if new is not None else []
+    out.append(site.insert_before(node, f"{name} = {name}.clone()"))
+    return out
+
+
+def saved_candidates(ctx: Context) -> list:
+    """For 'modified by an inplace operation': each in-place change the learner made (latest first, in the
+    session's statements or in the body of a helper they defined) rewritten; prove() keeps the first that
+    really stops the error."""
+    found = []
+    for stmt in reversed(ctx.stmts):
+        if len(found) >= 2 * fixes.MAX_TRIES:
+            break
+        if isinstance(stmt.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            site = ctx.site_of(stmt)
+            if site is None:
+                continue
+            params = {a.arg for a in stmt.node.args.args}
+            for node in ast.walk(site.stmt):
+                hit = inplace_target(node) if isinstance(node, ast.stmt) else None
+                if hit is not None and hit[0] not in params:
+                    found += inplace_candidates(site, node)
+            continue
+        hit = inplace_target(stmt.node)
+        if hit is None or ctx.tensor(hit[0]) is None or ctx.tensor(hit[0])._version == 0:
+            continue
+        found += inplace_candidates(ctx.site_of(stmt), stmt.node)
+    return [c for c in found if c is not None]
 
 
 @rule(20)
@@ -24,12 +86,13 @@ def inplace_on_leaf(ctx: Context):
                         "with torch.no_grad(): ...  # for a parameter update")
     x, how = inplace_target(stmt)
     s = ctx.error_src(stmt)
+    candidates = _leaf_candidates(ctx, stmt)
     if any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(stmt)):
         return ctx.hint(
             "inplace-on-leaf",
             f"`{s}` is a gradient step on the leaf {x}, and with grad mode on autograd refuses to change "
             f"a leaf it differentiates.",
-            f"with torch.no_grad(): {s}")
+            f"with torch.no_grad(): {s}", candidates=candidates)
     if how == "augassign":
         new = f"{x}_new = {x} {_OPS.get(type(stmt.op), '+')} {ctx.error_src(stmt.value)}"
         fix = f"{new}  # a new tensor; or with torch.no_grad(): {s} to change {x} itself"
@@ -38,7 +101,22 @@ def inplace_on_leaf(ctx: Context):
     return ctx.hint(
         "inplace-on-leaf",
         f"{x} is a leaf that requires grad: `{s}` would overwrite the values autograd differentiates with "
-        f"respect to.", fix)
+        f"respect to.", fix, candidates=candidates)
+
+
+def _leaf_candidates(ctx: Context, stmt: ast.stmt) -> list:
+    """The learner's line kept, inside `with torch.no_grad():`; else written out of place."""
+    site = ctx.error_site
+    if site is None or site.stmt is None or inplace_target(site.stmt) is None:
+        return []
+    line = site.segment(site.stmt)
+    if "\n" in line:
+        return []
+    found = [site.replace(site.stmt, f"with torch.no_grad(): {line}")]
+    new = out_of_place(site.stmt, site.segment)
+    if new is not None:
+        found.append(site.replace(site.stmt, new))
+    return found
 
 
 @rule(20)
@@ -47,7 +125,7 @@ def inplace_saved(ctx: Context):
         return None
     m = re.search(r"output (\d+) of (\w+)", ctx.error.message)
     op = m.group(2) if m else "an operation"
-    v = re.search(r"is at version (\d+)", ctx.error.message)
+    v = re.search(r"is at version (\d+); expected version (\d+)", ctx.error.message)
     for stmt in reversed(ctx.stmts):
         found = inplace_target(stmt.node)
         if found is None:
@@ -78,8 +156,9 @@ def inplace_saved(ctx: Context):
         where = ""
         return ctx.hint(
             "inplace-saved-tensor",
-            f"`{s}`{where} changed {name} in place, but the backward pass of {op} needs the value it saved "
-            f"(version 0; now version {v.group(1) if v else '1'}).", fix)
+            f"`{s}`{where} changed {name} in place, but the backward pass of {op} needs the value it saved"
+            + (f" (version {v.group(2)}; now version {v.group(1)})." if v else "."), fix,
+            candidates=saved_candidates(ctx))
     return ctx.hint("inplace-saved-tensor",
                     f"A tensor saved by {op} for the backward pass was changed in place afterwards.",
-                    "y = y + 1  # out of place, instead of y += 1")
+                    "y = y + 1  # out of place, instead of y += 1", candidates=saved_candidates(ctx))
