@@ -116,7 +116,7 @@ def runaway_loop(ctx: Context):
         if zero:
             why = (f"`while {test}:` never became False: {zero} is 0, so doubling it stays 0 forever.")
             fix = (candidates[0].shown if candidates else f"{zero} = torch.randn(size=(), requires_grad=True)"
-                   if zero.isidentifier() else "") + "  # D2L 2.5.4 starts from a random input"
+                   if zero.isidentifier() else "") + "  # D2L uses a random input; and cap the loop"
         else:
             why = f"`while {test}:` never became False, so the loop ran until it was stopped."
             fix = "for _ in range(1000):  # a bounded loop; check the condition inside and break"
