@@ -105,6 +105,18 @@ SITUATIONS = [
                         "w.mul_(0.5)", "a leaf rebound by an earlier input, w.mul_"),
 ]
 
+# The fix these situations must show (the learner's names and expressions, best candidate first).
+SHOWN = {
+    "y.add_ on exp's saved output, vector, one input": "y = y + 1",
+    "scalar, y += 1 in an earlier input": "y = y + 1",
+    "a *= 2 inside a helper defined in an earlier input": "a = a * 2",
+    "y rebound by an earlier input, then y[0] = 0": "y = y.clone()\ny[0] = 0",
+    "vector leaf, x[0] = 5": "with torch.no_grad(): x[0] = 5",
+    "scalar leaf, x += 1": "with torch.no_grad(): x += 1",
+    "w -= lr * w.grad in a training-loop helper": "with torch.no_grad(): w -= lr * w.grad",
+    "a leaf rebound by an earlier input, w.mul_": "with torch.no_grad(): w.mul_(0.5)",
+}
+
 # D2L 2.5.4's f, stopped by the time limit when it starts from 0
 D2L_F = ("def f(a):\n    b = a * 2\n    while b.norm() < 1000:\n        b = b * 2\n    if b.sum() > 0:\n"
          "        c = b\n    else:\n        c = 100 * b\n    return c\n")
@@ -143,6 +155,7 @@ def test_the_shown_fix_clears_the_mistake_on_the_same_state(hint_id, script, wha
     assert hint is not None, [h.id for h in outcomes[-1].hints]
     assert hint.verified and hint.fix and hint.replaces, (hint.fix_words, hint.tried)
     compile(hint.fix, "<fix>", "exec")
+    assert hint.fix == SHOWN.get(what, hint.fix), hint.tried
     # what is shown is the edit that was tried, in the learner's own lines
     edited = "\n".join(hint.replaces.values())
     for line in hint.fix.splitlines():
