@@ -103,6 +103,12 @@ SITUATIONS = [
                         "train(w, xs, 3 * xs, 0.1)", "w -= lr * w.grad in a training-loop helper"),
     ("inplace-on-leaf", "w = torch.zeros(2, requires_grad=True)\nw = torch.ones(2, requires_grad=True)\n"
                         "w.mul_(0.5)", "a leaf rebound by an earlier input, w.mul_"),
+    ("attribute-called", "x = torch.ones(2, requires_grad=True)\n(x * 2).sum().backward()\nprint(x.grad())",
+     ".grad() read like a method"),
+    ("attribute-called", "w = torch.ones(2, requires_grad=True)\ndef frozen(t):\n    return not t.is_leaf()\n"
+                         "frozen(w)", ".is_leaf() inside a helper defined in an earlier input"),
+    ("inplace-via-data", "w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\nw.data.mul_(10)\n"
+                         "y.backward()", "w changed through .data after y was built"),
 ]
 
 # The fix these situations must show (the learner's names and expressions, best candidate first).
@@ -340,3 +346,13 @@ def test_explain_lists_the_candidates_that_failed_and_why():
     hint = session.state[hints_pkg.STATE_KEY]["hints"][0]
     for code, why in hint.tried:
         assert why in shown
+
+
+OWN_WORDS = [s for s in SITUATIONS if s[0] in ("attribute-called", "inplace-via-data", "numpy-on-requires-grad")]
+
+
+@pytest.mark.parametrize("hint_id,script,what", OWN_WORDS, ids=[situation_id(s) for s in OWN_WORDS])
+def test_new_ids_say_what_to_change_in_their_own_words(hint_id, script, what):
+    session = new_session()
+    hint = next(h for h in [session.submit(t) for t in split_inputs(script)][-1].hints if h.id == hint_id)
+    assert hint.fix_words and "%explain" not in hint.fix_words, hint.fix_words

@@ -370,6 +370,15 @@ def _data_aliases(ctx: Context) -> dict[str, str]:
     return aliases
 
 
+def _recompute_candidates(ctx: Context, bstmt, again: str) -> list:
+    """`again` (the graph computed anew) inserted right before the backward statement."""
+    site = ctx.site_of(bstmt)
+    if site is None or not again:
+        return []
+    found = site.insert_before(site.stmt, again)
+    return [found] if found is not None else []
+
+
 @rule(35)
 def inplace_via_data(ctx: Context):
     """A backward over a graph whose tensor was changed through .data after the graph was built."""
@@ -404,7 +413,11 @@ def inplace_via_data(ctx: Context):
                         f"`{code}`{_at(stmt, ctx)} changed {name} through .data after {made.name} = "
                         f"{made.src()}{_at(made.stmt, ctx)} used it. Autograd cannot see such edits ({name}'s version "
                         f"is still {version}), so this backward used the new values: a wrong gradient, no error.",
-                        f"{again}  # compute again after the edit (make edits under torch.no_grad())")
+                        f"{again}  # compute again after the edit (make edits under torch.no_grad())",
+                        candidates=_recompute_candidates(ctx, bstmt, again),
+                        words=f"make the change to {name} under `with torch.no_grad():` before you compute "
+                              f"{made.name}, or compute {', '.join(p.name for p in redo if p.name)} again after "
+                              f"the edit, before backward().")
     return None
 
 

@@ -47,8 +47,31 @@ def attribute_called(ctx: Context):
             "attribute-called",
             f"{owner}.{attr} is an attribute that holds a {kind}{now}, not a method: the () after it tries to "
             f"call that {kind}.",
-            f"{owner}.{attr}  # no parentheses{setter}")
+            f"{owner}.{attr}  # no parentheses{setter}",
+            candidates=_attribute_candidates(ctx, node),
+            words=f"drop the parentheses after .{attr}: read {owner}.{attr} as a value{setter}.")
     return None
+
+
+def _attribute_candidates(ctx: Context, call: ast.Call) -> list:
+    """The learner's statement with `owner.attr(...)` read as `owner.attr`; requires_grad(True) becomes
+    requires_grad_(True). The call is found again in the error site's own text by its position."""
+    site = ctx.error_site
+    if site is None or site.stmt is None:
+        return []
+    holder = next((f for f in ast.walk(site.tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and any(s is site.stmt for s in ast.walk(f))), None)
+    for node in ast.walk(site.stmt):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == call.func.attr \
+                and site.segment(node.func.value) == ctx.error_src(call.func.value):
+            owner = site.segment(node.func.value)
+            if node.func.attr == "requires_grad" and node.args:
+                new = f"{owner}.requires_grad_({site.segment(node.args[0])})"
+            else:
+                new = site.segment(node.func)
+            found = site.splice(node, new, shown_node=holder)
+            return [found] if found is not None else []
+    return []
 
 
 def _short(value) -> str:
