@@ -356,3 +356,49 @@ def test_new_ids_say_what_to_change_in_their_own_words(hint_id, script, what):
     session = new_session()
     hint = next(h for h in [session.submit(t) for t in split_inputs(script)][-1].hints if h.id == hint_id)
     assert hint.fix_words and "%explain" not in hint.fix_words, hint.fix_words
+
+
+def _hint(outcome, hint_id):
+    return next(h for h in outcome.hints if h.id == hint_id)
+
+
+def test_a_fix_that_stands_for_an_input_that_already_ran_says_which_and_typing_it_now_would_fail():
+    """The verified edit replaces `w = w - 0.1 * w.grad`; typed after it, the same code raises (w is no
+    longer the leaf and its .grad is None), so the hint must say what it stands in for."""
+    from tutor.render import fix_label
+
+    session = new_session()
+    outs = [session.submit(t) for t in split_inputs(
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\nloss = (w ** 2).sum()\nloss.backward()")]
+    rebind = session.submit("w = w - 0.1 * w.grad")
+    hint = _hint(rebind, "manual-update-nonleaf")
+    assert hint.verified and hint.fix and sorted(hint.replaces) == [rebind.index]
+    assert hint.fix_in_place_of == "`w = w - 0.1 * w.grad`, which already ran: start again from before it"
+    assert "in place of `w = w - 0.1 * w.grad`" in fix_label(hint)
+    session.submit("loss = (w ** 2).sum()")
+    session.submit("loss.backward()")
+    later = session.submit("w.grad")
+    hint = _hint(later, "manual-update-nonleaf")
+    assert hint.fix and min(hint.replaces) < later.index
+    assert hint.fix_in_place_of.startswith("`w = w - 0.1 * w.grad`")
+    assert hint.fix_in_place_of.endswith(", then run the inputs after it again")
+    assert outs[-1].ok
+    # typed now, the fix fails (w is no longer the leaf): that is why the hint says what it replaces;
+    # and trying it must not change how the rebinding line is quoted (not `w = 0.1 * w.grad`)
+    typed_now = session.submit(hint.fix)
+    assert typed_now.error is not None
+    hint = _hint(typed_now, "manual-update-nonleaf")
+    assert hint.explanation.startswith("w = w - 0.1 * w.grad was recorded"), hint.explanation
+
+
+def test_a_fix_for_the_input_that_just_raised_is_simply_typed_next():
+    from tutor.render import fix_label
+
+    session = new_session()
+    session.submit("x = torch.arange(4.0, requires_grad=True)")
+    session.submit("y = x * x")
+    out = session.submit("y.backward()")
+    hint = _hint(out, "non-scalar-backward")
+    assert hint.verified and hint.fix_in_place_of == ""
+    assert fix_label(hint) == "fix, tried on a copy of your session:"
+    assert session.submit(hint.fix).error is None  # typed right after the failed input, it works

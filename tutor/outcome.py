@@ -75,6 +75,9 @@ class Hint:
     verified: bool = False
     replaces: dict[int, str] = field(default_factory=dict)  # {input index: corrected input}: the edit verified
     tried: list[tuple[str, str]] = field(default_factory=list)  # (candidate code, why it failed), for %explain
+    # where the verified edit goes when it is not simply 'type this now': the inputs it stands in for,
+    # quoted, with what to run again (an earlier input, or this one when it already ran); '' otherwise
+    fix_in_place_of: str = ""
     candidates: list = field(default_factory=list, repr=False, compare=False)  # tutor.hints.fixes.Candidate
 
 

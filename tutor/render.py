@@ -174,6 +174,17 @@ def gradient_renderable(change: GradChange) -> RenderableType:
     return text
 
 
+def fix_label(hint: Hint, capital: bool = False) -> str:
+    """'fix, tried on a copy of your session:', saying what the code replaces when it is not to be typed
+    right after the input (an earlier input, or one that already ran): the copy ran it in their place."""
+    label = "fix, tried on a copy of your session" if hint.verified else "fix"
+    if hint.verified and hint.fix_in_place_of:
+        label += f" in place of {hint.fix_in_place_of}\n"
+    else:
+        label += ":"
+    return label[0].upper() + label[1:] if capital else label
+
+
 def hint_renderable(hint: Hint) -> RenderableType:
     """A hint in three to six lines: id and title, this input's explanation, the fix, where to reread."""
     from rich.padding import Padding
@@ -187,8 +198,8 @@ def hint_renderable(hint: Hint) -> RenderableType:
     if hint.explanation:
         body.append(Text(hint.explanation))
     if hint.fix:
-        label = "fix, tried on a copy of your session:" if hint.verified else "fix:"
-        fix = Text(label + ("\n" if "\n" in hint.fix else " "), style="bold green")
+        label = fix_label(hint)
+        fix = Text(label + ("" if label.endswith("\n") else "\n" if "\n" in hint.fix else " "), style="bold green")
         fix.append(hint.fix, style="cyan")
         body.append(fix)
     elif hint.fix_words:

@@ -85,7 +85,8 @@ def echo_input(text: str) -> str:
 
 def hint_record(hint) -> dict:
     """A hint as data: `fix` is code that was tried on a copy of the session (else null, and `fix_words`
-    says what to change); `replaces` is the exact edit tried, {input index: corrected input}."""
+    says what to change); `replaces` is the exact edit tried, {input index: corrected input}; `in_place_of`
+    quotes the inputs it stands in for when the code is not to be typed right after this input."""
     return {
         "id": hint.id,
         "title": hint.title,
@@ -94,6 +95,7 @@ def hint_record(hint) -> dict:
         "fix_words": hint.fix_words or None,
         "verified": bool(hint.verified),
         "replaces": {str(i): text for i, text in sorted(hint.replaces.items())},
+        "in_place_of": hint.fix_in_place_of or None,
     }
 
 

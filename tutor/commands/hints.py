@@ -82,7 +82,7 @@ def _register() -> None:
     from rich.text import Text
 
     from tutor.hints import entry
-    from tutor.render import renders
+    from tutor.render import fix_label, renders
 
     @renders(Explanation)
     def _explanation(data: Explanation):
@@ -95,8 +95,8 @@ def _register() -> None:
                 mine.append(hint.explanation)
                 parts.append(mine)
             if hint.fix:
-                label = "Fix, tried on a copy of your session:" if hint.verified else "Fix:"
-                fix = Text(label + ("\n" if "\n" in hint.fix else " "), style="bold green")
+                label = fix_label(hint, capital=True)
+                fix = Text(label + ("" if label.endswith("\n") else "\n" if "\n" in hint.fix else " "), style="bold green")
                 fix.append(hint.fix, style="cyan")
                 parts.append(fix)
             elif hint.fix_words:

@@ -70,6 +70,7 @@ def diagnose(outcome, scene: Scene) -> list:
     deadline = time.monotonic() + VERIFY_BUDGET
     for hint in hints:
         _prove(ctx, hint, scene.try_fix, deadline)
+        hint.fix_in_place_of = _in_place_of(hint, outcome, scene) if hint.fix else ""
     if hints:
         scene.state[STATE_KEY] = {"index": outcome.index, "input": outcome.input, "hints": hints}
     return hints
@@ -98,6 +99,45 @@ def _prove(ctx, hint, try_fix, deadline: float) -> None:
             if BAD_FIXES is not None:
                 BAD_FIXES.append((hint.id, hint.fix))
             hint.fix, hint.verified, hint.replaces = "", False, {}
+
+
+def _in_place_of(hint, outcome, scene: Scene) -> str:
+    """The inputs a verified edit stands in for, quoted, unless it is 'type this instead of the input that
+    just raised' (which leaves the state as it was before it). An edit of an earlier input, or of this
+    input when it ran (and so already changed the state), was proven in their place, not typed after them."""
+    replaced = sorted(hint.replaces)
+    if replaced == [outcome.index] and outcome.error is not None:
+        return ""
+    if replaced == [outcome.index] and _works_typed_now(hint, outcome, scene):
+        return ""
+    texts = {o.index: o.input for o in scene.history}
+    texts[outcome.index] = outcome.input
+    quoted = []
+    for index in replaced:
+        lines = [line for line in texts.get(index, "").splitlines() if line.strip()]
+        if not lines:
+            continue
+        first = lines[0].strip()
+        first = first if len(first) <= 60 else first[:57] + "..."
+        label = scene.input_label(index) + " " if scene.input_label else ""
+        quoted.append(f"{label}`{first}`" + (" ..." if len(lines) > 1 else ""))
+    if not quoted:
+        return ""
+    again = ("then run the inputs after it again" if replaced[0] < outcome.index
+             else "which already ran: start again from before it")
+    return f"{', '.join(quoted)}, {again}"
+
+
+def _works_typed_now(hint, outcome, scene: Scene) -> bool:
+    """Whether the fix, typed right after this input (which ran), also clears the mistake: tried as this
+    input followed by the fix, on a copy of the session."""
+    if scene.try_fix is None:
+        return False
+    try:
+        return bool(scene.try_fix({outcome.index: outcome.input.rstrip() + "\n" + hint.fix},
+                                  hint_id=hint.id).ok)
+    except Exception:  # noqa: BLE001 - then the hint says what the fix stands in for
+        return False
 
 
 def last_hints(session) -> list:

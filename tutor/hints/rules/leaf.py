@@ -104,8 +104,17 @@ def _none_before_backward(ctx: Context, x: str) -> Hint:
         f"({x} * 2).sum().backward()  # any output computed from {x} fills {x}.grad")
 
 
-def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
+def _made_by(ctx: Context, x: str):
+    """The statement that made the tensor `x` names: the latest plain assignment (`x -= ...` changes the
+    same tensor in place, or raised, and `x = ...` quoted from it would be a line nobody typed)."""
     a = ctx.assignment(x)
+    while a is not None and a.augmented:
+        a = ctx.assignment(x, before=a.stmt.order)
+    return a
+
+
+def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
+    a = _made_by(ctx, x)
     made = f"{x} = {stmt_value_src(a.stmt, a.value)}" if a is not None and a.value is not None else x
     if kind == "nonleaf-by-construction" and a is not None:
         fac = _construction_factory(a.value)
