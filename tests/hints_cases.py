@@ -198,4 +198,12 @@ CASES = [
                          "y.backward()", {}),
     ("inplace-via-data", "w = torch.tensor([3.0, -1.0], requires_grad=True)\nh = torch.exp(w)\nd = h.data\n"
                          "d[0] = 0.0\nh.sum().backward()", {}),
+    ("update-rebinds-name", "def sgd(params, lr):\n    for p in params:\n        p = p - lr * p.grad\n"
+                            "w = torch.tensor([1.0, -2.0], requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\n"
+                            "loss = ((w * 2).sum() + b - 1).pow(2).sum()\nloss.backward()\nsgd([w, b], 0.1)", {}),
+    ("update-rebinds-name", "def step(w, lr):\n    w = w - lr * w.grad\n    w.grad = None\n"
+                            "w = torch.tensor(3.0, requires_grad=True)\nfor i in range(3):\n"
+                            "    loss = (w - 1) ** 2\n    loss.backward()\n    step(w, 0.1)", {}),
+    ("update-rebinds-name", "w = torch.ones(3, requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\n"
+                            "(w.sum() * 2 + b).sum().backward()\nfor p in [w, b]:\n    p = p - 0.1 * p.grad", {}),
 ]

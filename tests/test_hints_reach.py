@@ -181,6 +181,33 @@ def loss_of(w):
 w = torch.tensor(3.0, requires_grad=True)
 loss_of(w).backward()
 """, ["loss_of()", "copies"]),
+    # an update assigned to a helper's own name: the caller's tensors never change
+    ("update-rebinds-name", """\
+class Model:
+    def __init__(self):
+        self.w = torch.randn(2, requires_grad=True)
+        self.b = torch.zeros(1, requires_grad=True)
+    def params(self):
+        return [self.w, self.b]
+def update(ps, lr=0.05):
+    for q in ps:
+        if q.grad is not None:
+            q = q - lr * q.grad
+m = Model()
+X = torch.randn(8, 2)
+for epoch in range(2):
+    loss = ((X @ m.w + m.b) ** 2).mean()
+    loss.backward()
+    update(m.params())
+""", ["`q = q - lr * q.grad`", "update()", "m.params()", "In [2]"]),
+    ("update-rebinds-name", """\
+def gd(w, b, lr):
+    w, b = w - lr * w.grad, b - lr * b.grad
+w = torch.tensor([0.3, -0.2], requires_grad=True)
+b = torch.tensor(0.0, requires_grad=True)
+((w.sum() + b) ** 2).backward()
+gd(w, b, 0.5)
+""", ["gd()", "w", "In [1]"]),
 ]
 
 
@@ -264,6 +291,32 @@ abs(q.grad.item() - 0.6) < 1e-6
 z = torch.zeros(3)
 z.requires_grad_()
 (z.requires_grad, z.is_leaf, z.shape, z.size())
+""",
+    # updates that do change the caller's tensors (or hand the new one back)
+    """\
+def sgd(params, lr):
+    with torch.no_grad():
+        for p in params:
+            p -= lr * p.grad
+            p.grad.zero_()
+def step(w, lr):
+    return (w - lr * w.grad).detach().requires_grad_()
+def moved(ps, lr):
+    out = []
+    for p in ps:
+        p = p.detach() - lr * p.grad
+        out.append(p)
+    return out
+w = torch.tensor([1.0, -1.0], requires_grad=True)
+(w ** 2).sum().backward()
+sgd([w], 0.1)
+(w ** 2).sum().backward()
+w = step(w, 0.1)
+(w ** 2).sum().backward()
+new = moved([w], 0.1)
+for p in [w]:
+    p.data = p.data - 0.1 * p.grad
+w
 """,
 ]
 
@@ -367,3 +420,20 @@ def test_an_unnumbered_front_names_the_code_not_a_number():
     assert "`torch.set_grad_enabled(False)`" in plain and "l = w ** 2" in plain and "[" not in plain
     numbered = last_hint(run(script, numbered=True)[1]).explanation
     assert "in In [1]" in numbered and "l = w ** 2 in In [3]" in numbered
+
+
+def test_update_fix_changes_the_callers_tensors():
+    """The shown fix for an update that only rebinds a loop variable, applied: the learner's own w and b
+    move by -lr * grad (the hand-computed gradient of this loss), where before they did not move."""
+    script = ("def sgd(params, lr):\n    for p in params:\n        p = p - lr * p.grad\n"
+              "w = torch.tensor([1.0, -2.0], requires_grad=True)\nb = torch.tensor([0.5], requires_grad=True)\n"
+              "loss = ((w * w).sum() + 3 * b).sum()\nloss.backward()\nsgd([w, b], 0.1)\n(w, b)\n")
+    _, outcomes = run(script)
+    hint = next(h for o in outcomes for h in o.hints if h.id == "update-rebinds-name")
+    assert outcomes[-1].value[0].tolist() == [1.0, -2.0]  # the mistake: nothing moved
+    assert hint.fix == "with torch.no_grad():\n    p -= lr * p.grad"
+    _, again = run("\n".join(apply(script, hint)))
+    assert all(o.ok for o in again) and "update-rebinds-name" not in ids(again)
+    w, b = again[-1].value
+    assert w.tolist() == pytest.approx([1.0 - 0.1 * 2.0, -2.0 - 0.1 * -4.0])
+    assert b.tolist() == pytest.approx([0.5 - 0.1 * 3.0])

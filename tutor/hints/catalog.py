@@ -59,6 +59,7 @@ IDS: tuple[str, ...] = (
     "format-tensor",
     "attribute-called",
     "inplace-via-data",
+    "update-rebinds-name",
 )
 
 _ENTRIES = [
@@ -599,6 +600,26 @@ _ENTRIES = [
         "with torch.no_grad():\n"
         "    w.clamp_(max=1.5)         # ... then edit w, visibly\n"
         "print(w, w.grad)",
+    ),
+    Entry(
+        "update-rebinds-name",
+        "an update assigned to a local name leaves the parameter unchanged",
+        "2.5.1",
+        "Assignment binds a name; it never changes the object the name pointed to before. In "
+        "`for p in params: p = p - lr * p.grad`, or in a helper `def step(w): w = w - lr * w.grad`, the new "
+        "tensor goes to the local name only: the tensors the caller handed in keep their values, no error "
+        "is raised, and a training loop runs without learning anything. Change the tensor itself, in place, "
+        "with autograd off: `with torch.no_grad(): p -= lr * p.grad` (this is how the from-scratch sgd "
+        "that follows D2L 2.5 is written), then reset its .grad before the next backward pass.",
+        "def sgd(params, lr):\n"
+        "    with torch.no_grad():\n"
+        "        for p in params:\n"
+        "            p -= lr * p.grad   # changes the tensor itself\n"
+        "            p.grad.zero_()\n"
+        "w = torch.tensor([1.0, -2.0], requires_grad=True)\n"
+        "(w ** 2).sum().backward()\n"
+        "sgd([w], 0.1)\n"
+        "print(w)                        # tensor([ 0.8000, -1.6000], requires_grad=True)",
     ),
 ]
 

@@ -1,0 +1,173 @@
+"""Rules about parameter updates that change nothing: the update is assigned to a name that only the
+helper (or the loop) sees.
+
+`def sgd(params, lr): for p in params: p = p - lr * p.grad` runs without an error and leaves every
+parameter as it was: `p = ...` binds the local name p to a new tensor, it never touches the tensor p
+named a moment before. The same holds for a function's own parameter (`def step(w): w = w - lr *
+w.grad`) and for a loop variable at the top level (`for p in [w, b]: p = p - lr * p.grad`). Training
+then "runs" and learns nothing. The fix is an in-place update under torch.no_grad(), which changes the
+tensor itself (D2L 2.5.1 and the from-scratch sgd of chapter 3).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tutor.hints import reach
+from tutor.hints.context import Context
+from tutor.hints.rules.common import rule
+
+
+def _grad_of(node: ast.AST, name: str) -> bool:
+    """Whether `node` reads `name.grad`."""
+    return any(isinstance(s, ast.Attribute) and s.attr == "grad" and isinstance(s.value, ast.Name)
+               and s.value.id == name for s in ast.walk(node))
+
+
+def _pairs(stmt: ast.Assign) -> list[tuple[str, ast.expr]]:
+    """(name, value) for `p = value` and `w, b = v1, v2`."""
+    if len(stmt.targets) != 1:
+        return []
+    target = stmt.targets[0]
+    if isinstance(target, ast.Name):
+        return [(target.id, stmt.value)]
+    if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple) and \
+            len(target.elts) == len(stmt.value.elts):
+        return [(t.id, v) for t, v in zip(target.elts, stmt.value.elts) if isinstance(t, ast.Name)]
+    return []
+
+
+def _kept(body: list[ast.stmt], name: str) -> bool:
+    """Whether the new value of `name` leaves the function or loop: returned, yielded, stored into a
+    container or an attribute, appended, or handed to a call."""
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, (ast.Return, ast.Yield, ast.YieldFrom)) and sub.value is not None and \
+                    any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub.value)):
+                return True
+            if isinstance(sub, (ast.Assign, ast.AugAssign)):
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                stored = any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in targets)
+                if stored and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub.value)):
+                    return True
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and \
+                    sub.func.attr in ("append", "extend", "insert", "add", "copy_", "set_"):
+                if any(isinstance(n, ast.Name) and n.id == name for a in sub.args for n in ast.walk(a)):
+                    return True
+            if isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names:
+                return True
+    return False
+
+
+def _loop_targets(loop: ast.For) -> set[str]:
+    return {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+
+
+def _rebinds(body: list[ast.stmt], owned: set[str]):
+    """(assignment, name, loop or None) for each `name = ... name.grad ...` in `body` where `name` is one of
+    `owned` (the function's parameters) or the target of a for loop around the assignment."""
+    found = []
+
+    def visit(stmts, names, loop):
+        for stmt in stmts:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(stmt, ast.Assign):
+                for name, value in _pairs(stmt):
+                    if name in names and _grad_of(value, name):
+                        found.append((stmt, name, names[name]))
+            if isinstance(stmt, ast.For):
+                inner = dict(names)
+                inner.update({n: stmt for n in _loop_targets(stmt)})
+                visit(stmt.body, inner, stmt)
+                visit(stmt.orelse, names, loop)
+                continue
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list):
+                    visit([s for s in block if isinstance(s, ast.stmt)] +
+                          [s for h in block if isinstance(h, ast.ExceptHandler) for s in h.body], names, loop)
+
+    visit(body, {n: None for n in owned}, None)
+    return found
+
+
+def _params(node: ast.AST) -> set[str]:
+    args = getattr(node, "args", None)
+    if args is None:
+        return set()
+    every = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
+    return {a.arg for a in every}
+
+
+def _passed(callee: reach.Callee, name: str, loop: ast.For | None, source_of) -> str:
+    """What the caller handed in that `name` stands for: `[w, b]` for `for p in params`, `w` for `w`."""
+    holder = name
+    if loop is not None and isinstance(loop.iter, ast.Name):
+        holder = loop.iter.id
+    arg = callee.params.get(holder) if callee is not None else None
+    if arg is None:
+        return ""
+    return source_of(arg)
+
+
+@rule(30)
+def update_rebinds_name(ctx: Context):
+    """A silent update that only rebinds a helper's parameter or a loop variable."""
+    if ctx.tree is None or ctx.error is not None:
+        return None
+    places = [(None, ctx.tree.body, set(), ctx.outcome.index, ctx.source)]
+    for callee in reach.callees(ctx, ctx.tree):
+        if isinstance(callee.node, ast.FunctionDef) and callee.index is not None:
+            places.append((callee, callee.node.body, _params(callee.node), callee.index, callee.source))
+    for callee, body, owned, index, source in places:
+        for stmt, name, loop in _rebinds(body, owned):
+            if _kept(loop.body if loop is not None else body, name):
+                continue
+            return _hint(ctx, callee, stmt, name, loop, index, source)
+    return None
+
+
+def _hint(ctx: Context, callee, stmt: ast.Assign, name: str, loop, index: int, source: str):
+    from tutor.hints.fixes import segment
+
+    line = segment(source, stmt).strip() or ast.unparse(stmt)
+    where = f" in {callee.name}()" + callee.where() if callee is not None else ""
+    caller = ctx.source if callee is not None and callee.depth == 0 else ""  # where the call's arguments are
+    passed = _passed(callee, name, loop, lambda n: (segment(caller, n) if caller else "") or ast.unparse(n)) \
+        if callee is not None else (segment(source, loop.iter) if loop is not None else "")
+    what = f"the tensors in {passed}" if loop is not None else (f"{passed}" if passed else f"the tensor {name} named")
+    if loop is not None and not passed:
+        what = "the tensors the loop goes over"
+    subject = "a loop variable" if loop is not None else "the function's own parameter"
+    explanation = (f"`{line}`{where} binds {name}, {subject}, to a new tensor; {what} keep their old values, "
+                   f"so the update changes nothing and training learns nothing.")
+    if loop is None and passed:
+        explanation = explanation.replace(" keep their ", " keeps its ")
+    updates = _in_place(stmt, source)
+    site = ctx.site(index, stmt.lineno, stmt.col_offset)
+    candidates = []
+    if site is not None and updates:
+        body = "\n".join(f"    {u}" for u in updates)
+        target = next((n for n in ast.walk(site.tree) if isinstance(n, ast.Assign)
+                       and n.lineno == stmt.lineno and n.col_offset == stmt.col_offset), None)
+        if target is not None:
+            candidates.append(site.replace(target, f"with torch.no_grad():\n{body}"))
+    words = (f"change the tensor itself, in place and outside the graph: `with torch.no_grad(): "
+             f"{updates[0] if updates else f'{name} -= lr * {name}.grad'}` instead of `{line}`.")
+    return ctx.hint("update-rebinds-name", explanation, "", candidates=candidates, words=words)
+
+
+def _in_place(stmt: ast.Assign, source: str) -> list[str]:
+    """`p = p - lr * p.grad` as `p -= lr * p.grad` (`p.copy_(...)` for any other form), per name."""
+    from tutor.hints.fixes import segment
+
+    out = []
+    for name, value in _pairs(stmt):
+        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add)) and \
+                isinstance(value.left, ast.Name) and value.left.id == name:
+            op = "-=" if isinstance(value.op, ast.Sub) else "+="
+            out.append(f"{name} {op} {segment(source, value.right) or ast.unparse(value.right)}")
+        else:
+            out.append(f"{name}.copy_({segment(source, value) or ast.unparse(value)})")
+    return out
