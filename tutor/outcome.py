@@ -104,6 +104,8 @@ class Outcome:
     elapsed: float = 0.0  # seconds
     stdout_shown: bool = False  # True when stdout was already echoed live (the shell)
     exit_requested: bool = False
+    # set when the input's worker process was ended (tutor.supervise): {index, type, message, replayed}
+    hard_stop: dict | None = None
 
     @property
     def ok(self) -> bool:

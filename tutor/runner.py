@@ -118,7 +118,7 @@ def outcome_record(outcome: Outcome, output: str) -> dict:
             g.name: (g.new.tolist() if g.new is not None else None) for g in outcome.gradients
         },
         "elapsed_ms": round(outcome.elapsed * 1000, 3),
-    }
+    } | ({"replayed": outcome.hard_stop["replayed"]} if outcome.hard_stop else {})
 
 
 def dumps(record: dict) -> str:
@@ -156,14 +156,13 @@ def run_inputs(
     as_json: bool = False,
     echo: bool = True,
     width: int | None = None,
-    on_start=None,
     extra_stdout=None,
 ) -> int:
     """Submit each input, print what the shell would print (or JSON lines); 0 if none failed, else 1.
 
-    `on_start(text)` is called before each input is submitted, `extra_stdout()` after it: text the
-    input wrote below Python's streams (to file descriptor 1), added to its stdout (tutor.supervise)."""
-    from tutor.render import make_console, outcome_renderables, outcome_text, plain_text
+    `extra_stdout()` is called after each input: text the input wrote below Python's streams (to file
+    descriptor 1), added to its stdout (tutor.supervise)."""
+    from tutor.render import make_console, plain_text
 
     out = _SafeWriter(out or sys.stdout)
     console = make_console(out, width=width) if (not as_json and _is_terminal(out)) else None
@@ -176,33 +175,40 @@ def run_inputs(
                 else:
                     out.write(plain_text([text], width) + "\n")
             continue
-        if on_start is not None:
-            on_start(text)
         outcome = session.submit(text)
         if extra_stdout is not None:
             outcome.stdout += extra_stdout()
         if not outcome.ok:
             status = 1
-        output = outcome_text(outcome, width)
-        if as_json:
-            out.write(dumps(outcome_record(outcome, output)) + "\n")
-        elif console is not None:
-            if echo:
-                console.print(echo_input(text), style="bold", markup=False)
-            try:
-                for part in outcome_renderables(outcome):
-                    console.print(part)
-            except UnicodeEncodeError:
-                out.write(output + "\n")
-        else:
-            if echo:
-                out.write(echo_input(text) + "\n")
-            if output:
-                out.write(output + "\n")
-        out.flush()
+        write_outcome(out, outcome, as_json=as_json, echo=echo, width=width, console=console)
         if outcome.exit_requested:
             break
     return status
+
+
+def write_outcome(out, outcome: Outcome, *, as_json: bool = False, echo: bool = True, width: int | None = None,
+                  console=None) -> None:
+    """Print one input and its outcome as `run` does: a JSON line, rich text (`console`), or plain text."""
+    from tutor.render import outcome_renderables, outcome_text
+
+    out = out if isinstance(out, _SafeWriter) else _SafeWriter(out)
+    output = outcome_text(outcome, width)
+    if as_json:
+        out.write(dumps(outcome_record(outcome, output)) + "\n")
+    elif console is not None:
+        if echo:
+            console.print(echo_input(outcome.input), style="bold", markup=False)
+        try:
+            for part in outcome_renderables(outcome):
+                console.print(part)
+        except UnicodeEncodeError:
+            out.write(output + "\n")
+    else:
+        if echo:
+            out.write(echo_input(outcome.input) + "\n")
+        if output:
+            out.write(output + "\n")
+    out.flush()
 
 
 def _is_terminal(stream) -> bool:

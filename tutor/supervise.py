@@ -6,13 +6,14 @@ duplicate of the real standard output for the records (or writes them to `--json
 while the file runs, points file descriptor 1 and `sys.__stdout__` at a capture file; whatever an
 input wrote there is added to that input's `stdout`.
 
-The hard limit (`run --timeout S`). The soft limit (a Timeout raised in the running code) cannot stop
-C code that never returns to Python (`sum(range(10**12))`), nor code that cancelled its timer or
-ignores SIGALRM. So the inputs run in a forked worker process and the parent watches the clock: when
-an input has not finished `GRACE` seconds after its limit, the parent kills the worker, records a
-Timeout for that input, and forks a new worker that replays the earlier inputs silently (the record
-says which) and goes on with the rest of the file. A worker that dies (a crash in C code) is handled
-the same way. Where `fork` is missing, inputs run in process with the soft limit only.
+The hard limit (`run --timeout S`, `play --timeout S`). The soft limit (a Timeout raised in the running
+code) cannot stop C code that never returns to Python (`sum(range(10**12))`), nor code that cancelled
+its timer or ignores SIGALRM. So the inputs run in a forked worker process and the parent watches the
+clock: when an input has not finished `GRACE` seconds after its limit, the parent kills the worker,
+records a Timeout for that input, and forks a new worker that replays the earlier inputs silently (the
+record says which) and goes on with the rest. A worker that dies (a crash in C code) is handled the
+same way. `Supervisor` serves both fronts: it runs the front's own loop (`drive`) in each worker.
+Where `fork` is missing, inputs run in process with the soft limit only.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import sys
 import tempfile
 import time
 
-from tutor.runner import dumps, echo_input, run_inputs
+from tutor.outcome import ErrorInfo, Outcome
+from tutor.runner import run_inputs, write_outcome
 
 GRACE = 1.5  # seconds after an input's limit before the worker is killed
 READY_SECONDS = 120.0  # a new worker may take this long to import torch and replay
@@ -110,20 +112,44 @@ def _fd_of(stream) -> int | None:
 def run_file(session, inputs: list, *, as_json: bool, echo: bool, width: int | None,
              json_out: str | None = None) -> int:
     """`run`: the inputs through the session, records isolated; supervised when there is a time limit."""
+    as_json = as_json or bool(json_out)
     with Isolation(json_out) as iso:
-        if session.timeout and hasattr(os, "fork"):
-            return Supervisor(session, inputs, iso, as_json=as_json or bool(json_out), echo=echo,
-                              width=width).run()
-        return run_inputs(session, inputs, out=iso.records, as_json=as_json or bool(json_out), echo=echo,
-                          width=width, extra_stdout=iso.take)
+        def drive(out) -> int:
+            return run_inputs(session, inputs, out=out, as_json=as_json, echo=echo, width=width,
+                              extra_stdout=iso.take)
+
+        if not supervised(session):
+            return drive(iso.records)
+
+        def lost(outcome) -> None:  # a stop no later worker got to show
+            write_outcome(iso.records, outcome, as_json=as_json, echo=echo, width=width)
+
+        supervisor = Supervisor(session, iso, drive, terminal=_isatty(iso.records) and not as_json, on_lost=lost)
+        status = supervisor.run()
+        return max(supervisor.status, status if isinstance(status, int) else 1)
+
+
+def supervised(session) -> bool:
+    """Whether a front should run its inputs under a Supervisor: a time limit, and `fork` to enforce it."""
+    return bool(session.timeout) and hasattr(os, "fork")
+
+
+def stopped_outcome(stop: dict) -> Outcome:
+    """The outcome of an input whose worker was ended: what every front shows and records for it."""
+    outcome = Outcome(input=stop["input"], index=stop["index"], error=ErrorInfo(stop["type"], stop["message"]),
+                      elapsed=stop["elapsed"])
+    outcome.hard_stop = {key: stop[key] for key in ("index", "type", "message", "replayed")}
+    return outcome
 
 
 class _PipeOut(io.StringIO):
-    """The worker's output stream: what the parent would print, sent to it after each input."""
+    """The worker's output stream: what the parent would print, sent to it after each input (nothing
+    while `muted`: the display of a replayed input)."""
 
     def __init__(self, send, terminal: bool):
         super().__init__()
         self.send, self.terminal = send, terminal
+        self.muted = False
 
     def isatty(self) -> bool:
         return self.terminal
@@ -133,28 +159,44 @@ class _PipeOut(io.StringIO):
         if text:
             self.seek(0)
             self.truncate()
-            self.send({"event": "text", "text": text})
+            if not self.muted:
+                self.send({"event": "text", "text": text})
 
 
 class Supervisor:
-    """Runs the inputs in forked workers and enforces the hard limit from the parent."""
+    """Runs a front's loop in forked workers and enforces the hard limit from the parent.
 
-    def __init__(self, session, inputs, iso: Isolation, *, as_json: bool, echo: bool, width):
-        self.session, self.inputs, self.iso = session, list(inputs), iso
-        self.as_json, self.echo, self.width = as_json, echo, width
-        self.killed: set[int] = set()  # positions whose worker was killed
+    `drive(out)` is the front's own loop (`run_inputs` for run; a lesson and its answers for play). It
+    runs in the worker, submits every input through `session.submit` and writes what it shows to `out`.
+    Every worker runs `drive` from the start, so the inputs must come in the same order each time (a
+    file's; a lesson's answers or solutions): the inputs an earlier worker finished are replayed with
+    their display dropped, and an input whose worker was ended is not run again: `session.submit` gives
+    `stopped_outcome` (a Timeout naming the replayed inputs), which the worker after it shows like any
+    other outcome. What `drive` returns (JSON data) in the worker that finishes is what `run()` returns
+    (None if no worker finished). `context()`, when given, is called in the worker before each input and
+    its value kept with a stop (play: the lesson step); `on_lost(outcome)` shows a stop no worker got to.
+    """
+
+    def __init__(self, session, iso: Isolation, drive, *, terminal: bool = False, context=None, on_lost=None):
+        self.session, self.iso, self.drive = session, iso, drive
+        self.terminal, self.context, self.on_lost = terminal, context, on_lost
+        self.stops: list[dict] = []  # the inputs whose worker was ended, in order
+        self.indices: dict[int, int] = {}  # position (n-th submit) -> the input's number
         self.status = 0
+        self.result = None
+        self.finished = False
 
     # -- the parent -------------------------------------------------------------------------
 
-    def run(self) -> int:
+    def run(self):
         start = 0
-        while start < len(self.inputs):
+        while not self.finished:
             start = self._one_worker(start)
-        return self.status
+        return self.result
 
     def _one_worker(self, start: int) -> int:
-        """Fork a worker for inputs[start:]; returns where the next worker must begin (len when done)."""
+        """Fork a worker that goes on from position `start`; returns where the next one must go on."""
+        pending = self.stops[-1] if self.stops and self.stops[-1]["position"] == start - 1 else None
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker
@@ -166,7 +208,8 @@ class Supervisor:
                 os._exit(code)
         os.close(write_fd)
         reader = os.fdopen(read_fd, "rb")
-        position, index, deadline = start, None, time.monotonic() + READY_SECONDS
+        position, index, text, context, began = start, None, "", None, 0.0
+        deadline = time.monotonic() + READY_SECONDS
         limit = self.session.timeout
         buffer = b""
         try:
@@ -176,20 +219,20 @@ class Supervisor:
                 if not ready:  # the worker did not finish the input in time: end it
                     self._kill(pid)
                     if index is None:
-                        return len(self.inputs)  # could not even start
-                    self._hard_timeout(position, index, f"stopped after {limit:g} s (hard limit: the input "
-                                       "did not stop at its time limit, so its process was ended)")
+                        return self._give_up(pending)  # could not even start
+                    self._stop(position, index, text, context, began, f"stopped after {limit:g} s (hard limit:"
+                               " the input did not stop at its time limit, so its process was ended)")
                     return position + 1
                 chunk = os.read(read_fd, 65536)
                 if not chunk:  # the worker ended
                     _, wstatus = os.waitpid(pid, 0)
-                    if index is not None and position < len(self.inputs):  # it died in an input
+                    if index is not None:  # it died in an input
                         sig = os.WTERMSIG(wstatus) if os.WIFSIGNALED(wstatus) else None
                         why = f"signal {sig}" if sig else f"exit status {os.WEXITSTATUS(wstatus)}"
-                        self._hard_timeout(position, index, f"the input ended the tutor's worker process "
-                                           f"({why})", kind="WorkerCrash")
+                        self._stop(position, index, text, context, began,
+                                   f"the input ended the tutor's worker process ({why})", kind="WorkerCrash")
                         return position + 1
-                    return len(self.inputs)
+                    return self._give_up(pending)
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
@@ -198,11 +241,12 @@ class Supervisor:
                         event = message["event"]
                     except (ValueError, KeyError, TypeError):
                         continue  # not the worker's own message: ignored
-                    if not isinstance(message, dict):
-                        continue
                     if event == "start":
+                        pending = None  # shown: the worker flushes what it showed before each input
                         position, index = message["position"], message["index"]
-                        deadline = time.monotonic() + limit + GRACE
+                        text, context, began = message["input"], message.get("context"), time.monotonic()
+                        self.indices[position] = index
+                        deadline = began + limit + GRACE
                     elif event == "text":
                         self.iso.records.write(message["text"])
                         self.iso.records.flush()
@@ -213,14 +257,21 @@ class Supervisor:
                         position, index = message["position"] + 1, None
                         deadline = time.monotonic() + READY_SECONDS
                     elif event == "end":
-                        self.status = max(self.status, message["status"])
+                        self.result, self.finished = message["result"], True
                         self._reap(pid)
-                        return len(self.inputs)
+                        return position
         except BaseException:
             self._kill(pid)
             raise
         finally:
             reader.close()
+
+    def _give_up(self, pending: dict | None) -> int:
+        """A worker ended outside any input (or never got going): the run is over."""
+        self.finished, self.status = True, 1
+        if pending is not None and self.on_lost is not None:
+            self.on_lost(stopped_outcome(pending))
+        return 0
 
     def _kill(self, pid: int) -> None:
         try:
@@ -239,23 +290,18 @@ class Supervisor:
         except OSError:
             pass
 
-    def _hard_timeout(self, position: int, index: int, message: str, kind: str = "Timeout") -> None:
-        self.killed.add(position)
-        self.status = 1
-        text = self.inputs[position]
-        replayed = [i + 1 for i in range(position) if i not in self.killed and _submitted(self.inputs[i])]
-        note = (f"inputs {_ranges(replayed)} were replayed in a new worker" if replayed else
-                "the rest of the file runs in a new worker")
-        output = f"⏹ {message}; {note}."
-        if self.as_json:
-            record = {"index": index, "input": text, "ok": False, "value": None, "output": output,
-                      "stdout": "", "stderr": "", "error": {"type": kind, "message": message}, "warnings": [],
-                      "hints": [], "gradients": {}, "elapsed_ms": round((self.session.timeout + GRACE) * 1000, 3),
-                      "replayed": replayed}
-            self.iso.records.write(dumps(record) + "\n")
+    def _stop(self, position: int, index: int, text: str, context, began: float, message: str,
+              kind: str = "Timeout") -> None:
+        stopped = {s["position"] for s in self.stops}
+        replayed = [self.indices[p] for p in sorted(self.indices) if p < position and p not in stopped]
+        if len(replayed) == 1:
+            note = f"input {replayed[0]} was replayed in a new worker"
         else:
-            self.iso.records.write((echo_input(text) + "\n" if self.echo else "") + output + "\n")
-        self.iso.records.flush()
+            note = f"inputs {_ranges(replayed)} were replayed in a new worker" if replayed else "a new worker goes on"
+        self.stops.append({"position": position, "index": index, "input": text, "type": kind,
+                           "message": f"{message}; {note}", "replayed": replayed, "context": context,
+                           "elapsed": time.monotonic() - began})
+        self.status = 1
 
     # -- the worker -------------------------------------------------------------------------
 
@@ -277,41 +323,36 @@ class Supervisor:
         session = self.session
         session.ensure_torch()
         self.iso.take()
-        replay = [i for i in range(start) if _submitted(self.inputs[i])]
-        for i in replay:
-            if i in self.killed:
-                session.count += 1  # the killed input keeps its number
-            else:
-                session.submit(self.inputs[i])
-        self.iso.take()  # what the replays printed is not shown again
-        positions = iter(range(start, len(self.inputs)))
-        current = {"position": start}
-
-        def on_start(text):
-            position = next(positions)
-            while not _submitted(self.inputs[position]):
-                position = next(positions)
-            current["position"] = position
-            send({"event": "start", "position": position, "index": session.count + 1})
-
-        out = _PipeOut(send, terminal=_isatty(self.iso.records) and not self.as_json)
-        original_submit = session.submit
+        stops = {s["position"]: s for s in self.stops}
+        live = start - 1 if start - 1 in stops else start  # the stop just before `start` is shown here
+        out = _PipeOut(send, terminal=self.terminal)
+        out.muted = live > 0
+        submit_for_real = session.submit
+        positions = iter(range(1 << 62))
 
         def submit(text):
-            outcome = original_submit(text)
-            send({"event": "done", "position": current["position"], "ok": outcome.ok})
+            position = next(positions)
+            out.flush()  # what the previous input showed goes out (or is dropped, for a replay)
+            out.muted = position < live
+            if position in stops:  # never run again: it gets the outcome its stop recorded
+                session.count += 1
+                return stopped_outcome(stops[position])
+            if position < start:
+                outcome = submit_for_real(text)
+                self.iso.take()  # what a replay wrote to fd 1 is not shown again
+                return outcome
+            context = self.context() if self.context is not None else None
+            send({"event": "start", "position": position, "index": session.count + 1, "input": text,
+                  "context": context})
+            outcome = submit_for_real(text)
+            send({"event": "done", "position": position, "ok": outcome.ok})
             return outcome
 
         session.submit = submit
-        status = run_inputs(session, self.inputs[start:], out=out, as_json=self.as_json, echo=self.echo,
-                            width=self.width, on_start=on_start, extra_stdout=self.iso.take)
+        result = self.drive(out)
         out.flush()
-        send({"event": "end", "status": status})
+        send({"event": "end", "result": result})
         return 0
-
-
-def _submitted(item) -> bool:
-    return not getattr(item, "show_only", False)
 
 
 def _isatty(stream) -> bool:
