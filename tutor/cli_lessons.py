@@ -14,6 +14,7 @@ progress store, so a script gives the same result every time.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 
@@ -38,6 +39,8 @@ class StepResult:
     reached: bool = False
     diagnoses: list[str] = field(default_factory=list)  # hint ids the diagnosis gave during the step
     errors: list[str] = field(default_factory=list)  # errors raised by inputs during the step
+    # inputs of the step whose worker process was ended (a hard time limit): input, index, type, message, replayed
+    hard_stops: list[dict] = field(default_factory=list)
 
     @property
     def graded(self) -> bool:
@@ -102,76 +105,145 @@ class _Printer:
 
 def play_lesson(lesson, *, catalog=None, inputs: list[str] | None = None, solutions: bool = False,
                 out=None, quiet: bool = False, width: int | None = None, hints: bool = True,
-                timeout: float | None = None, on_outcome=None) -> list[StepResult]:
+                timeout: float | None = None, on_outcome=None, iso=None) -> list[StepResult]:
     """Play one lesson in a fresh Session with an in-memory progress store; a StepResult per step.
 
     `on_outcome(step, text, outcome)`, when given, sees every input and the step it was typed in.
+    With `iso` (a `tutor.supervise.Isolation`) what learner code writes to file descriptor 1 joins its
+    input's stdout, and a time limit is a hard one: the lesson plays in worker processes under a
+    `tutor.supervise.Supervisor`, like `run`'s inputs (an input that does not stop is ended, recorded as
+    a Timeout, the lesson rebuilt in a new worker by replaying the earlier inputs, and play goes on).
     """
-    from tutor.coach import Coach
-    from tutor.lessons import Catalog, LessonEntry
-    from tutor.progress import ProgressStore
-    from tutor.session import Session
-    from tutor import render_lessons  # noqa: F401 - renderers for the coach's cards
+    from tutor import supervise
 
     out = out or sys.stdout
-    printer = _Printer(out, width, quiet)
-    if catalog is None or catalog.number(lesson.id) is None:
-        catalog = Catalog([LessonEntry(lesson.id, "play", lesson=lesson)])
-    session = Session(timeout=timeout, hints=hints)
-    store = ProgressStore(":memory:")
-    coach = Coach(session, catalog=catalog, store=store)
-    ids = [s.id for s in lesson.steps]
-    diagnoses: dict[str, list[str]] = {i: [] for i in ids}
-    errors: dict[str, list[str]] = {i: [] for i in ids}
-    reached: set[str] = set()
+    take = iso.take if iso is not None else None
+    if iso is None or not supervise.supervised(timeout):
+        player = _Player(lesson, catalog, _memory_store(), hints=hints, timeout=timeout, on_outcome=on_outcome,
+                         take=take)
+        player.drive(out, inputs=inputs, solutions=solutions, quiet=quiet, width=width)
+        return player.results(player.store.lesson(lesson.id))
 
-    def submit(text: str):
-        current = coach.step if coach.lesson is lesson else None
-        before = current.id if current is not None else None
-        outcome = session.submit(text)
-        if on_outcome is not None:
-            on_outcome(current, text, outcome)
-        if before is not None:
-            diagnoses[before].extend(h.id for h in outcome.hints)
-            if outcome.error is not None:
-                errors[before].append(f"{outcome.error.type}: {outcome.error.message}")
-        if coach.lesson is lesson:
-            reached.add(coach.step.id)
-        printer.show(text, outcome)
-        return outcome
+    import tempfile
 
-    submit(f"%lesson {lesson.id}")
-    if solutions:
-        guard = 4 * len(ids) + 4
-        while coach.lesson is lesson and guard > 0:
-            guard -= 1
-            step = coach.step
-            for text in solution_inputs(step):
-                submit(text)
-                if coach.lesson is not lesson or coach.step is not step:
+    from tutor.progress import MirroredStore, ProgressStore
+    from tutor.runner import _is_terminal
+
+    with tempfile.TemporaryDirectory(prefix="autograd-tutor-play-") as folder:
+        mirror = os.path.join(folder, "progress.sqlite3")
+        store = MirroredStore(mirror, replaying=lambda: bool(player.session.state.get(supervise.REPLAYING)))
+        player = _Player(lesson, catalog, store, hints=hints, timeout=timeout, on_outcome=on_outcome, take=take)
+        session = player.session
+
+        def drive(worker_out):
+            player.drive(worker_out, inputs=inputs, solutions=solutions, quiet=quiet, width=width)
+            return [asdict(r) for r in player.results(player.store.mirror.lesson(lesson.id))]
+
+        def lost(outcome):  # a stop no later worker got to show
+            _Printer(out, width, quiet).show(outcome.input, outcome)
+
+        supervisor = supervise.Supervisor(session, iso, drive, terminal=_is_terminal(out) and not quiet,
+                                          context=player.current_step, on_lost=lost)
+        rows = supervisor.run()
+        if rows is not None:
+            return [StepResult(**row) for row in rows]
+        # no worker finished the lesson: what the file holds, and the stops the parent saw
+        for stop in supervisor.stops:
+            outcome = supervise.stopped_outcome(stop)
+            player.note(stop.get("context"), outcome)
+        return player.results(ProgressStore(mirror).lesson(lesson.id))
+
+
+def _memory_store():
+    from tutor.progress import ProgressStore
+
+    return ProgressStore(":memory:")
+
+
+class _Player:
+    """One lesson played in one Session: `drive` submits the inputs (the same ones, in the same order, each
+    time: a Supervisor's worker runs it again from the start), `results` reports each step."""
+
+    def __init__(self, lesson, catalog, store, *, hints: bool, timeout: float | None, on_outcome, take):
+        from tutor.coach import Coach
+        from tutor.lessons import Catalog, LessonEntry
+        from tutor.session import Session
+        from tutor import render_lessons  # noqa: F401 - renderers for the coach's cards
+
+        if catalog is None or catalog.number(lesson.id) is None:
+            catalog = Catalog([LessonEntry(lesson.id, "play", lesson=lesson)])
+        self.lesson, self.on_outcome, self.take = lesson, on_outcome, take
+        self.session = Session(timeout=timeout, hints=hints)
+        self.store = store  # in memory: play never touches the learner's saved progress
+        self.coach = Coach(self.session, catalog=catalog, store=store)
+        ids = [s.id for s in lesson.steps]
+        self.diagnoses: dict[str, list[str]] = {i: [] for i in ids}
+        self.errors: dict[str, list[str]] = {i: [] for i in ids}
+        self.hard_stops: dict[str, list[dict]] = {i: [] for i in ids}
+        self.reached: set[str] = set()
+
+    def current_step(self) -> str | None:
+        coach = self.coach
+        return coach.step.id if coach.lesson is self.lesson else None
+
+    def note(self, step_id: str | None, outcome) -> None:
+        """Keep what an input typed in step `step_id` showed: its diagnoses, its error, a hard stop."""
+        if step_id is None or step_id not in self.errors:
+            return
+        self.diagnoses[step_id].extend(h.id for h in outcome.hints)
+        if outcome.error is not None:
+            self.errors[step_id].append(f"{outcome.error.type}: {outcome.error.message}")
+        if outcome.hard_stop is not None:
+            self.hard_stops[step_id].append({"input": outcome.input, **outcome.hard_stop})
+
+    def drive(self, out, *, inputs, solutions: bool, quiet: bool, width: int | None) -> None:
+        lesson, session, coach = self.lesson, self.session, self.coach
+        printer = _Printer(out, width, quiet)
+
+        def submit(text: str):
+            current = coach.step if coach.lesson is lesson else None
+            outcome = session.submit(text)
+            if self.take is not None:
+                outcome.stdout += self.take()
+            if self.on_outcome is not None:
+                self.on_outcome(current, text, outcome)
+            self.note(current.id if current is not None else None, outcome)
+            if coach.lesson is lesson:
+                self.reached.add(coach.step.id)
+            printer.show(text, outcome)
+            return outcome
+
+        submit(f"%lesson {lesson.id}")
+        if solutions:
+            guard = 4 * len(lesson.steps) + 4
+            while coach.lesson is lesson and guard > 0:
+                guard -= 1
+                step = coach.step
+                for text in solution_inputs(step):
+                    submit(text)
+                    if coach.lesson is not lesson or coach.step is not step:
+                        break
+                if coach.lesson is lesson and coach.step is step:
+                    done = coach.records.get(step.id)
+                    submit("%next" if done is not None and (done.done or step.kind == "text") else "%skip")
+        else:
+            for text in inputs or []:
+                outcome = submit(text)
+                if outcome.exit_requested:
                     break
-            if coach.lesson is lesson and coach.step is step:
-                done = coach.records.get(step.id)
-                submit("%next" if done is not None and (done.done or step.kind == "text") else "%skip")
-    else:
-        for text in inputs or []:
-            submit(text)
-            if session.history and session.history[-1].exit_requested:
-                break
 
-    saved = store.lesson(lesson.id)
-    results = []
-    for index, step in enumerate(lesson.steps):
-        rec = saved.steps.get(step.id)
-        status = rec.status if rec is not None else "not reached"
-        kind = getattr(step, "kind", "step")
-        passed = status == "passed"
-        results.append(StepResult(
-            lesson.id, step.id, index, kind, passed, status,
-            attempts=rec.attempts if rec else 0, hints_used=rec.hints_used if rec else 0,
-            solution_shown=bool(rec and rec.solution_shown), reached=step.id in reached or rec is not None,
-            diagnoses=diagnoses[step.id], errors=errors[step.id]))
-    return results
+    def results(self, saved) -> list[StepResult]:
+        """A StepResult per step, from the saved progress `saved` (a LessonRecord) and what play saw."""
+        results = []
+        for index, step in enumerate(self.lesson.steps):
+            rec = saved.steps.get(step.id)
+            status = rec.status if rec is not None else "not reached"
+            results.append(StepResult(
+                self.lesson.id, step.id, index, getattr(step, "kind", "step"), status == "passed", status,
+                attempts=rec.attempts if rec else 0, hints_used=rec.hints_used if rec else 0,
+                solution_shown=bool(rec and rec.solution_shown), reached=step.id in self.reached or rec is not None,
+                diagnoses=self.diagnoses[step.id], errors=self.errors[step.id], hard_stops=self.hard_stops[step.id]))
+        return results
 
 
 def summary_lines(lesson, results: list[StepResult]) -> list[str]:
@@ -222,7 +294,6 @@ def _find(catalog, key: str):
 
 def cmd_play(args) -> int:
     catalog = _catalog(args)
-    out = sys.stdout
     if args.all:
         if args.lesson or args.answers:
             raise cli.UsageError("play --all plays every lesson with its solutions; give no LESSON or --answers")
@@ -243,14 +314,24 @@ def cmd_play(args) -> int:
         from tutor.runner import split_inputs
 
         inputs = split_inputs(cli.read_source(args.answers))
+    from tutor.supervise import Isolation
+
+    # Records and summaries go to a stream learner code cannot write into (see tutor.supervise).
+    with Isolation() as iso:
+        return _play_targets(args, targets, broken, inputs, solutions, iso)
+
+
+def _play_targets(args, targets, broken, inputs, solutions: bool, iso) -> int:
+    from tutor.runner import dumps
+
+    out = iso.records
     status = 0
     summaries: list[str] = []
     for entry in broken:
         status = 1
         if args.json:
-            out.write(json.dumps({"lesson": entry.name, "step": None, "kind": "error", "passed": False,
-                                  "status": "broken", "attempts": 0, "hints_used": 0,
-                                  "error": entry.error}, ensure_ascii=False) + "\n")
+            out.write(dumps({"lesson": entry.name, "step": None, "kind": "error", "passed": False,
+                             "status": "broken", "attempts": 0, "hints_used": 0, "error": entry.error}) + "\n")
         else:
             summaries.append(f"✗ {entry.name}: could not be loaded: {entry.error}")
     for lesson, lesson_catalog in targets:
@@ -258,12 +339,13 @@ def cmd_play(args) -> int:
             continue
         quiet = args.json or (args.all and args.quiet)
         results = play_lesson(lesson, catalog=lesson_catalog, inputs=inputs, solutions=solutions, out=out,
-                              quiet=quiet, width=args.width, hints=not args.no_hints, timeout=args.timeout)
+                              quiet=quiet, width=args.width, hints=not args.no_hints, timeout=args.timeout,
+                              iso=iso)
         if not all_passed(results):
             status = 1
         if args.json:
             for r in results:
-                out.write(json.dumps(asdict(r), ensure_ascii=False) + "\n")
+                out.write(dumps(asdict(r)) + "\n")
             out.flush()
         else:
             lines = summary_lines(lesson, results)

@@ -325,6 +325,33 @@ class ProgressStore:
             "DELETE FROM steps WHERE lesson = ? AND step = ?", (lesson_id, step_id)))
 
 
+
+class MirroredStore(ProgressStore):
+    """In memory, with every write also made in the file at `mirror_path` (`play` under a hard limit).
+
+    Reads come from memory, so a worker that replays a lesson's inputs sees what the first worker saw;
+    the file gathers what every worker saved, a worker that was killed included. While `replaying()` is
+    true the file is left alone: a replayed input's writes are in it already, from the worker that ran
+    it first, so each write reaches the file once. The file is opened on the first write, in the process
+    that writes (an sqlite connection never crosses a fork).
+    """
+
+    def __init__(self, mirror_path: str | os.PathLike, replaying=lambda: False):
+        super().__init__(":memory:")
+        self.mirror_path, self.replaying = str(mirror_path), replaying
+        self._mirror: ProgressStore | None = None
+
+    @property
+    def mirror(self) -> ProgressStore:
+        if self._mirror is None:
+            self._mirror = ProgressStore(self.mirror_path)
+        return self._mirror
+
+    def _write(self, func) -> None:
+        super()._write(func)
+        if not self.replaying():
+            self.mirror._write(func)
+
 def _touch_lesson(conn, lesson_id: str, current: str | None, now: float) -> None:
     conn.execute(
         "INSERT INTO lessons (lesson, current, started, updated) VALUES (?, ?, ?, ?)"

@@ -32,6 +32,7 @@ from tutor.runner import run_inputs, write_outcome
 
 GRACE = 1.5  # seconds after an input's limit before the worker is killed
 READY_SECONDS = 120.0  # a new worker may take this long to import torch and replay
+REPLAYING = "supervise.replaying"  # session.state key: True while a worker replays an earlier input
 
 
 class Isolation:
@@ -118,7 +119,7 @@ def run_file(session, inputs: list, *, as_json: bool, echo: bool, width: int | N
             return run_inputs(session, inputs, out=out, as_json=as_json, echo=echo, width=width,
                               extra_stdout=iso.take)
 
-        if not supervised(session):
+        if not supervised(session.timeout):
             return drive(iso.records)
 
         def lost(outcome) -> None:  # a stop no later worker got to show
@@ -129,9 +130,9 @@ def run_file(session, inputs: list, *, as_json: bool, echo: bool, width: int | N
         return max(supervisor.status, status if isinstance(status, int) else 1)
 
 
-def supervised(session) -> bool:
+def supervised(timeout: float | None) -> bool:
     """Whether a front should run its inputs under a Supervisor: a time limit, and `fork` to enforce it."""
-    return bool(session.timeout) and hasattr(os, "fork")
+    return bool(timeout) and hasattr(os, "fork")
 
 
 def stopped_outcome(stop: dict) -> Outcome:
@@ -338,7 +339,11 @@ class Supervisor:
                 session.count += 1
                 return stopped_outcome(stops[position])
             if position < start:
-                outcome = submit_for_real(text)
+                session.state[REPLAYING] = True
+                try:
+                    outcome = submit_for_real(text)
+                finally:
+                    session.state[REPLAYING] = False
                 self.iso.take()  # what a replay wrote to fd 1 is not shown again
                 return outcome
             context = self.context() if self.context is not None else None
