@@ -194,3 +194,78 @@ def test_play_answers_accept_natural_forms(capsys, tmp_path, quiz, prediction):
     steps = {s["step"]: s for s in json_lines(out)}
     assert status == 0, steps
     assert steps["accumulate"]["passed"] and steps["shape"]["passed"]
+
+
+# -- the hard limit (tutor.supervise, shared with `run`) ------------------------------------------
+
+STUCK = '''\
+from tutor.lesson import Lesson, Task, true
+
+lesson = Lesson(
+    id="stuck",
+    title="A step whose reference solution never stops",
+    section="2.5",
+    minutes=1,
+    setup="big = 10**12",
+    steps=[
+        Task("first", goal="Make `z = 3`.", checks=[true("z == 3", "z is 3")], hints=["z = 3"],
+             solution="z = 3", wrong=["z = 4"]),
+        Task("slow", goal="Sum the numbers below `big`.", checks=[true("'n' in dir()", "n is defined")],
+             hints=["sum(range(big))"], solution="n = sum(range(big))", wrong=["n"]),
+    ],
+)
+'''
+
+
+def play_cli(tmp_path, answers: str, *args):
+    import os
+    import time
+
+    folder = tmp_path / "lessons"
+    folder.mkdir(exist_ok=True)
+    (folder / "lesson01_stuck.py").write_text(STUCK)
+    (tmp_path / "answers.txt").write_text(answers)
+    env = dict(os.environ, AUTOGRAD_TUTOR_HOME=str(tmp_path / "home"))
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "tutor", "play", "stuck", "--answers", str(tmp_path / "answers.txt"),
+                             "--lessons-dir", str(folder), "--timeout", "1", *args],
+                            capture_output=True, text=True, timeout=240, env=env)
+    return result, time.monotonic() - started
+
+
+def test_play_hard_limit_records_the_stop_rebuilds_the_lesson_and_keeps_the_killed_workers_progress(tmp_path):
+    # 2: a hint; 3: C code the soft limit cannot stop; 4: the step's answer, in a new worker (1-2 replayed);
+    # 6: %skip runs the slow step's solution: the step is saved as skipped, then the worker is ended
+    answers = "%hint\nsum(range(10**12))\nz = 3\n%next\n%skip\n%lesson stop\n"
+    result, elapsed = play_cli(tmp_path, answers, "--json")
+    assert elapsed < 150  # two hard stops at 1 + 1.5 s each, plus three workers starting
+    assert result.returncode == 1, result.stderr  # the slow step was skipped, not passed
+    steps = {s["step"]: s for s in json_lines(result.stdout)}  # only records: nothing else on stdout
+    first, slow = steps["first"], steps["slow"]
+    # the input after the stop ran in the rebuilt lesson, and the replay did not count anything twice
+    assert (first["status"], first["passed"], first["attempts"], first["hints_used"]) == ("passed", True, 1, 1)
+    (stop,) = first["hard_stops"]
+    assert set(stop) == {"input", "index", "type", "message", "replayed"}
+    assert stop["input"] == "sum(range(10**12))" and stop["type"] == "Timeout"
+    assert type(stop["index"]) is int and stop["index"] == 3
+    assert stop["replayed"] == [1, 2] and all(type(i) is int for i in stop["replayed"])
+    assert isinstance(stop["message"], str) and "hard limit" in stop["message"]
+    assert first["errors"] == [f"Timeout: {stop['message']}"]
+    # the killed worker had saved the skip before its solution ran: the skip is kept
+    assert (slow["status"], slow["passed"], slow["attempts"], slow["reached"]) == ("skipped", False, 0, True)
+    (skip,) = slow["hard_stops"]
+    assert (skip["input"], skip["index"], skip["replayed"]) == ("%skip", 6, [1, 2, 4, 5])
+    assert not (tmp_path / "home").exists() or not list((tmp_path / "home").glob("progress*"))
+
+
+def test_play_hard_limit_shows_the_stop_once_and_goes_on(tmp_path):
+    result, elapsed = play_cli(tmp_path, "sum(range(10**12))\nz = 3\n", "--width", "100")
+    assert elapsed < 100
+    assert result.returncode == 1, result.stderr  # the slow step was not reached
+    out = result.stdout
+    assert out.count(">>> %lesson stuck") == 1 and out.count(">>> sum(range(10**12))") == 1  # replays not shown
+    stuck_at, stop_at, next_at = out.index(">>> sum(range(10**12))"), out.index("⏹ stopped after 1 s (hard limit"), \
+        out.index(">>> z = 3")
+    assert stuck_at < stop_at < next_at and out.count("⏹") == 1
+    assert "input 1 was replayed in a new worker" in out
+    assert "✓ Passed" in out[next_at:] and "✗ stuck: 1 of 2 tasks" in out

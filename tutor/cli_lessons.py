@@ -9,6 +9,12 @@ quiz and predict step passed.
 
 `play` never touches the learner's saved progress: it always starts at step 1, with an in-memory
 progress store, so a script gives the same result every time.
+
+`--timeout S` is a hard limit, as in `run` (one `tutor.supervise.Supervisor` serves both): the lesson
+plays in a worker process; an input that does not stop is ended, recorded as a Timeout (`hard_stops` in
+`--json`), and a new worker rebuilds the lesson by replaying the earlier inputs and goes on. Progress
+is then a `MirroredStore`: in memory for the replays, each live write also in a temporary file the
+workers share, so what a killed worker saved is kept and nothing is counted twice.
 """
 
 from __future__ import annotations

@@ -190,6 +190,9 @@ class Supervisor:
     # -- the parent -------------------------------------------------------------------------
 
     def run(self):
+        # torch is imported once, here, rather than by every worker (each new one would import it again);
+        # a forked worker runs it single-threaded (see _worker)
+        self.session.ensure_torch()
         start = 0
         while not self.finished:
             start = self._one_worker(start)
