@@ -109,6 +109,23 @@ SITUATIONS = [
                          "frozen(w)", ".is_leaf() inside a helper defined in an earlier input"),
     ("inplace-via-data", "w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\nw.data.mul_(10)\n"
                          "y.backward()", "w changed through .data after y was built"),
+    ("nonleaf-grad-access", "x = torch.tensor(2.0, requires_grad=True)\ny = x * 3\ny.backward()\ny.grad",
+     "scalar intermediate read after backward"),
+    ("nonleaf-grad-access", "x = torch.arange(3.0, requires_grad=True)\ny = torch.exp(x)\ny.sum().backward()\n"
+                            "print(y.grad)", "vector intermediate printed"),
+    ("nonleaf-grad-access", "def grad_of(t):\n    return t.grad\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                            "h = x ** 2\n(h * 3).sum().backward()\ngrad_of(h)",
+     "the read inside a helper defined in an earlier input"),
+    ("nonleaf-grad-access", "w = torch.ones(3, requires_grad=True)\nw = w * 2\nw.sum().backward()\nw.grad",
+     "a leaf rebound by an earlier input, w = w * 2"),
+    ("nonleaf-grad-access", "x = torch.tensor(2.0, requires_grad=True)\ny = x * 3\n(g,) = torch.autograd.grad(y, x)\n"
+                            "y.grad", "intermediate of a torch.autograd.grad user"),
+    ("nonleaf-by-construction", "w = torch.randn(3, requires_grad=True) * 0.01\nloss = (w ** 2).sum()\nloss.backward()\n"
+                                "w.grad", "a trainable parameter scaled after randn, read later"),
+    ("nonleaf-by-construction", "w = torch.tensor([1.0, 2.0]).requires_grad_() + 0\nw.sum().backward()\nw.grad",
+     "a parameter marked with requires_grad_() and then shifted"),
+    ("nonleaf-by-construction", "def report():\n    return w.grad\nw = torch.ones(2, requires_grad=True).double()\n"
+                                "(w * w).sum().backward()\nreport()", "a parameter cast after the factory, read in a helper"),
 ]
 
 # The fix these situations must show (the learner's names and expressions, best candidate first).
@@ -121,6 +138,26 @@ SHOWN = {
     "scalar leaf, x += 1": "with torch.no_grad(): x += 1",
     "w -= lr * w.grad in a training-loop helper": "with torch.no_grad(): w -= lr * w.grad",
     "a leaf rebound by an earlier input, w.mul_": "with torch.no_grad(): w.mul_(0.5)",
+    "scalar intermediate read after backward": "y = x * 3\ny.retain_grad()",
+    "the read inside a helper defined in an earlier input": "h = x ** 2\nh.retain_grad()",
+    "a leaf rebound by an earlier input, w = w * 2": "with torch.no_grad(): w *= 2",
+    # the learner wants a trainable parameter: build it as a leaf where it was made, not retain_grad()
+    "a trainable parameter scaled after randn, read later": "w = (torch.randn(3) * 0.01).requires_grad_()",
+    "a parameter marked with requires_grad_() and then shifted": "w = (torch.tensor([1.0, 2.0]) + 0).requires_grad_()",
+    "a parameter cast after the factory, read in a helper": "w = (torch.ones(2).double()).requires_grad_()",
+}
+
+# What the learner's .grad read gives once the shown fix is applied (worked out by hand): the read is not
+# merely quiet, it returns the gradient. (name, expected value or f(namespace) -> expected value)
+GRAD_AFTER = {
+    "scalar intermediate read after backward": ("y", 1.0),
+    "vector intermediate printed": ("y", [1.0, 1.0, 1.0]),
+    "the read inside a helper defined in an earlier input": ("h", [3.0, 3.0]),
+    "a leaf rebound by an earlier input, w = w * 2": ("w", [1.0, 1.0, 1.0]),
+    "intermediate of a torch.autograd.grad user": ("y", 1.0),
+    "a trainable parameter scaled after randn, read later": ("w", lambda ns: (2 * ns["w"]).tolist()),
+    "a parameter marked with requires_grad_() and then shifted": ("w", [1.0, 1.0]),
+    "a parameter cast after the factory, read in a helper": ("w", [2.0, 2.0]),
 }
 
 # D2L 2.5.4's f, stopped by the time limit when it starts from 0
@@ -172,6 +209,12 @@ def test_the_shown_fix_clears_the_mistake_on_the_same_state(hint_id, script, wha
     for o in redone[min(hint.replaces) - 1:]:
         assert o.ok, (o.input, o.error)
         assert hint_id not in [h.id for h in o.hints], o.input
+    if what in GRAD_AFTER:
+        name, expected = GRAD_AFTER[what]
+        t = again.namespace[name]
+        assert t.grad is not None, f"{name}.grad is still None after the fix"
+        expected = expected(again.namespace) if callable(expected) else expected
+        assert t.grad.tolist() == pytest.approx(expected), (name, t.grad, expected)
 
 
 @pytest.mark.parametrize("script,shown,what", LOOPS, ids=[w for _, _, w in LOOPS])
@@ -402,3 +445,39 @@ def test_a_fix_for_the_input_that_just_raised_is_simply_typed_next():
     assert hint.verified and hint.fix_in_place_of == ""
     assert fix_label(hint) == "fix, tried on a copy of your session:"
     assert session.submit(hint.fix).error is None  # typed right after the failed input, it works
+
+
+def test_a_nonleaf_fix_is_proven_by_the_grad_it_fills_not_by_the_silence():
+    """Reading .grad of a non-leaf gives None and a warning, no error: a candidate that drops the read (the
+    old `y.retain_grad()` typed in place of `y.grad`, after backward) runs cleanly and the hint no longer
+    fires, yet y.grad is still None. The proof must reject it and keep the one that fills y.grad."""
+    from tutor.hints import fixes
+    from tutor.hints.rules.leaf import grad_filled
+
+    session = new_session()
+    for text in split_inputs("x = torch.tensor(2.0, requires_grad=True)\ny = x * 3\ny.backward()"):
+        session.submit(text)
+    read = session.submit("y.grad")
+    hint = _hint(read, "nonleaf-grad-access")
+    quiet = fixes.Candidate("y.retain_grad()", {read.index: "y.retain_grad()"}, check=grad_filled("y"))
+    right = fixes.Candidate("y = x * 3\ny.retain_grad()", {2: "y = x * 3\ny.retain_grad()"}, check=grad_filled("y"))
+    fixes.prove(hint, [quiet, right], session.scene(read).try_fix, "words")
+    assert hint.fix == right.shown and hint.replaces == right.replaces, hint.tried
+    assert hint.tried == [("y.retain_grad()", "y.grad is still None")]
+
+
+def test_the_parameter_case_quotes_the_line_as_typed_and_rebuilds_it_where_it_was_made():
+    session = new_session()
+    made = session.submit("w = torch.randn(3,requires_grad=True)*0.01")
+    at_once = _hint(made, "nonleaf-by-construction")
+    assert at_once.fix == "w = (torch.randn(3) * 0.01).requires_grad_()" and at_once.verified
+    session.submit("loss = (w ** 2).sum()")
+    session.submit("loss.backward()")
+    read = session.submit("print(w.grad)")
+    hint = _hint(read, "nonleaf-by-construction")
+    assert hint.explanation.startswith("w = torch.randn(3,requires_grad=True)*0.01: "), hint.explanation
+    assert "retain_grad" not in hint.fix
+    # one voice: the same fix where the parameter was made and where its .grad is read, and it says which
+    # input it stands in for (typed now it would make a fresh leaf whose .grad is None)
+    assert hint.fix == at_once.fix and sorted(hint.replaces) == [made.index]
+    assert hint.fix_in_place_of.startswith("`w = torch.randn(3,requires_grad=True)*0.01`, then run")

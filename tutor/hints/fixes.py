@@ -18,6 +18,7 @@ import io
 import time
 import tokenize
 from dataclasses import dataclass, field
+from typing import Callable
 
 MAX_TRIES = 4  # candidates tried per hint (each is a fork of the session)
 
@@ -28,6 +29,9 @@ class Candidate:
 
     shown: str  # the code shown under "fix:" (the changed statements, in the learner's names)
     replaces: dict[int, str] = field(default_factory=dict)  # {input index: corrected input}
+    # what the mistake being gone means beyond "the hint no longer fires": check(copy session, outcome) returns
+    # a reason to reject or None, run on the copy after the edited inputs (`y.grad` is no longer None, ...)
+    check: Callable | None = field(default=None, compare=False, repr=False)
 
     def key(self) -> tuple:
         return tuple(sorted(self.replaces.items()))
@@ -55,6 +59,13 @@ class Site:
         if text is None:
             return None
         return Candidate((shown or f"{new_code.strip()}\n{self.segment(node).strip()}").strip(), {self.index: text})
+
+    def insert_after(self, node: ast.AST, new_code: str, shown: str | None = None) -> Candidate | None:
+        """`new_code` right after the statement `node` (same indentation); shows `node`'s text, then it."""
+        text = insert_after(self.source, node, new_code)
+        if text is None:
+            return None
+        return Candidate((shown or f"{self.segment(node).strip()}\n{new_code.strip()}").strip(), {self.index: text})
 
     def splice(self, node: ast.AST, new_text: str, shown_node: ast.AST | None = None) -> Candidate | None:
         """The expression `node` replaced by `new_text`; shows the statement that holds it."""
@@ -180,6 +191,28 @@ def insert_before(source: str, node: ast.AST, new_code: str) -> str | None:
         return None
 
 
+def insert_after(source: str, node: ast.AST, new_code: str) -> str | None:
+    lines = _lines(source)
+    try:
+        if _alone(lines, node):
+            indent = lines[node.lineno - 1][:node.col_offset].decode("utf-8")
+            head = b"".join(lines[:node.end_lineno]).decode("utf-8")
+            if not head.endswith("\n"):
+                head += "\n"
+            new = "".join(f"{indent}{line}\n" for line in new_code.strip("\n").split("\n"))
+            rest = b"".join(lines[node.end_lineno:]).decode("utf-8")
+            return head + (new if rest or source.endswith("\n") else new[:-1]) + rest
+        joined = _one_line(new_code)
+        if joined is None:
+            return None
+        holder = ast.Constant(None)
+        holder.lineno = holder.end_lineno = node.end_lineno
+        holder.col_offset = holder.end_col_offset = node.end_col_offset
+        return splice(source, holder, "; " + joined)
+    except (AttributeError, IndexError, TypeError, UnicodeDecodeError):
+        return None
+
+
 def strip_comments(code: str) -> str:
     """`code` without its comments (and without trailing spaces)."""
     try:
@@ -298,7 +331,8 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
         if not compiles(c.shown):
             hint.tried.append((c.shown, "the code to show does not compile"))
             continue
-        result = try_fix(c.replaces, hint_id=hint.id)
+        result = try_fix(c.replaces, check=c.check, hint_id=hint.id) if c.check else try_fix(
+            c.replaces, hint_id=hint.id)
         if result.ok:
             hint.fix, hint.verified, hint.replaces = c.shown, True, dict(c.replaces)
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import copy
 
-from tutor.hints.context import Context, Stmt, call_name, is_true, keyword, paren, source_of
+from tutor.hints.context import Context, Stmt, call_name, is_true, keyword, names_in, paren, source_of
 from tutor.hints.rules.common import (
     rule,
     grad_fn_name,
@@ -113,20 +113,34 @@ def _made_by(ctx: Context, x: str):
     return a
 
 
-def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
+def _quoted(a) -> str:
+    """The statement that made the tensor, as the learner typed it (`x = ...` rebuilt only when it spans lines)."""
+    node = a.stmt.node
+    if isinstance(node, ast.Assign) and node.lineno == node.end_lineno:
+        text = a.stmt.src().strip()
+        if text:
+            return text
+    return f"{a.name} = {stmt_value_src(a.stmt, a.value)}"
+
+
+def _nonleaf_hint(ctx: Context, kind: str, x: str, t, via: str = "") -> Hint:
+    """The hint for reading `x`.grad while `x` is a non-leaf; `via` says where a helper read it."""
     a = _made_by(ctx, x)
-    made = f"{x} = {stmt_value_src(a.stmt, a.value)}" if a is not None and a.value is not None else x
+    made = _quoted(a) if a is not None and a.value is not None else x
+    check = grad_filled(x)
     if kind == "nonleaf-by-construction" and a is not None:
         fac = _construction_factory(a.value)
         return ctx.hint(
             kind,
-            f"{made}: the operation after {call_name(fac)}(...) makes {x} a computed tensor "
+            f"{via}{made}: the operation after {_leaf_text(fac)} makes {x} a computed tensor "
             f"({grad_fn_name(t)}), not a leaf, so {x}.grad is never filled in.",
-            f"{x} = {_construction_fix(a.value, a.stmt.source)}")
+            "", candidates=_construction_candidates(ctx, x, a, check),
+            words=f"build {x} as a leaf where you made it: finish the computation, then mark it "
+                  f"({x} = (...).requires_grad_()), and run the inputs after it again.")
     if kind == "manual-update-nonleaf" and a is not None:
         return ctx.hint(
             kind,
-            f"{made} was recorded by autograd, so {x} now names a computed tensor (grad_fn="
+            f"{via}{made} was recorded by autograd, so {x} now names a computed tensor (grad_fn="
             f"{grad_fn_name(t)}), not your leaf: its .grad stays None.",
             "", candidates=_manual_update_candidates(ctx, x),
             words=_manual_update_words(x))
@@ -134,17 +148,123 @@ def _nonleaf_hint(ctx: Context, kind: str, x: str, t) -> Hint:
     if a is not None and a.value is not None:
         leaves = [n for n in leaves_in(ctx, chain(ctx, a.value, a.stmt.source)) if ctx.tensor(n).requires_grad]
     leaf = leaves[0] if leaves else None
+    usable = a is not None and a.value is not None and not a.unpacked
+    rebound = usable and x in names_in(a.value)
+    candidates = []
+    if usable:
+        candidates = (_rebound_candidates(ctx, x, a, check) if rebound else []) + _retain_candidates(ctx, x, a, check)
     if t.retains_grad:
         return ctx.hint(
             "nonleaf-grad-access",
-            f"{x}.retain_grad() came after the backward pass; it only affects passes that run later.",
-            f"{x}.retain_grad()  # before backward(), then run backward again")
-    fix = f"{leaf}.grad  # the leaf's gradient; or {x}.retain_grad() before backward()" if leaf else (
-        f"{x}.retain_grad()  # before backward(), if you need {x}'s gradient")
+            f"{via}{x}.retain_grad() came after the backward pass; it only affects passes that run later.",
+            "", candidates=candidates,
+            words=f"call {x}.retain_grad() before backward() (right after `{made}`), then run backward again.")
+    if rebound:
+        return ctx.hint(
+            "nonleaf-grad-access",
+            f"{via}{made} bound {x} to a computed tensor (grad_fn={grad_fn_name(t)}): the leaf you created is no "
+            f"longer called {x}, and backward() passes through the new {x} without keeping its gradient, so "
+            f"{x}.grad is None.",
+            "", candidates=candidates,
+            words=f"keep {x} the leaf: change it in place under `with torch.no_grad():` instead of `{made}` (or "
+                  f"build it as a leaf with .requires_grad_() at the end), then run the inputs after it again.")
+    other = f", or read {leaf}.grad, the leaf's own gradient" if leaf else ""
     return ctx.hint(
         "nonleaf-grad-access",
-        f"{x} is not a leaf: it was computed ({made}, grad_fn={grad_fn_name(t)}), and backward() passes "
-        f"through it without keeping its gradient, so {x}.grad is None.", fix)
+        f"{via}{x} is not a leaf: it was computed ({made}, grad_fn={grad_fn_name(t)}), and backward() passes "
+        f"through it without keeping its gradient, so {x}.grad is None.",
+        "", candidates=candidates,
+        words=f"call {x}.retain_grad() right after `{made}`, before backward(){other}." if usable else "")
+
+
+def _lookup(namespace: dict, expr: str):
+    """The value `expr` ("w" or "model.w") names in `namespace`, or None."""
+    parts = expr.split(".")
+    if not all(p.isidentifier() for p in parts):
+        return None
+    value = namespace.get(parts[0])
+    for p in parts[1:]:
+        value = getattr(value, p, None)
+    return value
+
+
+def grad_filled(expr: str):
+    """A Candidate check: after the edited inputs `expr`.grad holds a tensor. Reading .grad of a non-leaf gives
+    None (and a warning), it does not raise, so an edit that merely runs without error proves nothing."""
+
+    def check(session, outcome) -> str | None:
+        import warnings
+
+        t = _lookup(session.namespace, expr)
+        if t is None:
+            return f"{expr} is gone after the fix"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            grad = getattr(t, "grad", None)
+        return f"{expr}.grad is still None" if grad is None else None
+
+    return check
+
+
+def made_a_leaf(expr: str):
+    """A Candidate check: after the edited inputs `expr` is a leaf that requires grad."""
+
+    def check(session, outcome) -> str | None:
+        t = _lookup(session.namespace, expr)
+        if not (getattr(t, "is_leaf", False) and getattr(t, "requires_grad", False)):
+            return f"{expr} is still not a leaf that requires grad"
+        return None
+
+    return check
+
+
+def _with_check(found: list, check) -> list:
+    found = [c for c in found if c is not None]
+    for c in found:
+        c.check = check
+    return found
+
+
+def _construction_candidates(ctx: Context, x: str, a, check) -> list:
+    """The statement that made `x` (in whichever input it was typed) written to build a leaf."""
+    site = ctx.site_of(a.stmt)
+    if site is None:
+        return []
+    return _with_check([site.replace(site.stmt, f"{x} = {_construction_fix(a.value)}")], check)
+
+
+_INPLACE_OPS = {ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.Div: "/="}
+
+
+def _rebound_candidates(ctx: Context, x: str, a, check) -> list:
+    """`x = x * 2` (x was the leaf): changed in place under no_grad so x stays the leaf, or built again as one."""
+    site = ctx.site_of(a.stmt)
+    if site is None:
+        return []
+    v = a.value
+    found = []
+    op = _INPLACE_OPS.get(type(v.op)) if isinstance(v, ast.BinOp) else None
+    if op and isinstance(v.left, ast.Name) and v.left.id == x and x not in names_in(v.right):
+        found.append(site.replace(site.stmt, f"with torch.no_grad(): {x} {op} {source_of(v.right, a.stmt.source)}"))
+    value = source_of(v, a.stmt.source)
+    found.append(site.replace(site.stmt, f"{x} = {paren(value, v)}.detach().requires_grad_()"))
+    return _with_check(found, check)
+
+
+def _retain_candidates(ctx: Context, x: str, a, check) -> list:
+    """`x.retain_grad()` right after the statement that made x, else just before the backward pass after it."""
+    found = []
+    site = ctx.site_of(a.stmt)
+    if site is not None:
+        found.append(site.insert_after(site.stmt, f"{x}.retain_grad()"))
+    simple = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)
+    passes = [s for s in ctx.stmts if s.order > a.stmt.order and isinstance(s.node, simple)
+              and any(k == "backward" for _, _, k in ctx.backward_calls(s.node))]
+    if passes:
+        bsite = ctx.site_of(passes[-1])
+        if bsite is not None:
+            found.append(bsite.insert_before(bsite.stmt, f"{x}.retain_grad()"))
+    return _with_check(found, check)
 
 
 def _manual_update_fix(ctx: Context, w: str, value: ast.AST, source: str) -> str:
@@ -224,7 +344,51 @@ def nonleaf_access(ctx: Context):
         x = source_of(node.value, ctx.source)
         kind = _nonleaf_kind(ctx, x) if isinstance(node.value, ast.Name) else "nonleaf-grad-access"
         return _nonleaf_hint(ctx, kind, x, t)
+    return _nonleaf_access_in_helper(ctx)
+
+
+NONLEAF_WARNING = "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed"
+
+
+def _nonleaf_access_in_helper(ctx: Context) -> Hint | None:
+    """`report(y)` where the learner's `def report(t): return t.grad` reads the .grad of a non-leaf; only when
+    torch warned that a non-leaf's .grad was read."""
+    from tutor.hints import fixes, reach
+
+    if not any(NONLEAF_WARNING in (w.message or "") for w in ctx.outcome.warnings):
+        return None
+    for callee in reach.callees(ctx, ctx.tree, depth=1):
+        local = {n for stmt in callee.body for sub in ast.walk(stmt) if isinstance(sub, ast.Name)
+                 and isinstance(sub.ctx, ast.Store) for n in [sub.id]}
+        for stmt in callee.body:
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Attribute) and node.attr == "grad" and isinstance(node.ctx, ast.Load)
+                        and isinstance(node.value, ast.Name)):
+                    continue
+                name = node.value.id
+                arg = callee.params.get(name)
+                if arg is None and (name in local or name in _params(callee)):
+                    continue
+                arg = arg if arg is not None else node.value  # a global the helper reads
+                if not isinstance(arg, (ast.Name, ast.Attribute)):
+                    continue
+                t = ctx.try_value(arg)
+                if not ctx.is_tensor(t) or t.is_leaf or t.retains_grad:
+                    continue
+                x = source_of(arg, ctx.source) if arg is not node.value else name
+                line = callee.src(fixes.enclosing_stmt(stmt, node) or stmt)
+                via = (f"{source_of(callee.call, ctx.source)} reads {name}.grad inside {callee.name}{callee.where()}: "
+                       f"`{line}`. ")
+                kind = _nonleaf_kind(ctx, x) if isinstance(arg, ast.Name) else "nonleaf-grad-access"
+                return _nonleaf_hint(ctx, kind, x, t, via)
     return None
+
+
+def _params(callee) -> set[str]:
+    node = callee.node
+    args = node.args
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} | {
+        a.arg for a in (args.vararg, args.kwarg) if a is not None}
 
 
 @rule(45)
@@ -245,38 +409,66 @@ def grad_none_after_backward(ctx: Context):
     return hint if "did not reach" in hint.explanation else None
 
 
+_SHAPING = ("double", "float", "half", "to", "reshape", "view", "cuda", "cpu", "type", "t", "unsqueeze",
+            "flatten", "squeeze")
+
+
+def _made_leaf(node: ast.AST) -> ast.Call | None:
+    """`torch.randn(..., requires_grad=True)` or `torch.tensor(...).requires_grad_()`: a factory made a leaf."""
+    if is_factory(node) and is_true(keyword(node, "requires_grad")):
+        return node
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "requires_grad_" \
+            and is_factory(node.func.value) and (not node.args or is_true(node.args[0])) and not node.keywords:
+        return node
+    return None
+
+
 def _construction_factory(value: ast.AST) -> ast.Call | None:
-    """The factory call with requires_grad=True inside `value`, when an operation follows it."""
+    """The call that made a leaf inside `value` when operations follow it in the same expression (scaled,
+    shifted, negated, cast, moved, reshaped): the learner's parameter, built as a computed tensor."""
     if value is None:
         return None
     if isinstance(value, ast.BinOp):
         for side, other in ((value.left, value.right), (value.right, value.left)):
-            if is_factory(side) and is_true(keyword(side, "requires_grad")) and not _has_grad_tensor_call(other):
-                return side
+            if _has_grad_tensor_call(other):
+                continue
+            found = _made_leaf(side) or _construction_factory(side)
+            if found is not None:
+                return found
         return None
-    if isinstance(value, ast.UnaryOp) and is_factory(value.operand) and is_true(keyword(value.operand, "requires_grad")):
-        return value.operand
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in (
-            "double", "float", "half", "to", "reshape", "view", "cuda", "t", "unsqueeze", "flatten", "squeeze"):
+    if isinstance(value, ast.UnaryOp):
+        return _made_leaf(value.operand) or _construction_factory(value.operand)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SHAPING:
         inner = value.func.value
-        if is_factory(inner) and is_true(keyword(inner, "requires_grad")):
-            return inner
-        if isinstance(inner, ast.Call) and call_name(inner) == "requires_grad_":
-            return inner
+        return _made_leaf(inner) or _construction_factory(inner)
     return None
 
 
+def _leaf_text(fac: ast.Call) -> str:
+    """How the message names the call that made the leaf."""
+    if call_name(fac) == "requires_grad_":
+        return f"{call_name(fac.func.value)}(...).requires_grad_()"
+    return f"{call_name(fac)}(..., requires_grad=True)"
+
+
 def _has_grad_tensor_call(node: ast.AST) -> bool:
-    return any(is_factory(n) and is_true(keyword(n, "requires_grad")) for n in ast.walk(node))
+    return any(_made_leaf(n) is not None for n in ast.walk(node))
 
 
-def _construction_fix(value: ast.AST, source: str) -> str:
-    new = copy.deepcopy(value)
-    for node in ast.walk(new):
-        if isinstance(node, ast.Call):
-            node.keywords = [k for k in node.keywords if k.arg != "requires_grad"]
-    text = unparse(new).replace(".requires_grad_()", "")
-    return f"({text}).requires_grad_()  # finish it, then mark it"
+class _Unmarked(ast.NodeTransformer):
+    """The expression without its requires_grad marks (the keyword, and `.requires_grad_()` calls)."""
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "requires_grad_":
+            return node.func.value
+        node.keywords = [k for k in node.keywords if k.arg != "requires_grad"]
+        return node
+
+
+def _construction_fix(value: ast.AST) -> str:
+    """`(torch.randn(3) * 0.01).requires_grad_()`: finish building the tensor, then mark it."""
+    return f"({unparse(_Unmarked().visit(copy.deepcopy(value)))}).requires_grad_()"
 
 
 @rule(35)
@@ -290,11 +482,14 @@ def nonleaf_construction(ctx: Context):
             t = ctx.tensor(w)
             if fac is None or t is None or t.is_leaf:
                 continue
+            code = f"{w} = {_construction_fix(node.value)}"
+            site = ctx.site(ctx.outcome.index, node.lineno, node.col_offset)
+            found = [site.replace(node, code)] if site is not None else []
             return ctx.hint(
                 "nonleaf-by-construction",
-                f"the operation after {call_name(fac)}(..., requires_grad=True) makes {w} a computed tensor "
+                f"the operation after {_leaf_text(fac)} makes {w} a computed tensor "
                 f"({grad_fn_name(t)}), not a leaf, so {w}.grad will stay None.",
-                f"{w} = {_construction_fix(node.value, ctx.source)}")
+                "", candidates=_with_check(found, made_a_leaf(w)))
     return None
 
 
