@@ -147,3 +147,46 @@ def test_the_finder_never_answers_for_other_modules():
     finder = standins.StandinFinder()
     assert finder.find_spec("json") is None and finder.find_spec("numpy") is None
     assert finder.find_spec("not_a_module_anywhere") is None
+
+
+
+def torch_refusal() -> str:
+    """What torch itself says when a tensor that requires grad is turned into numpy (the oracle)."""
+    import torch
+
+    with pytest.raises(RuntimeError) as caught:
+        torch.ones(2, requires_grad=True).numpy()
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("call", [
+    "plt.plot(x, x.grad)",
+    "plt.plot(x.grad, 'r--', x, y)",
+    "plt.scatter(x.detach(), y)",
+    "d2l.plot(x, [y.detach(), x.grad], 'x', 'f(x)')",
+    "d2l.plot(x.detach(), [y, x.grad], 'x', 'f(x)', legend=['f', 'df'])",
+])
+def test_plotting_a_tensor_that_requires_grad_fails_as_in_the_learners_notebook(call):
+    """Real matplotlib converts each tensor at the plot call, and torch refuses one that requires grad: the
+    stand-ins must refuse too (not draw what the notebook would not), and the hint's fix must draw."""
+    script = ("import matplotlib.pyplot as plt\nfrom d2l import torch as d2l\n"
+              "x = torch.arange(0.0, 3.0, 0.5, requires_grad=True)\ny = torch.sin(x)\ny.sum().backward()\n")
+    session = Session(timeout=10)
+    for line in script.splitlines():
+        assert session.submit(line).ok
+    outcome = session.submit(call)
+    assert outcome.error is not None and outcome.error.type == "RuntimeError"
+    assert outcome.error.message == torch_refusal()
+    hint = next(h for h in outcome.hints if h.id == "plot-requires-grad-tensor")
+    assert hint.verified and ".detach()" in hint.fix, (hint.fix, hint.tried)
+    fixed = session.submit(hint.fix)
+    assert fixed.ok and not fixed.hints, (fixed.error, [h.id for h in fixed.hints])
+
+
+def test_detached_tensors_plot_in_both_stand_ins():
+    session = Session(timeout=10)
+    for line in ("import matplotlib.pyplot as plt", "from d2l import torch as d2l",
+                 "x = torch.arange(0.0, 3.0, 0.5, requires_grad=True)", "y = torch.sin(x)",
+                 "plt.plot(x.detach(), y.detach())", "d2l.plot(x.detach(), [y.detach()], 'x', 'f(x)')"):
+        outcome = session.submit(line)
+        assert outcome.ok and not outcome.hints, (line, outcome.error)

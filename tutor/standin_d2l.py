@@ -51,6 +51,11 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
          yscale="linear", fmts=("-", "m--", "g-.", "r:"), figsize=None, axes=None):
     """The book's plot (D2L 2.4), drawn in the terminal by the tutor."""
     from tutor.commands.plot import plot as terminal_plot
+    from tutor.standin_pyplot import convert_like_matplotlib
+
+    for values in (X, Y):  # the book's plot hands every curve to matplotlib, which converts it at once
+        for value in (values if isinstance(values, (list, tuple)) else [values]):
+            convert_like_matplotlib(value)
 
     return terminal_plot(X, Y, xlabel, ylabel, legend, xlim, ylim, xscale, yscale, fmts,
                          figsize if figsize is not None else _FIGSIZE)

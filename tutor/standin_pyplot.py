@@ -17,6 +17,20 @@ _figures: list["Figure"] = []
 _current: "Figure | None" = None
 
 
+def convert_like_matplotlib(value) -> None:
+    """Fail where real matplotlib fails: it turns each tensor it is given into a numpy array on the spot,
+    and a tensor that requires grad refuses (torch's own RuntimeError: "Can't call numpy() on Tensor that
+    requires grad ..."). The stand-in must not draw what the learner's notebook would refuse to draw."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return
+    for item in (value if isinstance(value, (list, tuple)) else [value]):
+        if isinstance(item, torch.Tensor) and item.requires_grad:
+            item.numpy()  # raises torch's message, exactly as matplotlib's np.asarray(tensor) does
+
+
 class Axes:
     """One set of axes: its lines and settings (the Axes methods the book uses)."""
 
@@ -45,12 +59,16 @@ class Axes:
             else:
                 x, y = None, first
             fmt = args.pop(0) if args and isinstance(args[0], str) else None
+            convert_like_matplotlib(x)
+            convert_like_matplotlib(y)
             self.lines.append((x, y, fmt, dict(kwargs)))
             added.append(len(self.lines) - 1)
         self.figure.changed = True
         return [Line(self, i) for i in added]
 
     def scatter(self, x, y, **kwargs):
+        convert_like_matplotlib(x)
+        convert_like_matplotlib(y)
         kwargs.setdefault("marker", "o")
         self.lines.append((x, y, "o", dict(kwargs, linestyle="")))
         self.figure.changed = True

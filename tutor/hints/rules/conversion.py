@@ -119,17 +119,27 @@ def _involves_rg(ctx: Context, node: ast.AST) -> bool:
 def _plot_hint(ctx: Context, call: ast.Call, src, failed: bool) -> Hint:
     rg_args = []
     new = copy.deepcopy(call)
-    for i, arg in enumerate(call.args):
-        v = ctx.try_value(arg)
+
+    def detached(node: ast.AST) -> ast.AST:
+        """`node` with .detach() on itself, or on each element of a list/tuple of curves, that requires grad."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            node.elts = [detached(e) for e in node.elts]
+            return node
+        v = ctx.try_value(node)
         if ctx.is_tensor(v) and v.requires_grad:
-            rg_args.append(src(arg))
-            new.args[i] = ast.parse(f"{paren(src(arg), arg)}.detach()", mode="eval").body
+            rg_args.append(src(node))
+            return ast.parse(f"{paren(src(node), node)}.detach()", mode="eval").body
+        return node
+
+    for i, arg in enumerate(call.args):
+        new.args[i] = detached(copy.deepcopy(arg))
     names = " and ".join(rg_args) or "an argument"
     verb = "requires" if len(rg_args) < 2 else "require"
+    them = "it into a NumPy array" if len(rg_args) < 2 else "them into NumPy arrays"
     if failed:
-        why = f"{names} {verb} grad; plotting turns them into NumPy arrays, which cannot carry a graph."
+        why = f"{names} {verb} grad; plotting turns {them}, which cannot carry a graph."
     else:
-        why = (f"{names} {verb} grad; this plot converted them number by number, but matplotlib would fail "
+        why = (f"{names} {verb} grad; this plot converted {'it' if len(rg_args) < 2 else 'them'} number by number, but matplotlib would fail "
                f"with the numpy() error. A plot only needs the values.")
     return ctx.hint("plot-requires-grad-tensor", why, unparse(new))
 
