@@ -437,3 +437,31 @@ def test_update_fix_changes_the_callers_tensors():
     w, b = again[-1].value
     assert w.tolist() == pytest.approx([1.0 - 0.1 * 2.0, -2.0 - 0.1 * -4.0])
     assert b.tolist() == pytest.approx([0.5 - 0.1 * 3.0])
+
+
+D2L_253 = ("x = torch.arange(4.0, requires_grad=True)\ny = x * x\nu = y.detach()\nz = u * x\nz.sum().backward()\n"
+           "x.grad == u\n{reset}y.sum().backward()\nx.grad == 2 * x\n")
+
+
+def test_a_comparison_after_two_passes_blames_the_sum_not_the_detach():
+    """D2L 2.5.3 without the second x.grad.zero_(): x.grad holds z's pass plus y's, so `x.grad == 2 * x` is
+    False because of accumulation (u played no part in y's pass). The fix, applied, makes it True."""
+    script = D2L_253.format(reset="")
+    _, outcomes = run(script)
+    last = outcomes[-1]
+    assert last.value.tolist() == [True, False, False, False]
+    hint = last.hints[0]
+    assert hint.id == "grad-accumulation" and "detach-semantics" not in ids([last]), ids([last])
+    assert "sum of 2 backward passes" in hint.explanation and "z.sum().backward(), then y.sum().backward()" \
+        in hint.explanation, hint.explanation
+    _, again = run("\n".join(apply(script, hint)))
+    assert all(o.ok for o in again) and again[-1].value.tolist() == [True] * 4 and ids(again[-2:]) == []
+
+
+def test_the_book_code_with_its_resets_gets_no_hint_and_one_pass_through_u_still_blames_detach():
+    _, outcomes = run(D2L_253.format(reset="x.grad.zero_()\n"))
+    assert outcomes[5].value.tolist() == [True] * 4 and outcomes[-1].value.tolist() == [True] * 4
+    assert ids(outcomes) == []
+    _, outcomes = run("x = torch.arange(4.0, requires_grad=True)\ny = x * x\nu = y.detach()\nz = u * x\n"
+                      "z.sum().backward()\nx.grad == 3 * x * x\n")
+    assert outcomes[-1].hints[0].id == "detach-semantics"

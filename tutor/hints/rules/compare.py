@@ -59,7 +59,8 @@ def _comparisons(tree: ast.AST):
 
 
 def _detach_compare(ctx: Context, pair, sa: str, sb: str) -> Hint | None:
-    """x.grad compared with the full derivative after u = y.detach() fed the backward: detach-semantics."""
+    """x.grad compared with a derivative it does not hold: the sum of several passes (grad-accumulation), or
+    one pass through u = y.detach(), which treats u as a constant (detach-semantics)."""
     grad_side = next((x for x in pair if isinstance(x, ast.Attribute) and x.attr == "grad"
                       and isinstance(x.value, ast.Name)), None)
     if grad_side is None:
@@ -71,27 +72,67 @@ def _detach_compare(ctx: Context, pair, sa: str, sb: str) -> Hint | None:
         if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and \
                 isinstance(n.value, ast.Call) and call_name(n.value) == "detach":
             detached.append((n.targets[0].id, stmt))
-    if not detached:
+    passes = _passes_since_reset(ctx, x)
+    if not passes:
         return None
-    # the latest backward whose target's chain uses a detached name
+    if len(passes) > 1:
+        return _summed_passes(ctx, x, passes, sb if pair[0] is grad_side else sa)
+    stmt, target, pieces = passes[0]  # the only pass that reached x
+    used = [(u, s) for u, s in detached if any(u in names_in(p.node) for p in pieces)]
+    if not used:
+        return None
+    u, ustmt = used[0]
+    base = source_of(ustmt.node.value.func.value, ustmt.source)
+    zdef = next((p for p in pieces if p.name and u in names_in(p.node)), None)
+    fix = (f"{zdef.name} = {zdef.src().replace(u, paren(base))}  # keep {base} in the graph for the full "
+           f"derivative" if zdef else f"use {base} instead of {u} where the gradient should flow")
+    return ctx.hint(
+        "detach-semantics",
+        f"{x}.grad treats {u} = {source_of(ustmt.node.value, ustmt.source)} as a constant, so it is not "
+        f"the full derivative you compared it with: no gradient flows through {u}.",
+        fix)
+
+
+def _passes_since_reset(ctx: Context, x: str) -> list:
+    """(statement, target, chain) of every backward pass that reached `x` since its .grad was last reset,
+    newest first: what x.grad holds now is their sum."""
+    from tutor.hints.reach import resets_grad
+
+    found = []
     for stmt in reversed(ctx.stmts):
-        for call, target, kind in ctx.backward_calls(stmt.node):
-            if target is None:
+        if stmt.current:
+            continue
+        calls = list(ctx.backward_calls(stmt.node))
+        for call, target, kind in reversed(calls):
+            if kind != "backward" or target is None:
                 continue
             pieces = chain(ctx, target, stmt.source)
-            used = [(u, s) for u, s in detached if any(u in names_in(p.node) for p in pieces)]
-            if not used or x not in {n for p in pieces for n in names_in(p.node)}:
-                continue
-            u, ustmt = used[0]
-            base = source_of(ustmt.node.value.func.value, ustmt.source)
-            zdef = next((p for p in pieces if p.name and u in names_in(p.node)), None)
-            fix = (f"{zdef.name} = {zdef.src().replace(u, paren(base))}  # keep {base} in the graph for the full "
-                   f"derivative" if zdef else f"use {base} instead of {u} where the gradient should flow")
-            return ctx.hint(
-                "detach-semantics",
-                f"{x}.grad treats {u} = {source_of(ustmt.node.value, ustmt.source)} as a constant, so it is not "
-                f"the full derivative you compared it with: no gradient flows through {u}.",
-                fix)
-        if stmt.order < detached[0][1].order:
+            if x in {n for p in pieces for n in names_in(p.node)}:
+                found.append((stmt, target, pieces))
+        if x in resets_grad(stmt.node) or "*" in resets_grad(stmt.node) or "loop" in stmt.contexts:
             break
-    return None
+    return found
+
+
+def _summed_passes(ctx: Context, x: str, passes: list, other: str) -> Hint:
+    """x.grad compared with one pass's derivative while it holds the sum of several passes."""
+    from tutor.hints.fixes import insert_before, Candidate
+
+    latest, target, _ = passes[0]
+    shown = [f"{paren(source_of(t, s.source), t)}.backward()" for s, t, _ in reversed(passes)]
+    candidates = []
+    text = ctx.source_of_input(latest.index)
+    site = ctx.site_of(latest)
+    if site is not None and text is not None and "loop" not in latest.contexts:
+        edited = insert_before(site.source, site.stmt, f"{x}.grad = None")
+        if edited is not None:
+            candidates.append(Candidate(f"{x}.grad = None\n{site.segment(site.stmt).strip()}",
+                                        {latest.index: edited}))
+    return ctx.hint(
+        "grad-accumulation",
+        f"{x}.grad is not {other}: it holds the sum of {len(passes)} backward passes "
+        f"since it was last reset ({', then '.join(shown)}): backward() adds to .grad, so it is not the "
+        f"derivative of the last pass alone.",
+        "", candidates=candidates,
+        words=f"set {x}.grad = None (or {x}.grad.zero_()) before {shown[-1]}, then compare again.")
+
