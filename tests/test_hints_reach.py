@@ -465,3 +465,21 @@ def test_the_book_code_with_its_resets_gets_no_hint_and_one_pass_through_u_still
     _, outcomes = run("x = torch.arange(4.0, requires_grad=True)\ny = x * x\nu = y.detach()\nz = u * x\n"
                       "z.sum().backward()\nx.grad == 3 * x * x\n")
     assert outcomes[-1].hints[0].id == "detach-semantics"
+
+
+def test_second_derivative_through_a_subscripted_grad_call_names_it_and_its_fix_gives_minus_sin():
+    """Forum shape: dy = torch.autograd.grad(y.sum(), x)[0], then grad of dy.sum(). The hint names dy (not
+    the call twice); its fix edits the input that made dy and, replayed, gives d2y = -sin(x)."""
+    script = ("x = torch.linspace(-3, 3, 7, requires_grad=True)\ny = torch.sin(x)\n"
+              "dy = torch.autograd.grad(y.sum(), x)[0]\nd2y = torch.autograd.grad(dy.sum(), x)[0]\nd2y\n")
+    _, outcomes = run(script)
+    hint = outcomes[3].hints[0]
+    assert hint.id == "grad-of-grad-no-create-graph"
+    assert "dy came from torch.autograd.grad(y.sum(), x) without create_graph=True" in hint.explanation, \
+        hint.explanation
+    assert hint.fix == "dy = torch.autograd.grad(y.sum(), x, create_graph=True)[0]" and list(hint.replaces) == [3]
+    _, again = run("\n".join(apply(script, hint)))
+    assert all(o.ok for o in again) and ids(again) == []
+    import torch
+
+    assert again[-1].value.tolist() == pytest.approx((-torch.sin(torch.linspace(-3, 3, 7))).tolist(), abs=1e-6)

@@ -32,8 +32,9 @@ def _at(stmt: Stmt | None, ctx: Context | None = None) -> str:
 
 
 class _Cause:
-    def __init__(self, kind: str, text: str, fix: str):
+    def __init__(self, kind: str, text: str, fix: str, candidates=None):
         self.kind, self.text, self.fix = kind, text, fix
+        self.candidates = candidates or []  # tutor.hints.fixes.Candidate, best first
 
 
 def _grad_mode_cause(mode: str, what: str, how: str, verb: str, fix: str = "") -> _Cause:
@@ -169,16 +170,31 @@ class _Origin:
                           f"{name} = {source_of(a.value, a.stmt.source)}{_at(a.stmt, ctx)} ran while recording was "
                           f"switched off by `{source_of(off.node, off.source)}`{_at(off, ctx)}, so {name} has no graph.",
                           f"{name} = {source_of(a.value, a.stmt.source)}  # again, now that recording is on")
-        if isinstance(a.value, ast.Call) and reach.is_grad_call(a.value) and not reach.creates_graph(a.value):
+        call = a.value.value if isinstance(a.value, ast.Subscript) else a.value  # grad(...)[0] too
+        if isinstance(call, ast.Call) and reach.is_grad_call(call) and not reach.creates_graph(call):
             lhs = source_of(a.stmt.node.targets[0], a.stmt.source) if isinstance(a.stmt.node, ast.Assign) else name
-            new = ast.unparse(a.value)[:-1] + ", create_graph=True)"
+            whole, made = source_of(a.value, a.stmt.source), source_of(call, a.stmt.source)
+            new = whole.replace(made, made[:-1] + ", create_graph=True)", 1) if made.endswith(")") else \
+                ast.unparse(call)[:-1] + ", create_graph=True)"
             return _Cause("grad-of-grad-no-create-graph",
-                          f"{name} came from {source_of(a.value, a.stmt.source)}{_at(a.stmt, ctx)} without "
+                          f"{name} came from {made}{_at(a.stmt, ctx)} without "
                           f"create_graph=True: a plain tensor, with no graph to differentiate again.",
-                          f"{lhs} = {new}")
+                          f"{lhs} = {new}", _create_graph_candidates(ctx, a.stmt, call))
         return self.expr(a.value, a.stmt.source, None, None, depth + 1)
 
     _caller_src = ""
+
+
+def _create_graph_candidates(ctx: Context, stmt: Stmt, call: ast.Call) -> list:
+    """The first derivative's call, in the input that made it, with create_graph=True added (the inputs
+    after it then run again on the copy): typed now, the graph it needs is usually freed already."""
+    site = ctx.site_of(stmt)
+    if site is None:
+        return []
+    same = next((n for n in ast.walk(site.stmt) if isinstance(n, ast.Call) and n.lineno == call.lineno
+                 and n.col_offset == call.col_offset), None)
+    found = site.add_argument(same, "create_graph=True", site.stmt) if same is not None else None
+    return [found] if found is not None else []
 
 
 def _local_assignment(f: reach.Callee, name: str, before_line: int | None) -> ast.expr | None:
@@ -247,7 +263,7 @@ def no_graph_through_calls(ctx: Context):
     if cause is None:
         return None
     text = cause.text if cause.text.startswith(t + " ") else f"{t} has no graph: {cause.text}"
-    return ctx.hint(cause.kind, text, cause.fix)
+    return ctx.hint(cause.kind, text, cause.fix, candidates=cause.candidates)
 
 
 def _parse(line: str) -> ast.AST | None:
