@@ -20,7 +20,9 @@ How the copy is made:
   replies through a pipe. The parent waits at most `limit` seconds (0.5 s by default) and kills it.
   An edit of the latest input starts from the bindings and gradients the Session saved just before
   that input ran (`remember_before`); an edit of an earlier input replays every code input since
-  the last %reset in a fresh namespace, with the edits applied.
+  the last %reset in a fresh namespace, with the edits applied. A key after the latest input
+  (`{latest + 1: code}`) is code typed next: it runs on the copy as the session stands now, after the
+  latest input, and only what it does is judged ("does the fix work if I type it now?").
 - replay (no fork): the same replay, in a fresh Session of the same class in this process, with
   the Session's own time limit per input.
 
@@ -174,6 +176,10 @@ def _run_copy(session, job: _Job) -> str:
     session.echo = None
     before = session.state.get(BEFORE_KEY)
     earliest = min(job.replaces)
+    if earliest > job.outcome.index:  # typed next, after the latest input, in the state it left
+        if not session.history or session.history[-1].index < job.outcome.index:
+            session.history.append(job.outcome)
+        return _judge(job, [session.submit(job.replaces[k]) for k in sorted(job.replaces)], session)
     if before is not None and before[0] == job.outcome.index and earliest >= job.outcome.index:
         # The latest input: start from what the namespace held just before it ran.
         history = list(session.history)
@@ -207,6 +213,8 @@ def _replay(session, job: _Job) -> str:
             edited.append(new)
         elif new.error is not None and o.error is None:
             return f"replaying input {o.index} raised {new.error.type}: {_first_line(new.error.message)}"
+    for index in sorted(i for i in job.replaces if i > job.outcome.index):  # typed next
+        edited.append(session.submit(job.replaces[index]))
     return _judge(job, edited, session) if edited else "the edit is not among the inputs"
 
 

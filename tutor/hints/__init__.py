@@ -129,13 +129,12 @@ def _in_place_of(hint, outcome, scene: Scene) -> str:
 
 
 def _works_typed_now(hint, outcome, scene: Scene) -> bool:
-    """Whether the fix, typed right after this input (which ran), also clears the mistake: tried as this
-    input followed by the fix, on a copy of the session."""
+    """Whether the fix, typed right after this input (which ran), also clears the mistake: tried as the
+    next input on a copy of the session as this input left it (judged on what the fix itself does)."""
     if scene.try_fix is None:
         return False
     try:
-        return bool(scene.try_fix({outcome.index: outcome.input.rstrip() + "\n" + hint.fix},
-                                  hint_id=hint.id).ok)
+        return bool(scene.try_fix({outcome.index + 1: hint.fix}, hint_id=hint.id).ok)
     except Exception:  # noqa: BLE001 - then the hint says what the fix stands in for
         return False
 

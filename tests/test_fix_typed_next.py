@@ -1,0 +1,53 @@
+"""A verified fix is shown as 'type this next' only when it works typed next, in the state the input left;
+otherwise it says which input it stands in for. verify.try_fix with a key after the latest input runs the
+code as the next input on a copy and judges only what that code does."""
+
+from __future__ import annotations
+
+import pytest
+
+import tutor.hints as hints_pkg
+from tutor import verify
+from tutor.render import fix_label
+from tutor.session import Session
+
+
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    monkeypatch.setattr(hints_pkg, "STRICT", True)
+
+
+def submit_all(session, lines):
+    return [session.submit(line) for line in lines]
+
+
+def test_code_typed_next_is_judged_in_the_state_the_input_left():
+    session = Session(timeout=5)
+    submit_all(session, ["x = torch.tensor([1.0, 2.0], requires_grad=True)", "y = (x * x).sum()",
+                         "y.backward()"])
+    latest = session.history[-1].index
+    # typed next, a second pass over the freed graph fails; a rebuilt graph works
+    again = verify.try_fix(session, {latest + 1: "x.grad = None\ny.backward()"})
+    assert not again.ok and "raises" in again.why
+    rebuilt = verify.try_fix(session, {latest + 1: "x.grad = None\ny = (x * x).sum()\ny.backward()"})
+    assert rebuilt.ok, rebuilt.why
+    # the copy changed nothing here
+    assert session.namespace["x"].grad.tolist() == [2.0, 4.0]
+    # and without fork, the replay gives the same answers
+    assert not verify.try_fix(session, {latest + 1: "x.grad = None\ny.backward()"}, fork=False).ok
+    assert verify.try_fix(session, {latest + 1: "x.grad = None\ny = (x * x).sum()\ny.backward()"}, fork=False).ok
+
+
+def test_a_silent_fix_for_the_input_that_just_ran_is_simply_typed_next():
+    """torch.tensor([...]) of graph results: the stack() fix works typed next (the label says nothing
+    about an earlier input) and, typed next in the learner's own session, the backward pass then works."""
+    session = Session(timeout=5)
+    outcomes = submit_all(session, ["x = torch.tensor([1.0, 2.0], requires_grad=True)",
+                                    "y = torch.tensor([x[0] ** 2, x[1] ** 3])"])
+    hint = next(h for h in outcomes[-1].hints if h.id == "item-breaks-graph")
+    assert hint.verified and hint.fix == "y = torch.stack([x[0] ** 2, x[1] ** 3])"
+    assert hint.fix_in_place_of == "" and fix_label(hint) == "fix, tried on a copy of your session:"
+    typed = session.submit(hint.fix)
+    assert typed.ok and not typed.hints
+    done = session.submit("y.sum().backward()")
+    assert done.ok and session.namespace["x"].grad.tolist() == [2.0, 12.0]
