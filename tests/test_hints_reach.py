@@ -483,3 +483,18 @@ def test_second_derivative_through_a_subscripted_grad_call_names_it_and_its_fix_
     import torch
 
     assert again[-1].value.tolist() == pytest.approx((-torch.sin(torch.linspace(-3, 3, 7))).tolist(), abs=1e-6)
+
+
+def test_the_tuple_named_is_the_one_whose_attribute_was_read_and_its_unpacking_is_proven():
+    """Two tuples from torch.autograd.grad on one line, `.item()` read on the first: the hint names dy (the
+    value the error is about, found by the attribute read), not d2y; the fix unpacks dy where it was made."""
+    script = ("x = torch.tensor([2.0], requires_grad=True)\ny = x ** 3\n"
+              "dy = torch.autograd.grad(y, x, create_graph=True)\nd2y = torch.autograd.grad(dy, x)\n"
+              "print(dy.item(), d2y)\n")
+    _, outcomes = run(script)
+    hint = outcomes[-1].hints[0]
+    assert hint.id == "grad-returns-tuple" and hint.explanation.startswith("dy is the tuple"), hint.explanation
+    assert hint.fix == "(dy,) = torch.autograd.grad(y, x, create_graph=True)" and list(hint.replaces) == [3]
+    _, again = run("\n".join(apply(script, hint)))
+    assert all(o.ok for o in again) and ids(again) == []
+    assert again[-1].stdout.startswith("12.0 (tensor([12.]),)"), again[-1].stdout

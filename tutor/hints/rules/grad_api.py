@@ -120,7 +120,7 @@ def _grad_tuple_name(ctx: Context, node: ast.AST) -> tuple[str, ast.Call | None,
 def grad_tuple_error(ctx: Context):
     if not (ctx.error_is("AttributeError", "'tuple' object") or ctx.error_is("TypeError", "tuple")):
         return None
-    for node in ctx.error_nodes():
+    for node in _culprits_first(ctx, list(ctx.error_nodes())):
         found = _grad_tuple_name(ctx, node)
         if found is None:
             continue
@@ -135,8 +135,33 @@ def grad_tuple_error(ctx: Context):
             "grad-returns-tuple",
             f"{name} is the tuple {brief_tuple(value)}: torch.autograd.grad returns one gradient per input, "
             f"in a tuple.",
-            f"({name},) = {csrc}  # unpack the tuple")
+            f"({name},) = {csrc}  # unpack the tuple", candidates=_unpack_candidates(ctx, name))
     return None
+
+
+def _culprits_first(ctx: Context, nodes: list) -> list:
+    """The nodes of the failing line, the one the error is about first: for "'tuple' object has no attribute
+    'item'", the value whose .item was read (not another tuple that merely sits on the same line)."""
+    import re
+
+    found = re.search(r"has no attribute '(\w+)'", getattr(ctx.error, "message", "") or "")
+    if not found:
+        return nodes
+    read = [n.value for n in nodes if isinstance(n, ast.Attribute) and n.attr == found.group(1)]
+    return read + [n for n in nodes if all(n is not r for r in read)]
+
+
+def _unpack_candidates(ctx: Context, name: str) -> list:
+    """`name = torch.autograd.grad(...)` unpacked where it was made: `(name,) = ...`; the later inputs run again."""
+    a = ctx.assignment(name)
+    if a is None or not isinstance(a.stmt.node, ast.Assign) or len(a.stmt.node.targets) != 1:
+        return []
+    site = ctx.site_of(a.stmt)
+    target = site.stmt.targets[0] if site is not None and isinstance(site.stmt, ast.Assign) else None
+    if not isinstance(target, ast.Name) or target.id != name:
+        return []
+    found = site.splice(target, f"({name},)", site.stmt)
+    return [found] if found is not None else []
 
 
 def brief_tuple(value) -> str:
