@@ -51,3 +51,15 @@ def test_a_silent_fix_for_the_input_that_just_ran_is_simply_typed_next():
     assert typed.ok and not typed.hints
     done = session.submit("y.sum().backward()")
     assert done.ok and session.namespace["x"].grad.tolist() == [2.0, 12.0]
+
+
+def test_the_words_shown_when_no_fix_is_proven_never_use_a_placeholder_name():
+    """What to change, said in words (tutor.hints.fixes.WORDS), uses no variable the learner did not name:
+    an example like `x.grad = None` in the fallback would name an x the learner may not have."""
+    import re
+
+    from tutor.hints.fixes import WORDS
+
+    placeholder = re.compile(r"(?<![\w.])([a-z])(\.grad|\s*[+\-*/]?=\s)")  # x.grad, y = ..., y += ...
+    bad = {hint_id: text for hint_id, text in WORDS.items() if placeholder.search(text)}
+    assert bad == {}, bad

@@ -352,10 +352,11 @@ WORDS = {
     "grad-none-before-backward": "run backward() on an output computed from this tensor before reading its .grad.",
     "nonleaf-grad-access": "read .grad of the leaf you created (or call retain_grad() on the intermediate "
                            "result before backward()).",
-    "grad-accumulation": "reset the gradient (x.grad = None or x.grad.zero_()) before each backward pass.",
+    "grad-accumulation": "reset the gradient before each backward pass: set the tensor's .grad to None (or "
+                         "call .grad.zero_() on it once it exists).",
     "inplace-on-leaf": "change the leaf only inside `with torch.no_grad():`, or compute a new tensor instead.",
-    "inplace-saved-tensor": "write the in-place operation out of place (y = y + 1 instead of y += 1) so the "
-                            "value backward needs is kept.",
+    "inplace-saved-tensor": "write the in-place operation out of place (a new tensor from +, *, ..., not +=, "
+                            "*= or a method ending in _) so the value backward needs is kept.",
     "numpy-on-requires-grad": "call .detach() before .numpy(), or stay in torch (torch.sin instead of np.sin).",
     "plot-requires-grad-tensor": "plot .detach()ed tensors.",
     "math-module-on-tensor": "use the torch function (torch.sin, torch.exp) instead of math.*.",
@@ -367,7 +368,8 @@ WORDS = {
                                     "and differentiate that.",
     "requires-grad-too-late": "compute the result again after switching requires_grad on.",
     "item-breaks-graph": "keep tensor operations all the way (no .item(), float() or torch.tensor() of results).",
-    "grad-zero-none": "set x.grad = None instead of zero_(), or check that .grad is not None first.",
+    "grad-zero-none": "set .grad to None instead of calling .grad.zero_() (None is safe at any time), or check "
+                      "that .grad is not None first.",
     "detach-semantics": "use the tensor itself where the gradient should flow, and .detach().clone() for a "
                         "constant copy.",
     "infinite-loop-control-flow": "start from an input for which the loop condition becomes False (a random "
@@ -379,8 +381,8 @@ WORDS = {
     "requires-grad-flag-nonleaf": "leave the flag of a computed tensor alone: use retain_grad() or .detach().",
     "nonleaf-by-construction": "finish building the tensor first, then mark it with .requires_grad_().",
     "tensor-copy-construct": "use .clone() (stays in the graph) or .detach().clone() instead of torch.tensor(t).",
-    "manual-update-nonleaf": "update the parameter in place inside `with torch.no_grad():` (w -= lr * w.grad) so "
-                             "it stays the same leaf.",
+    "manual-update-nonleaf": "update the parameter in place inside `with torch.no_grad():` (-= lr * its .grad) "
+                             "so it stays the same leaf.",
     "allow-unused": "differentiate only with respect to inputs the output uses, or pass allow_unused=True.",
     "grad-returns-tuple": "unpack the tuple torch.autograd.grad returns: (g,) = torch.autograd.grad(...).",
     "bool-ambiguous-control-flow": "use torch.where for an elementwise choice, or .all()/.any() for one decision.",
