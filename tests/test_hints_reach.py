@@ -498,3 +498,37 @@ def test_the_tuple_named_is_the_one_whose_attribute_was_read_and_its_unpacking_i
     _, again = run("\n".join(apply(script, hint)))
     assert all(o.ok for o in again) and ids(again) == []
     assert again[-1].stdout.startswith("12.0 (tensor([12.]),)"), again[-1].stdout
+
+
+def test_zeroing_two_grads_before_the_first_backward_is_fixed_in_every_place_at_once():
+    """A training loop that zeroes w.grad and b.grad before the first backward: replacing only the line
+    that raised would make b's line raise next, so the proven fix rewrites both, shown in the loop; applied,
+    the loop trains (w and b end where the same loop with .grad = None takes them, computed here by hand)."""
+    script = ("w = torch.tensor([[0.5], [-0.5]], requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\n"
+              "X = torch.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])\ny = X @ torch.tensor([[2.0], [-3.4]]) + 4.2\n"
+              "for epoch in range(3):\n    w.grad.zero_()\n    b.grad.zero_()\n    l = ((X @ w + b - y) ** 2).mean()\n"
+              "    l.backward()\n    with torch.no_grad():\n        w -= 0.1 * w.grad\n        b -= 0.1 * b.grad\n")
+    _, outcomes = run(script)
+    hint = outcomes[-1].hints[0]
+    assert hint.id == "grad-zero-none" and hint.verified, (hint.id, hint.tried)
+    assert "    w.grad = None\n    b.grad = None\n" in hint.fix and hint.fix.startswith("for epoch in range(3):")
+    session, again = run("\n".join(apply(script, hint)))
+    assert all(o.ok for o in again) and ids(again) == []
+    import torch
+
+    w, b = torch.tensor([[0.5], [-0.5]]), torch.zeros(1)
+    X = torch.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
+    y = X @ torch.tensor([[2.0], [-3.4]]) + 4.2
+    for _ in range(3):  # the gradient of mean((Xw + b - y)^2), by hand
+        r = X @ w + b - y
+        w, b = w - 0.1 * (2 * X.T @ r / len(X)), b - 0.1 * (2 * r.mean(0))
+    assert session.namespace["w"].flatten().tolist() == pytest.approx(w.flatten().tolist(), abs=1e-5)
+    assert session.namespace["b"].tolist() == pytest.approx(b.tolist(), abs=1e-5)
+
+
+def test_zeroing_before_any_backward_at_the_top_level_is_fixed_by_typing_none_next():
+    session, outcomes = run("x = torch.ones(2, requires_grad=True)\nx.grad.zero_()\n")
+    hint = outcomes[-1].hints[0]
+    assert hint.id == "grad-zero-none" and hint.fix == "x.grad = None" and hint.fix_in_place_of == ""
+    assert session.submit(hint.fix).ok and session.submit("(x * 3).sum().backward()").ok
+    assert session.namespace["x"].grad.tolist() == [3.0, 3.0]

@@ -34,8 +34,47 @@ def grad_zero_none(ctx: Context):
             return ctx.hint(
                 "grad-zero-none",
                 f"{x}.grad is None: {why}, so there is nothing to zero.",
-                f"{x}.grad = None  # safe any time; or: if {x}.grad is not None: {x}.grad.zero_()")
+                f"{x}.grad = None  # safe any time; or: if {x}.grad is not None: {x}.grad.zero_()",
+                candidates=_zero_candidates(ctx),
+                words=f"set {x}.grad = None instead of calling {x}.grad.zero_() (None is safe at any time), "
+                      f"or zero it only after a backward pass has filled it.")
     return None
+
+
+def _zero_resets(tree: ast.AST) -> list[ast.Expr]:
+    """Every statement `<t>.grad.zero_()` in `tree`, last first (so edits keep earlier positions valid)."""
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+             and isinstance(n.value.func, ast.Attribute) and n.value.func.attr == "zero_"
+             and isinstance(n.value.func.value, ast.Attribute) and n.value.func.value.attr == "grad"
+             and not n.value.args]
+    return sorted(found, key=lambda n: (n.lineno, n.col_offset), reverse=True)
+
+
+def _zero_candidates(ctx: Context) -> list:
+    """Every `t.grad.zero_()` of the failing input rewritten at once (a training loop zeroes w and b before
+    the first backward: fixing only the line that raised makes the next one raise): first as
+    `t.grad = None`, then guarded with `if t.grad is not None:`."""
+    from tutor.hints.fixes import Candidate, replace_stmt, segment
+
+    site = ctx.error_site
+    if site is None:
+        return []
+    found = []
+    for style in ("none", "guard"):
+        text, shown = site.source, []
+        for stmt in _zero_resets(site.tree):
+            base = segment(site.source, stmt.value.func.value.value)
+            code = f"{base}.grad = None" if style == "none" else f"if {base}.grad is not None:\n    {base}.grad.zero_()"
+            text = replace_stmt(text, stmt, code) if text is not None else None
+            shown.append(code)
+        if text is not None and shown:
+            nested = any(not isinstance(parent, ast.Module) and stmt in getattr(parent, "body", [])
+                         for parent in ast.walk(site.tree) for stmt in _zero_resets(site.tree))
+            lines = text.strip("\n").splitlines()
+            # inside a loop or a def the changed lines alone would not say where they go: show the input
+            code = text.strip("\n") if nested and len(lines) <= 12 else "\n".join(reversed(shown))
+            found.append(Candidate(code, {site.index: text}))
+    return found
 
 
 def _grad_attr_in_error(ctx: Context) -> tuple[ast.Attribute, str] | None:
