@@ -532,3 +532,51 @@ def test_zeroing_before_any_backward_at_the_top_level_is_fixed_by_typing_none_ne
     assert hint.id == "grad-zero-none" and hint.fix == "x.grad = None" and hint.fix_in_place_of == ""
     assert session.submit(hint.fix).ok and session.submit("(x * 3).sum().backward()").ok
     assert session.namespace["x"].grad.tolist() == [3.0, 3.0]
+
+
+MODEL_CLASS = """\
+class Linear:
+    def __init__(self):
+        self.w = torch.tensor([0.5, -0.5], requires_grad=True)
+        self.b = torch.zeros(1, requires_grad=True)
+    def __call__(self, X):
+        return X @ self.w + self.b
+    def step(self, lr):
+        self.w = self.w - lr * self.w.grad
+        self.b = self.b - lr * self.b.grad
+model = Linear()
+X = torch.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
+y = X @ torch.tensor([1.0, -1.0])
+for epoch in range(3):
+    loss = ((model(X) - y) ** 2).mean()
+    loss.backward()
+    model.step(0.1)
+"""
+
+
+def test_a_method_that_rebinds_self_w_from_its_grad_is_named_and_fixed_in_the_class():
+    """self.w = self.w - lr * self.w.grad inside a method: on the second step self.w.grad is None. The hint
+    reads self.w as the failing frame saw it (a non-leaf), names the method's line (not 'no backward pass
+    has reached self.w'), and its fix, proven on a copy, rewrites both updates in the class; applied, the
+    model trains to the w and b of the same loop done by hand."""
+    _, outcomes = run(MODEL_CLASS)
+    hint = outcomes[-1].hints[0]
+    assert hint.id == "manual-update-nonleaf", (hint.id, hint.explanation)
+    assert hint.explanation.startswith("`self.w = self.w - lr * self.w.grad` in step() rebinds self.w"), \
+        hint.explanation
+    assert hint.verified and list(hint.replaces) == [1]
+    assert "    self.w -= lr * self.w.grad\nself.w.grad = None" in hint.fix
+    session, again = run("\n".join(apply(MODEL_CLASS, hint)))
+    assert all(o.ok for o in again) and ids(again) == []
+    import torch
+
+    w, b = torch.tensor([0.5, -0.5]), torch.zeros(1)
+    X = torch.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
+    y = X @ torch.tensor([1.0, -1.0])
+    for _ in range(3):
+        r = X @ w + b - y
+        w, b = w - 0.1 * (2 * X.T @ r / len(X)), b - 0.1 * (2 * r.mean())
+    model = session.namespace["model"]
+    assert model.w.tolist() == pytest.approx(w.tolist(), abs=1e-5)
+    assert model.b.tolist() == pytest.approx(b.tolist(), abs=1e-5)
+    assert model.w.is_leaf

@@ -230,6 +230,8 @@ def error_frames(ctx: Context) -> list[Frame]:
             inner = getattr(f, "__wrapped__", None)
             if isinstance(inner, types.FunctionType):
                 codes[inner.__code__] = inner
+        for f in _methods(value):  # a class's methods (model.step() fails inside step)
+            codes.setdefault(f.__code__, f)
     while tb is not None and len(frames) < 50:
         frame = tb.tb_frame
         code = frame.f_code
@@ -246,6 +248,18 @@ def error_frames(ctx: Context) -> list[Frame]:
     return frames
 
 
+def _methods(value) -> list:
+    """The plain functions defined in a learner class (`value` itself, or the class of an instance), read
+    from the class's own __dict__ without running any of its code; [] for anything else."""
+    try:
+        cls = value if type(value) is type else type(value)
+        if type(cls) is not type or cls.__module__ in ("builtins",) or cls.__module__.startswith("torch"):
+            return []
+        return [f for f in type.__dict__["__dict__"].__get__(cls).values() if isinstance(f, types.FunctionType)]
+    except Exception:  # noqa: BLE001 - a learner object is only looked at, never trusted
+        return []
+
+
 def callee_for_frame(ctx: Context, frame: Frame) -> Callee | None:
     if frame.func is None:
         return None
@@ -256,6 +270,24 @@ def callee_for_frame(ctx: Context, frame: Frame) -> Callee | None:
     index = input_index(frame.func)
     label = ctx.input_name(index) if index is not None and index != ctx.outcome.index else ""
     return Callee(frame.func.__name__, frame.func, node, source, None, index, label=label)
+
+
+def attribute_in_frames(ctx: Context, node: ast.AST, frames: list[Frame] | None = None):
+    """The value of `name` or `name.attr.attr` as the innermost frame saw it: names from the frame's locals,
+    attributes from the objects' own __dict__ only (no property or __getattr__ of learner code runs).
+    None when it cannot be read that way."""
+    if isinstance(node, ast.Name):
+        return value_in_frames(ctx, node.id, frames)
+    if isinstance(node, ast.Attribute):
+        base = attribute_in_frames(ctx, node.value, frames)
+        if base is None:
+            return None
+        try:
+            own = object.__getattribute__(base, "__dict__")
+        except Exception:  # noqa: BLE001 - no __dict__ (a tensor's .grad is read by the caller)
+            return None
+        return own.get(node.attr) if isinstance(own, dict) else None
+    return None
 
 
 def value_in_frames(ctx: Context, name: str, frames: list[Frame] | None = None):

@@ -108,7 +108,15 @@ def none_grad_used(ctx: Context):
         return None
     node, x = found
     t = ctx.try_value(node.value)
+    if t is None and ctx.error is not None:  # self.w inside a method: read it as that frame saw it
+        from tutor.hints import reach
+
+        t = reach.attribute_in_frames(ctx, node.value)
     if ctx.is_tensor(t) and not t.is_leaf:
+        if isinstance(node.value, ast.Attribute):
+            hint = _attribute_update_hint(ctx, x, t)
+            if hint is not None:
+                return hint
         kind = _nonleaf_kind(ctx, x) if isinstance(node.value, ast.Name) else "nonleaf-grad-access"
         return _nonleaf_hint(ctx, kind, x, t)
     if ctx.is_tensor(t) and t.grad is not None:
@@ -119,6 +127,72 @@ def none_grad_used(ctx: Context):
             f"{x}.grad is None: {x} does not require grad, so no backward pass fills its .grad.",
             f"{x}.requires_grad_(True)  # then compute and call backward() again")
     return _none_before_backward(ctx, x)
+
+
+def _attribute_updates(body: list[ast.stmt]) -> list[ast.Assign]:
+    """`self.w = self.w - lr * self.w.grad` (an attribute rebound from its own .grad) in a function body."""
+    found = []
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Attribute):
+                target = ast.unparse(sub.targets[0])
+                if any(isinstance(n, ast.Attribute) and n.attr == "grad" and ast.unparse(n.value) == target
+                       for n in ast.walk(sub.value)):
+                    found.append(sub)
+    return found
+
+
+def _attribute_update_hint(ctx: Context, x: str, t) -> Hint | None:
+    """self.w.grad is None because a method rebinds self.w = self.w - lr * self.w.grad: after the first
+    step self.w names a computed tensor, not the leaf (manual-update-nonleaf, one level down)."""
+    from tutor.hints import reach
+    from tutor.hints.fixes import Candidate
+
+    frames = reach.error_frames(ctx)
+    callee = reach.callee_for_frame(ctx, frames[-1]) if frames else None
+    if callee is None or callee.index is None or not isinstance(callee.node, ast.FunctionDef):
+        return None
+    updates = _attribute_updates(callee.node.body)
+    mine = [u for u in updates if ast.unparse(u.targets[0]) == x]
+    if not mine:
+        return None
+    line = callee.src(mine[0]).strip()
+    site = ctx.site(callee.index)
+    candidates = []
+    for reset in (True, False):  # D2L's sgd also resets the gradient; then the update alone
+        found = _in_place_updates(site, updates, reset) if site is not None else None
+        if found is not None:
+            candidates.append(Candidate(found[1], {callee.index: found[0]}))
+    return ctx.hint(
+        "manual-update-nonleaf",
+        f"`{line}` in {callee.name}(){callee.where()} rebinds {x} to a computed tensor (grad_fn={grad_fn_name(t)}): "
+        f"after the first step {x} is no longer the leaf you created, so backward() keeps no .grad for it and "
+        f"{x}.grad is None.",
+        "", candidates=candidates,
+        words=f"update {x} in place under `with torch.no_grad():` ({x} -= lr * {x}.grad) in {callee.name}(), "
+              f"so it stays the same leaf.")
+
+
+def _in_place_updates(site, updates: list[ast.Assign], reset: bool) -> tuple[str, str] | None:
+    """(the input with each `T = T - ... T.grad` written as `T -= ...` under no_grad, the code shown), or None."""
+    from tutor.hints.fixes import replace_stmt, segment
+
+    text, shown = site.source, []
+    for u in sorted(updates, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        same = next((n for n in ast.walk(site.tree) if isinstance(n, ast.Assign) and n.lineno == u.lineno
+                     and n.col_offset == u.col_offset), None)
+        if same is None or text is None:
+            return None
+        target, value = segment(site.source, same.targets[0]), same.value
+        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add)) and \
+                ast.unparse(value.left) == ast.unparse(same.targets[0]):
+            code = f"{target} {'-=' if isinstance(value.op, ast.Sub) else '+='} {segment(site.source, value.right)}"
+        else:
+            code = f"{target}.copy_({segment(site.source, value)})"
+        code = f"with torch.no_grad():\n    {code}" + (f"\n{target}.grad = None" if reset else "")
+        text = replace_stmt(text, same, code)
+        shown.append(code)
+    return (text, "\n".join(reversed(shown))) if text is not None and shown else None
 
 
 def _none_before_backward(ctx: Context, x: str) -> Hint:
