@@ -63,3 +63,17 @@ def test_the_words_shown_when_no_fix_is_proven_never_use_a_placeholder_name():
     placeholder = re.compile(r"(?<![\w.])([a-z])(\.grad|\s*[+\-*/]?=\s)")  # x.grad, y = ..., y += ...
     bad = {hint_id: text for hint_id, text in WORDS.items() if placeholder.search(text)}
     assert bad == {}, bad
+
+
+def test_a_fix_inside_a_loop_is_shown_with_its_loop_and_typed_next_updates_every_tensor():
+    """`for p in params: p -= 0.1 * p.grad` raises at the first p. The line alone typed at the prompt would
+    update one tensor only (p is params[0] there); the fix is shown with its loop, and typed next it
+    updates both, by -0.1 * grad each (the oracle: the values before, minus 0.1 times their gradients)."""
+    session = Session(timeout=5)
+    submit_all(session, ["params = [torch.tensor([1.0, -2.0], requires_grad=True), torch.tensor([3.0], requires_grad=True)]",
+                         "loss = sum((p ** 2).sum() for p in params)", "loss.backward()"])
+    failed = session.submit("for p in params:\n    p -= 0.1 * p.grad")
+    hint = next(h for h in failed.hints if h.id == "inplace-on-leaf")
+    assert hint.fix == "for p in params:\n    with torch.no_grad(): p -= 0.1 * p.grad", hint.fix
+    assert session.submit(hint.fix).ok
+    assert [p.tolist() for p in session.namespace["params"]] == [pytest.approx([0.8, -1.6]), pytest.approx([2.4])]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 MAX_TRIES = 4  # candidates tried per hint (each is a fork of the session)
+SHOWN_LINES = 12  # a loop edited inside is shown whole up to this many lines
 
 
 @dataclass
@@ -50,9 +51,23 @@ class Site:
         return segment(self.source, node)
 
     def replace(self, node: ast.AST, new_code: str) -> Candidate | None:
-        """The statement `node` (default: self.stmt) replaced by `new_code` (one or more statements)."""
+        """The statement `node` (default: self.stmt) replaced by `new_code` (one or more statements). Inside a
+        top-level loop, `with` or `if`, the code shown is that whole statement as edited (up to SHOWN_LINES
+        lines): the changed line alone, typed at the prompt, would run once, outside the loop."""
         text = replace_stmt(self.source, node, new_code)
-        return Candidate(new_code.strip(), {self.index: text}) if text is not None else None
+        if text is None:
+            return None
+        return Candidate(self._in_context(node, text) or new_code.strip(), {self.index: text})
+
+    def _in_context(self, node: ast.AST, text: str) -> str:
+        top = next((t for t in getattr(self.tree, "body", []) if t is not node and isinstance(
+            t, (ast.For, ast.While, ast.With, ast.If)) and any(sub is node for sub in ast.walk(t))), None)
+        if top is None:
+            return ""
+        old_lines, new_lines = self.source.splitlines(), text.splitlines()
+        delta = len(new_lines) - len(old_lines)
+        block = new_lines[top.lineno - 1:top.end_lineno + delta]
+        return "\n".join(block).strip("\n") if 0 < len(block) <= SHOWN_LINES else ""
 
     def insert_before(self, node: ast.AST, new_code: str, shown: str | None = None) -> Candidate | None:
         text = insert_before(self.source, node, new_code)
