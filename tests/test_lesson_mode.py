@@ -409,3 +409,85 @@ def test_the_blank_line_after_a_block_does_not_move_on(lesson_session):
     assert coach.index == 1 and "Enter or %next" in text_of(out)
     session.submit("")
     assert coach.index == 2
+
+
+# -- Ctrl-C while a lesson or a step is being set up: all or nothing --------------------------------
+
+INTERRUPTED = '''\
+from tutor.lesson import Lesson, Task, Text, true
+
+lesson = Lesson(
+    id="interrupted",
+    title="A lesson whose setup is interrupted",
+    section="2.5",
+    minutes=1,
+    setup={setup!r},
+    steps=[
+        Text("intro", markdown="Read this.", examples=[]),
+        Task("t", goal="Make `z = 3`.", checks=[true("z == 3", "z is 3")], hints=["z = 3"], solution="z = 3",
+             wrong=["z = 4"], setup={step_setup!r}),
+    ],
+)
+'''
+CTRL_C = "import os, signal\nos.kill(os.getpid(), signal.SIGINT)"  # a real Ctrl-C, in the middle of the code
+
+
+def interrupted_session(tmp_path, setup="half = 1\n" + CTRL_C + "\nrest = 2", step_setup="ready = 1"):
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "lesson01_interrupted.py").write_text(INTERRUPTED.format(setup=setup, step_setup=step_setup))
+    store = ProgressStore(tmp_path / "progress.sqlite3")
+    session = Session(timeout=20)
+    coach = Coach(session, catalog=load_catalog([str(folder)], builtin=False, packs=False), store=store)
+    return session, coach, store
+
+
+@pytest.mark.parametrize("where", ["setup code", "the tutor's replay"])
+def test_ctrl_c_during_a_lessons_setup_leaves_it_not_started(tmp_path, monkeypatch, where):
+    if where == "setup code":
+        session, coach, store = interrupted_session(tmp_path)
+    else:  # the press lands in the tutor's own code, after the setup's first statement ran
+        from tutor import judge
+
+        session, coach, store = interrupted_session(tmp_path, setup="half = 1\nrest = 2")
+        real = judge.run_in
+
+        def run_in(namespace, codes, **kwargs):
+            real(namespace, codes[:1], **kwargs)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(judge, "run_in", run_in)
+    session.submit("mine = 41")
+    out = session.submit("%lesson interrupted")
+    assert out.error is not None and out.error.type == "CommandError"
+    assert "Ctrl-C stopped the setup of lesson interrupted, so it was not started" in out.error.message
+    assert "you are still in free play" in out.error.message and "\n" not in out.error.message
+    assert coach.lesson is None and session.status() == ""
+    assert session.namespace["mine"] == 41 and "half" not in session.namespace and "rest" not in session.namespace
+    assert store.all() == {} and ProgressStore(tmp_path / "progress.sqlite3").all() == {}  # progress untouched
+    assert session.submit("mine + 1").display == "42"  # back at the prompt, free play as it was
+
+
+def test_ctrl_c_during_a_steps_setup_stays_at_the_step_before(tmp_path):
+    session, coach, store = interrupted_session(tmp_path, setup="base = 1", step_setup="half = 1\n" + CTRL_C)
+    assert session.submit("%lesson interrupted").ok
+    session.submit("mine = 41")
+    out = session.submit("%next")
+    assert out.error is not None and out.error.type == "CommandError"
+    assert out.error.message.startswith("Ctrl-C stopped the setup of step 2: you are still at step 1")
+    assert coach.lesson is not None and coach.index == 0 and "step 1/2 text" in session.status()
+    assert session.namespace["mine"] == 41 and "half" not in session.namespace and session.namespace["base"] == 1
+    saved = ProgressStore(tmp_path / "progress.sqlite3").lesson("interrupted")
+    assert set(saved.steps) == {"intro"} and saved.current == "intro"  # the text step was read; step 2 not begun
+    assert session.submit("mine + 1").display == "42"
+
+
+def test_ctrl_c_during_skip_leaves_the_step_as_it_was(tmp_path, monkeypatch):
+    session, coach, store = interrupted_session(tmp_path, setup="base = 1", step_setup="ready = 1")
+    session.submit("%lesson interrupted")
+    session.submit("%next")
+    monkeypatch.setattr(coach.lesson.steps[1], "solution", "z = 3\n" + CTRL_C)
+    out = session.submit("%skip")
+    assert out.error is not None and "Ctrl-C stopped %skip" in out.error.message and "\n" not in out.error.message
+    assert coach.index == 1 and coach.records["t"].status == "started" and "z" not in session.namespace
+    assert ProgressStore(tmp_path / "progress.sqlite3").lesson("interrupted").steps["t"].status == "started"

@@ -18,6 +18,11 @@ A task is judged by the learner's own work of this step, from the step's startin
 current step started in it. `%skip` runs a task's solution quietly from that start, so later steps
 hold; `%reset step` rebuilds that start.
 
+Moves that run setup code (starting a lesson, entering a step, %skip, %reset) are all or nothing under
+Ctrl-C: a press while that code runs puts the coach, the namespace and the lesson back as they were,
+nothing is saved, and a one-line message says so (the learner asked to stop, so nothing is re-run on
+the next input). Each move saves progress only once its code has run.
+
 Everything here returns data (StepCard, Verdict, ...); `tutor.render_lessons` draws it and depends
 on this module, never the other way round.
 """
@@ -25,10 +30,10 @@ on this module, never the other way round.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tutor import judge
+from tutor import guard, judge
 from tutor.answers import first_sentence, sentence
 from tutor.evaluate import parses
 from tutor.lesson import CheckContext, Explain, Lesson, Predict, Quiz, Step, Task, Text
@@ -258,6 +263,34 @@ class Coach:
         return StepCard(self.lesson, self.catalog.number(self.lesson.id), self.index, step,
                         self.records.get(step.id), list(notes or []))
 
+    # -- all or nothing: moves that run setup code ------------------------------------------
+
+    _MOVE_STATE = ("lesson", "index", "inputs", "errors", "needs", "breaks", "shown", "_alone", "_start_state",
+                   "solution_asked", "path", "step_start", "free_namespace", "lesson_namespaces", "lesson_paths")
+
+    def _all_or_nothing(self, move, stopped: str):
+        """`move()`, or, when Ctrl-C stops it, everything put back as it was and LessonError(`stopped`).
+
+        A move saves progress only after its code ran (and a save is one transaction), so there is no
+        progress to take back."""
+        session = self.session
+        before = {name: _copied(getattr(self, name)) for name in self._MOVE_STATE}
+        before["records"] = {key: replace(rec) for key, rec in self.records.items()}
+        namespace, torch_installed = dict(session.namespace), session._torch_installed
+        try:
+            return move()
+        except KeyboardInterrupt:
+            self._put_back(before, namespace, torch_installed)
+            raise LessonError(stopped) from None
+
+    @guard.uninterruptible  # a second Ctrl-C waits until everything is back
+    def _put_back(self, before: dict, namespace: dict, torch_installed: bool) -> None:
+        for name, value in before.items():
+            setattr(self, name, value)
+        self.session.namespace.clear()
+        self.session.namespace.update(namespace)
+        self.session._torch_installed = torch_installed
+
     # -- running code quietly (setup, replay) -----------------------------------------------
 
     def _run_quietly(self, code: str) -> list[str]:
@@ -295,7 +328,13 @@ class Coach:
         return problems
 
     def _enter(self, index: int, *, setup: bool = True) -> list[str]:
-        """Make step `index` current (running its setup); returns notes for the card."""
+        """Make step `index` current (running its setup), then save that; returns notes for the card."""
+        notes = self._arrive(index, setup=setup)
+        self._save_arrival()
+        return notes
+
+    def _arrive(self, index: int, *, setup: bool = True) -> list[str]:
+        """Make step `index` current and run its setup, saving nothing; returns notes for the card."""
         self.index = index
         self.inputs = []
         self.errors = []
@@ -312,12 +351,15 @@ class Coach:
                 notes.append(f"this step's setup failed ({problems[0]}); please report it")
         self.step_start = len(self.path)
         self.needs = judge.needs(step.solution, self.session.namespace) if isinstance(step, Task) else []
+        return notes
+
+    def _save_arrival(self) -> None:
+        step = self.step
         if step.id not in self.records:
             self.records[step.id] = StepRecord()
             self._save(step)
         else:
             self.store.set_current(self.lesson.id, step.id)
-        return notes
 
     # -- starting, leaving --------------------------------------------------------------------
 
@@ -348,6 +390,13 @@ class Coach:
             raise LessonError(str(exc)) from None
         if self.lesson is lesson:
             return Cards([Notice(f"You are in lesson {lesson.id} already."), self.card()])
+        where = f"lesson {self.lesson.id}" if self.lesson is not None else "free play"
+        return self._all_or_nothing(
+            lambda: self._begin(lesson),
+            f"Ctrl-C stopped the setup of lesson {lesson.id}, so it was not started: you are still in {where},"
+            f" as you were (%lesson {lesson.id} starts it again).")
+
+    def _begin(self, lesson: Lesson) -> Cards:
         saved = self.store.lesson(lesson.id)
         ids = [s.id for s in lesson.steps]
         notes = []
@@ -408,7 +457,10 @@ class Coach:
 
     def _advance(self) -> Cards:
         if self.index + 1 < len(self.lesson.steps):
-            notes = self._enter(self.index + 1)
+            notes = self._all_or_nothing(
+                lambda: self._enter(self.index + 1),
+                f"Ctrl-C stopped the setup of step {self.index + 2}: you are still at step {self.index + 1}"
+                " (%next tries again).")
             return Cards([self.card(notes)])
         return self._finish()
 
@@ -438,9 +490,11 @@ class Coach:
         step = self._require()
         rec = self.record(step)
         if not rec.done:
+            self._all_or_nothing(lambda: self._leave_solution_state(step),
+                                 f"Ctrl-C stopped %skip while it ran the step's solution: step {self.index + 1}"
+                                 " is not skipped, and your variables are as they were.")
             rec.status = "skipped"
             self._save(step)
-            self._leave_solution_state(step)
         return self._advance()
 
     def _leave_solution_state(self, step: Step) -> None:
@@ -460,17 +514,26 @@ class Coach:
         """%reset step | lesson."""
         step = self._require()
         if what in ("", "step"):
+            self._all_or_nothing(lambda: self._rebuild(self.path[:self.step_start]),
+                                 "Ctrl-C stopped %reset step while it rebuilt the step's start: nothing was"
+                                 " reset, and your variables are as they were.")
             self.records[step.id] = StepRecord()
             self._save(step)
-            self._rebuild(self.path[:self.step_start])
             notes = self._enter(self.index, setup=False)
             return Cards([Notice(f"Step {self.index + 1} starts again, in a fresh namespace with what the"
                                  " earlier steps define."), self.card(notes)])
         if what == "lesson":
-            self.store.reset_lesson(self.lesson.id)
+            lesson = self.lesson
+
+            def fresh():
+                self._fresh_namespace(lesson, 0)
+                return self._arrive(0)
+
+            notes = self._all_or_nothing(fresh, "Ctrl-C stopped %reset lesson while it ran the lesson's setup:"
+                                         " nothing was reset, and your variables are as they were.")
+            self.store.reset_lesson(lesson.id)
             self.records = {}
-            self._fresh_namespace(self.lesson, 0)
-            notes = self._enter(0)
+            self._save_arrival()
             return Cards([Notice(f"Lesson {self.lesson.id} starts again from step 1; its saved progress"
                                  " was cleared."), self.card(notes)])
         raise LessonError(f"%reset takes 'step' or 'lesson', not {what!r}")
@@ -970,3 +1033,8 @@ def _runs_as_code(text: str, namespace: dict) -> bool:
 def _looks_like_prose(outcome) -> bool:
     error = outcome.error
     return error is not None and error.type == "SyntaxError"
+
+
+def _copied(value):
+    """A container copied (so a move's in-place changes do not reach the saved state); anything else as is."""
+    return value.copy() if isinstance(value, (list, dict, set)) else value

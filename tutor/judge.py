@@ -76,6 +76,8 @@ def run_in(namespace: dict, codes: list[str], *, timeout: float = 5.0) -> Run:
     outcome, errors = None, []
     for i, code in enumerate(codes):
         result = evaluate.execute(code, namespace, f"<replay {i}>", timeout=timeout)
+        if result.error is not None and result.error.type == "KeyboardInterrupt":
+            raise KeyboardInterrupt  # Ctrl-C stops the whole replay (a lesson's setup), not one statement
         outcome = Outcome(input=code, value=result.value, has_value=result.has_value, stdout=result.stdout,
                           error=result.error)
         if result.has_value:
