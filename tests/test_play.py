@@ -199,19 +199,20 @@ def test_play_answers_accept_natural_forms(capsys, tmp_path, quiz, prediction):
 # -- the hard limit (tutor.supervise, shared with `run`) ------------------------------------------
 
 STUCK = '''\
-from tutor.lesson import Lesson, Task, true
+from tutor.lesson import Lesson, Task, Text, true
 
 lesson = Lesson(
     id="stuck",
-    title="A step whose reference solution never stops",
+    title="A step whose setup never stops",
     section="2.5",
     minutes=1,
     setup="big = 10**12",
     steps=[
         Task("first", goal="Make `z = 3`.", checks=[true("z == 3", "z is 3")], hints=["z = 3"],
              solution="z = 3", wrong=["z = 4"]),
-        Task("slow", goal="Sum the numbers below `big`.", checks=[true("'n' in dir()", "n is defined")],
-             hints=["sum(range(big))"], solution="n = sum(range(big))", wrong=["n"]),
+        Text("read", markdown="Read this, then Enter."),
+        Task("slow", goal="Use `n`.", checks=[true("n > 0", "n is positive")], hints=["n"], solution="m = n",
+             wrong=["m = 0"], setup="n = sum(range(big))"),
     ],
 )
 '''
@@ -235,13 +236,13 @@ def play_cli(tmp_path, answers: str, *args):
 
 def test_play_hard_limit_records_the_stop_rebuilds_the_lesson_and_keeps_the_killed_workers_progress(tmp_path):
     # 2: a hint; 3: C code the soft limit cannot stop; 4: the step's answer, in a new worker (1-2 replayed);
-    # 6: %skip runs the slow step's solution: the step is saved as skipped, then the worker is ended
-    answers = "%hint\nsum(range(10**12))\nz = 3\n%next\n%skip\n%lesson stop\n"
+    # 6: %next marks the text step read (saved), then the next step's setup never stops and the worker is ended
+    answers = "%hint\nsum(range(10**12))\nz = 3\n%next\n%next\n%lesson stop\n"
     result, elapsed = play_cli(tmp_path, answers, "--json")
     assert elapsed < 150  # two hard stops at 1 + 1.5 s each, plus three workers starting
-    assert result.returncode == 1, result.stderr  # the slow step was skipped, not passed
+    assert result.returncode == 1, result.stderr  # the slow step was never reached
     steps = {s["step"]: s for s in json_lines(result.stdout)}  # only records: nothing else on stdout
-    first, slow = steps["first"], steps["slow"]
+    first = steps["first"]
     # the input after the stop ran in the rebuilt lesson, and the replay did not count anything twice
     assert (first["status"], first["passed"], first["attempts"], first["hints_used"]) == ("passed", True, 1, 1)
     (stop,) = first["hard_stops"]
@@ -251,10 +252,12 @@ def test_play_hard_limit_records_the_stop_rebuilds_the_lesson_and_keeps_the_kill
     assert stop["replayed"] == [1, 2] and all(type(i) is int for i in stop["replayed"])
     assert isinstance(stop["message"], str) and "hard limit" in stop["message"]
     assert first["errors"] == [f"Timeout: {stop['message']}"]
-    # the killed worker had saved the skip before its solution ran: the skip is kept
-    assert (slow["status"], slow["passed"], slow["attempts"], slow["reached"]) == ("skipped", False, 0, True)
-    (skip,) = slow["hard_stops"]
-    assert (skip["input"], skip["index"], skip["replayed"]) == ("%skip", 6, [1, 2, 4, 5])
+    # the killed worker had saved the text step as read before the next step's setup ran: that is kept
+    read, slow = steps["read"], steps["slow"]
+    assert (read["status"], read["passed"], read["reached"]) == ("passed", True, True)
+    (stop,) = read["hard_stops"]
+    assert (stop["input"], stop["index"], stop["replayed"], stop["type"]) == ("%next", 6, [1, 2, 4, 5], "Timeout")
+    assert (slow["status"], slow["reached"], slow["hard_stops"]) == ("not reached", False, [])
     assert not (tmp_path / "home").exists() or not list((tmp_path / "home").glob("progress*"))
 
 

@@ -150,3 +150,34 @@ def test_history_persists_across_sessions(shell, tutor_home):
     shell.sendcontrol("d")
     shell.expect(pexpect.EOF)
     assert "remembered_value = 12345" in (tutor_home / "history").read_text()
+
+
+def test_ctrl_c_during_a_lessons_setup_leaves_it_not_started(tmp_path, tutor_home):
+    from tutor.progress import ProgressStore
+
+    marker = tmp_path / "setup-running"
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    setup = f"open({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(120)"
+    (folder / "lesson01_slow.py").write_text(
+        "from tutor.lesson import Lesson, Text\n"
+        f"lesson = Lesson(id='slow', title='Slow', section='2.5', minutes=1, setup={setup!r},\n"
+        "                steps=[Text('intro', markdown='Hi.', examples=[])])\n")
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", AUTOGRAD_TUTOR_HOME=str(tutor_home), TERM="xterm")
+    child = pexpect.spawn(sys.executable, ["-m", "tutor", "--lesson", "slow", "--lessons-dir", str(folder)], env=env,
+                          encoding="utf-8", dimensions=(40, 100), timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():  # the setup is running
+            assert time.monotonic() < deadline, "the lesson's setup never started"
+            time.sleep(0.2)
+        pressed = time.monotonic()
+        child.sendintr()
+        expect_plain(child, r"Ctrl-C stopped the setup of lesson slow, so it was not started")
+        assert time.monotonic() - pressed < 20  # generous: one press stops a two-minute setup
+        child.expect_exact(PROMPT)
+        child.sendline("print('free', 'play', 6 * 7)")
+        child.expect_exact("free play 42")
+        assert ProgressStore(tutor_home / "progress.sqlite3").all() == {}
+    finally:
+        child.terminate(force=True)
