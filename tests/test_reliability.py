@@ -178,6 +178,21 @@ def test_sys_exit_with_a_failure_status_is_reported(tsession):
     assert ok(tsession.submit("exit()")).exit_requested
 
 
+@pytest.mark.parametrize("ending, status, ok_", [("import sys; sys.exit(3)", 1, False), ("raise SystemExit(3)", 1, False),
+                                                 ("raise SystemExit", 0, True)])
+def test_run_reports_sys_exit_and_stops_the_file_there(tmp_path, capsys, ending, status, ok_):
+    import json
+
+    from tutor import cli
+
+    script = tmp_path / "exits.py"
+    script.write_text(f"print('before')\n{ending}\nprint('never')\n")
+    assert cli.main(["run", str(script), "--json"]) == status  # like python: a failure status is a failure
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["input"] for r in records] == ["print('before')", ending]  # nothing after it runs
+    assert records[1]["ok"] is ok_ and (records[1]["error"] or {}).get("type") == (None if ok_ else "SystemExit")
+
+
 def test_guarded_reads():
     class Loud:
         def __repr__(self):
@@ -335,6 +350,25 @@ def test_home_and_history_are_private(tutor_home):
     history()
     assert stat.S_IMODE(tutor_home.stat().st_mode) == 0o700
     assert stat.S_IMODE((tutor_home / "history").stat().st_mode) == 0o600
+
+
+def test_an_existing_home_and_history_made_by_an_older_version_become_private(tmp_path, monkeypatch):
+    import stat
+
+    from tutor.shell import history
+
+    monkeypatch.delenv("AUTOGRAD_TUTOR_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    home = tmp_path / "xdg" / "autograd-tutor"
+    home.mkdir(parents=True)
+    home.chmod(0o755)
+    (home / "history").write_text("typed before\n")
+    (home / "history").chmod(0o644)
+    history()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((home / "history").stat().st_mode) == 0o600
+    assert (home / "history").read_text() == "typed before\n"  # kept, not truncated
 
 
 def test_python_m_tutor_does_not_import_the_current_folders_modules(tmp_path):
