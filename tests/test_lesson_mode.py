@@ -491,3 +491,15 @@ def test_ctrl_c_during_skip_leaves_the_step_as_it_was(tmp_path, monkeypatch):
     assert out.error is not None and "Ctrl-C stopped %skip" in out.error.message and "\n" not in out.error.message
     assert coach.index == 1 and coach.records["t"].status == "started" and "z" not in session.namespace
     assert ProgressStore(tmp_path / "progress.sqlite3").lesson("interrupted").steps["t"].status == "started"
+
+
+def test_code_that_raises_keyboardinterrupt_itself_is_not_a_ctrl_c(lesson_session):
+    # it stays on the lesson's path (replayed to rebuild each step's start), and must never stop a replay
+    session, coach = lesson_session
+    session.submit("%lesson tiny")
+    assert session.submit("raise KeyboardInterrupt").error.type == "KeyboardInterrupt"
+    session.submit("%next")
+    assert session.submit("%reset step").ok
+    session.submit("y = (x * x).sum()")
+    out = session.submit("y.backward()")
+    assert out.ok and "✓ Passed" in text_of(out)

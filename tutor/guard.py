@@ -54,6 +54,7 @@ class _State:
         self.installed = False
         self.previous = None
         self.pending_interrupt = False
+        self.presses = 0  # Ctrl-C presses raised as KeyboardInterrupt (see `presses`)
         self.frozen = 0  # the first `frozen` limits of the stack are paused (see `paused`)
 
 
@@ -264,6 +265,7 @@ def _on_interrupt(signum, frame):
     if _protected(frame):
         _state.pending_interrupt = True
         return
+    _state.presses += 1
     raise KeyboardInterrupt
 
 
@@ -271,7 +273,14 @@ def raise_pending() -> None:
     """Raise a Ctrl-C that arrived during protected clean-up (call at a safe point)."""
     if _state.pending_interrupt:
         _state.pending_interrupt = False
+        _state.presses += 1
         raise KeyboardInterrupt
+
+
+def presses() -> int:
+    """How many Ctrl-C presses have been raised so far (inside `interrupts()`): a KeyboardInterrupt that
+    comes with a new press is the learner's Ctrl-C, not code that raised KeyboardInterrupt itself."""
+    return _state.presses
 
 
 class interrupts:

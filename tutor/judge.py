@@ -69,14 +69,15 @@ def replay(codes: list[str], *, timeout: float = 5.0) -> Run:
 def run_in(namespace: dict, codes: list[str], *, timeout: float = 5.0) -> Run:
     """Run code in `namespace` as the Session would (its after-input hooks too, so a plot made inside
     a loop is on the outcome, and none is left over for the learner's next input); nothing is shown."""
-    from tutor import commands, evaluate
+    from tutor import commands, evaluate, guard
     from tutor.outcome import Outcome
 
     started = time.perf_counter()
     outcome, errors = None, []
+    presses = guard.presses()
     for i, code in enumerate(codes):
         result = evaluate.execute(code, namespace, f"<replay {i}>", timeout=timeout)
-        if result.error is not None and result.error.type == "KeyboardInterrupt":
+        if result.error is not None and result.error.type == "KeyboardInterrupt" and guard.presses() != presses:
             raise KeyboardInterrupt  # Ctrl-C stops the whole replay (a lesson's setup), not one statement
         outcome = Outcome(input=code, value=result.value, has_value=result.has_value, stdout=result.stdout,
                           error=result.error)
