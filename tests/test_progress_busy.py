@@ -58,3 +58,20 @@ def test_a_write_gives_up_after_its_busy_timeout_with_a_notice(tmp_path):
     # once the other writer is gone, saving works again
     store.save_step("l1", "a", StepRecord("passed"))
     assert ProgressStore(path).lesson("l1").steps["a"].status == "passed"
+
+
+def test_a_lock_kept_by_another_process_costs_one_busy_timeout_not_one_per_write(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    store = ProgressStore(path, busy_timeout_ms=1000)
+    thread = hold_write_lock(path, 6)
+    started = time.perf_counter()
+    store.save_step("l1", "a", StepRecord("passed"))  # waits its busy timeout, then keeps the write
+    first = time.perf_counter() - started
+    for step in "bcd":
+        store.save_step("l1", step, StepRecord("passed"))
+    later = time.perf_counter() - started - first
+    assert 0.9 <= first and later < 2.0, (first, later)  # not 3 more busy timeouts
+    assert store.notices == ["Progress could not be saved just now (database is locked)."]  # said once
+    thread.join()
+    store.save_step("l1", "e", StepRecord("passed"))
+    assert set(ProgressStore(path).lesson("l1").steps) == set("abcde")

@@ -400,3 +400,49 @@ def test_deep_graphs_past_the_old_caps(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Graph of y: 50,000 operations" in result.stdout and "x.grad would be 1" in result.stdout
     assert result.stdout.rstrip().endswith("survived")
+
+
+# -- Ctrl-C that Python cannot act on: the watcher's honest message -------------------------------
+
+
+def _read_for(fd: int, seconds: float) -> str:
+    import os
+    import select
+
+    got, end = b"", time.monotonic() + seconds
+    while time.monotonic() < end:
+        if select.select([fd], [], [], max(end - time.monotonic(), 0))[0]:
+            got += os.read(fd, 4096)
+    return got.decode("utf-8", "replace")
+
+
+def test_a_ctrl_c_that_does_not_end_the_input_gets_an_honest_message(monkeypatch):
+    import os
+    import signal
+
+    from tutor import ctrlc
+
+    monkeypatch.setattr(ctrlc, "DELAY", 0.3)
+    read_fd, write_fd = os.pipe()
+    watcher = ctrlc.Watcher(out_fd=write_fd)
+    try:
+        with watcher.running():  # Python's C-level handler tells the watcher of the press
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(5)
+            except KeyboardInterrupt:  # handled here, but this "input" goes on running
+                said = _read_for(read_fd, 1.5)
+        assert "Ctrl-C cannot stop this input yet" in said and "Ctrl-\\ to end the tutor" in said
+        with watcher.running():  # an input that ends within the delay: nothing is said
+            watcher.tell(signal.SIGINT)
+        assert _read_for(read_fd, 0.8) == ""
+        with watcher.running():  # the tutor's handler ran, yet the input goes on: the code caught it
+            watcher.tell(signal.SIGINT)
+            watcher.tell(ctrlc.HANDLED)
+            said = _read_for(read_fd, 1.5)
+        assert "your code caught the KeyboardInterrupt" in said
+    finally:
+        watcher.close()
+        os.close(read_fd)
+        os.close(write_fd)
+    assert signal.set_wakeup_fd(-1) == -1  # restored after each input

@@ -54,6 +54,20 @@ def test_ctrl_c_stops_a_runaway_loop_and_the_shell_goes_on(shell):
     shell.expect_exact("42")
 
 
+def test_ctrl_c_that_c_code_cannot_hear_gets_an_honest_message(shell):
+    shell.sendline("print('ready', 6 * 7)")
+    shell.expect_exact("ready 42")
+    settle(shell)
+    shell.sendline("sum(range(10**12))")  # one C call: Python acts on Ctrl-C only after it returns
+    shell.expect_exact("\x1b[?2004l")
+    time.sleep(0.5)
+    pressed = time.monotonic()
+    shell.sendintr()
+    shell.expect_exact("Ctrl-C cannot stop this input yet", timeout=15)
+    shell.expect_exact("Ctrl-\\ to end the tutor")
+    assert time.monotonic() - pressed < 10  # about 1 s; the bound is generous for a busy machine
+
+
 def test_ctrl_d_says_goodbye_and_exits_with_status_zero(shell, tutor_home):
     shell.sendline("print('sum', 1 + 1)")
     shell.expect_exact("sum 2")  # (a bare "2" would match the terminal's escape codes)

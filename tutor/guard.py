@@ -261,7 +261,15 @@ def short_repr(obj, max_chars: int = 200, seconds: float | None = READ_SECONDS) 
 # -- Ctrl-C ---------------------------------------------------------------------------------------
 
 
+on_interrupt = None  # called (no arguments) whenever the handler below runs; see tutor/ctrlc.py
+
+
 def _on_interrupt(signum, frame):
+    if on_interrupt is not None:
+        try:
+            on_interrupt()
+        except Exception:  # noqa: BLE001 - a note to the watcher must never stop the tutor
+            pass
     if _protected(frame):
         _state.pending_interrupt = True
         return

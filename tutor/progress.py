@@ -27,6 +27,7 @@ from pathlib import Path
 
 FILENAME = "progress.sqlite3"
 BUSY_TIMEOUT_MS = 2_000  # a write waits this long for another shell's; then it is kept and retried
+RETRY_BUSY_MS = 100  # while writes are kept (the file stays locked), each later write waits this long
 SCHEMA_VERSION = 1
 DONE = ("passed", "missed", "skipped")
 # Two shells may write the same step: the further status wins, so a step never goes back from
@@ -234,7 +235,12 @@ class ProgressStore:
             for f in funcs:
                 f(conn)
 
+        # After a write found the file locked for a whole busy timeout, the next ones try briefly: the
+        # learner waits at most one busy timeout for a lock another process keeps, not one per step.
+        brief = bool(pending) and not self.in_memory
         try:
+            if brief:
+                self._busy(RETRY_BUSY_MS)
             with self.transaction() as conn:
                 all_writes(conn)
         except (sqlite3.DatabaseError, MemoryError) as exc:
@@ -243,11 +249,22 @@ class ProgressStore:
             if _is_corruption(exc) or not isinstance(exc, sqlite3.OperationalError):
                 self._replace_corrupt(exc)
             else:  # e.g. still locked after the busy timeout, or the disk is full
-                self.notices.append(f"Progress could not be saved just now ({exc}).")
+                notice = f"Progress could not be saved just now ({exc})."
+                if not pending or not self.notices or self.notices[-1] != notice:
+                    self.notices.append(notice)  # once while the trouble lasts, not at every step
                 self._pending = funcs[-100:]
                 return
             with self.transaction() as conn:
                 all_writes(conn)
+        finally:
+            if brief and self._conn is not None:
+                self._busy(self.busy_timeout_ms)
+
+    def _busy(self, ms: int) -> None:
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+        except sqlite3.Error:
+            pass
 
     def _read(self, sql: str, params=()) -> list[tuple]:
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import codeop
+import os
 import sys
 import warnings
 
@@ -31,7 +32,7 @@ from prompt_toolkit.styles import Style
 from prompt_toolkit.validation import ValidationError, Validator
 from pygments.lexers.python import PythonLexer
 
-from tutor import __version__, commands, torchload
+from tutor import __version__, commands, ctrlc, torchload
 from tutor.complete import NamespaceCompleter, needs_torch
 from tutor.introspect import help_target
 from tutor.render import make_console, outcome_renderables
@@ -152,6 +153,7 @@ class Shell:
         self.session = session or Session(echo=self.console.file)
         if self.session.echo is None:
             self.session.echo = self.console.file
+        self.ctrl_c = ctrlc.Watcher(enabled=output is None and _stdout_is_a_terminal())
         self.prompt = PromptSession(
             message=">>> ",
             multiline=True,
@@ -240,8 +242,9 @@ class Shell:
                 self.goodbye()
                 return 0  # Ctrl-D
             try:
-                outcome = self.session.submit(text)
-                self.show(outcome)
+                with self.ctrl_c.running():  # an honest message when Ctrl-C cannot stop the input
+                    outcome = self.session.submit(text)
+                    self.show(outcome)
             except KeyboardInterrupt:
                 self.console.print("⏹ Interrupted. Your variables are kept.", style="yellow")
                 continue
@@ -252,6 +255,13 @@ class Shell:
             if outcome.exit_requested:
                 self.goodbye()
                 return 0
+
+
+def _stdout_is_a_terminal() -> bool:
+    try:
+        return os.isatty(sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _escape(text: str) -> str:

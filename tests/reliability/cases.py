@@ -218,7 +218,7 @@ def _garbage_rows(home: Path) -> None:
     _valid_store(home / STORE)
     conn = sqlite3.connect(home / STORE)
     conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
-    conn.execute("INSERT INTO steps VALUES ('norms', 'l1', 'bogus', 'many', NULL, 'yes', X'FF00', 'later')")
+    conn.execute("INSERT INTO steps VALUES ('norms', 'l1', 'bogus', 'many', 'none', 'yes', X'FF00', 'later')")
     conn.execute("INSERT INTO lessons VALUES ('norms', 'no-such-step', 'then', 'now', 'soon')")
     conn.commit()
     conn.close()
