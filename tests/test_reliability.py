@@ -7,12 +7,14 @@ limit, and keep working for the next input.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 
 import pytest
 
+from reliability import cases  # the cases tests/reliability/run.py measures
 from tutor import display, guard
 from tutor.render import outcome_text
 from tutor.session import Session
@@ -232,8 +234,7 @@ print("never")
 
 
 def run_cli(*args, stdin=None, timeout=180):
-    return subprocess.run([sys.executable, "-m", "tutor", *args], input=stdin, capture_output=True,
-                          text=True, timeout=timeout)
+    return cases.run_cli(*args, stdin=stdin, timeout=timeout, env=cases.tutor_env())
 
 
 def test_run_hard_limit_tamper_proof_records_and_json_out(tmp_path):
@@ -293,6 +294,32 @@ def test_two_shells_never_lose_each_others_passed_steps(tmp_path):
     first.reset_step("l", "s1")  # only a reset starts a step again
     first.save_step("l", "s1", StepRecord("started"))
     assert ProgressStore(path).lesson("l").steps["s1"].status == "started"
+
+
+@pytest.mark.parametrize("kind", [k for k, (_, modes, _) in cases.DAMAGE.items()
+                                  if k != cases.LOCKED and not (modes and os.getuid() == 0)])
+def test_a_damaged_or_unusable_store_starts_and_keeps_working(tmp_path, kind):
+    # The same 16 kinds tests/reliability/run.py measures through the shell; here in process (the
+    # lock and, as root, the read-only kinds are covered by their own tests).
+    from tutor.progress import ProgressStore, StepRecord
+
+    damage, _, saved_after = cases.DAMAGE[kind]
+    home = tmp_path / "home"
+    home.mkdir()
+    damage(home)
+    started = time.monotonic()
+    store = ProgressStore(home / cases.STORE)
+    store.save_step("norms", "l1", StepRecord("passed", attempts=1))
+    store.save_step("norms", "linf", StepRecord("started"))
+    steps = store.lesson("norms").steps
+    assert steps["l1"].status == "passed" and steps["linf"].status == "started"
+    assert all(isinstance(r.attempts, int) and r.status in ("started", "passed", "missed", "skipped")
+               for r in steps.values())
+    assert time.monotonic() - started < 10
+    if saved_after:
+        assert ProgressStore(home / cases.STORE).lesson("norms").steps["l1"].status == "passed"
+    else:
+        assert store.in_memory and store.notices
 
 
 def test_a_read_only_progress_file_is_still_read(tmp_path, monkeypatch):

@@ -287,7 +287,12 @@ class ProgressStore:
             "SELECT step, status, attempts, hints_used, solution_shown, answer FROM steps WHERE lesson = ?",
             (lesson_id,),
         ):
-            record.steps[step] = StepRecord(status, attempts, hints, bool(shown), answer)
+            if isinstance(step, str):  # a file edited or damaged by hand may hold anything: read it sanely
+                record.steps[step] = StepRecord(status if status in RANK else "started", _count(attempts),
+                                                _count(hints), shown not in (0, None, "", b""),
+                                                answer if isinstance(answer, str) else None)
+        if not isinstance(record.current, str):
+            record.current = None
         return record
 
     def all(self) -> dict[str, LessonRecord]:
@@ -376,6 +381,10 @@ def _touch_lesson(conn, lesson_id: str, current: str | None, now: float) -> None
         " current = COALESCE(excluded.current, lessons.current)",
         (lesson_id, current, now, now),
     )
+
+
+def _count(value) -> int:
+    return value if type(value) is int and value >= 0 else 0
 
 
 def _is_corruption(exc: Exception) -> bool:

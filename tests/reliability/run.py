@@ -443,6 +443,9 @@ def main() -> int:
     parser.add_argument("--fuzz-count", type=int, help="fuzz inputs (default 10,000; 300 with --quick)")
     parser.add_argument("--kills", type=int, help="kill -9 runs (default 40; 3 with --quick)")
     args = parser.parse_args()
+    # Started in the background by a non-interactive shell, this process ignores SIGINT, and so would
+    # every child: the shell under test could not hear Ctrl-C. Children get the default disposition.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     rows = []
     with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
