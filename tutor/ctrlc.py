@@ -25,10 +25,11 @@ import threading
 DELAY = 1.0  # seconds after a Ctrl-C before the watcher speaks
 HANDLED, DONE = 0xF0, 0xF1  # bytes the tutor writes (signal numbers are all below 0x80)
 
-NOT_REACHED = ("\r\n⏳ Ctrl-C cannot stop this input yet: it is inside one long call to C code (a PyTorch or "
-               "Python built-in function) that does not look for Ctrl-C. The input stops when that call "
-               "returns. Press Ctrl-\\ to end the tutor now (your variables are lost).\r\n")
-CAUGHT = ("\r\n⏳ Ctrl-C cannot stop this input: your code caught the KeyboardInterrupt (a bare `except:` or "
+NOT_REACHED = ("\r\n⏳ Ctrl-C has not stopped this input yet: Python acts on it only between steps of Python "
+               "code, and this input is inside one long call to C code (a PyTorch or Python built-in "
+               "function) or still unwinding a very deep recursion. It stops when that is done. Press Ctrl-\\ "
+               "to end the tutor now (your variables are lost).\r\n")
+CAUGHT = ("\r\n⏳ Ctrl-C has not stopped this input: your code caught the KeyboardInterrupt (a bare `except:` or "
           "`except BaseException:`) and went on. Press Ctrl-\\ to end the tutor (your variables are lost), "
           "or wait for the code to finish.\r\n")
 

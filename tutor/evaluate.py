@@ -154,11 +154,13 @@ FRAMES_KEPT = 100  # of a deep traceback (a runaway recursion), the first few an
 def _learner_frames(tb, is_learner_file=None) -> list[traceback.FrameSummary]:
     """The learner's frames of a traceback; of a very deep one, the first 3 and the last ones."""
     is_learner = is_learner_file or (lambda filename: filename.startswith(INPUT_PREFIX))
-    first, last, count = [], [], 0
-    while tb is not None:
+    first, last, verdicts = [], [], {}  # verdicts: code object -> is the learner's (a deep recursion
+    while tb is not None:               # repeats a few code objects hundreds of thousands of times)
         code = tb.tb_frame.f_code
-        if is_learner(code.co_filename):
-            count += 1
+        learner = verdicts.get(id(code))  # (hashing a code object hashes its contents)
+        if learner is None:
+            learner = verdicts[id(code)] = bool(is_learner(code.co_filename))
+        if learner:
             if len(first) < 3:
                 first.append(tb)
             else:
@@ -331,9 +333,11 @@ class capture:
                 if exc is not None:
                     self.cap.error = error_info(exc)
                 self.cap.warnings = _warning_infos(records, self.filename)
-        except BaseException:  # noqa: BLE001 - even a Ctrl-C here: the input's error stays data
+        except BaseException as stopped:  # noqa: BLE001 - even a Ctrl-C here: the input's error stays data
             if exc is not None and self.cap.error is None:
-                self.cap.error = ErrorInfo(guard.type_name(exc), "", exc=exc)
+                why = "Ctrl-C" if guard.is_instance(stopped, KeyboardInterrupt) else guard.type_name(stopped)
+                self.cap.error = ErrorInfo(guard.type_name(exc), f"<reading this error's message was stopped "
+                                           f"({why})>", exc=exc)
         if exc is None:
             guard.raise_pending()
         return True  # every learner exception becomes data

@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS steps (
 """
 
 
+_COLUMNS = {"meta": {"key", "value"}, "lessons": {"lesson", "current", "started", "updated", "completed"},
+            "steps": {"lesson", "step", "status", "attempts", "hints_used", "solution_shown", "answer", "updated"}}
+
+
 @dataclass
 class StepRecord:
     status: str = "started"
@@ -120,6 +124,12 @@ class ProgressStore:
                 if not check or check[0] != "ok":
                     raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else '?'}")
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for table, needed in _COLUMNS.items():  # tables of the right names but not of this store
+                if table in tables:
+                    have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                    if not needed <= have:
+                        raise sqlite3.DatabaseError(f"not a progress file of this tutor (table {table} "
+                                                    f"lacks {', '.join(sorted(needed - have))})")
             if not {"meta", "lessons", "steps"} <= tables:  # a new file: no write lock needed otherwise
                 conn.execute("BEGIN IMMEDIATE")
                 for statement in _SCHEMA.split(";"):

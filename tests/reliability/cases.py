@@ -161,7 +161,9 @@ CTRL_C = [
     Interrupt("python-loop", "while True: pass"),
     Interrupt("sleep", "import time; time.sleep(100)"),
     Interrupt("input", 'name = input("your name? ")'),
-    Interrupt("recursion-raised-limit", "r(0)", "import sys; sys.setrecursionlimit(10**6)\ndef r(n): return r(n + 1)"),
+    # each call does a little work, so the press lands deep in the recursion, not after its RecursionError
+    Interrupt("recursion-raised-limit", "r(0)",
+              "import sys; sys.setrecursionlimit(10**6)\ndef r(n):\n    sum(range(30))\n    return r(n + 1)"),
     Interrupt("repr-loops", "R()", "class R:\n    def __repr__(self):\n        while True: pass"),
     Interrupt("exception-str-loops", "raise Odd()", "class Odd(Exception):\n    def __str__(self):\n        while True: pass"),
     Interrupt("tensor-loop", "while True: torch.randn(300, 300) @ torch.randn(300, 300)"),
