@@ -473,3 +473,17 @@ def test_a_ctrl_c_that_does_not_end_the_input_gets_an_honest_message(monkeypatch
         os.close(read_fd)
         os.close(write_fd)
     assert signal.set_wakeup_fd(-1) == -1  # restored after each input
+
+
+def test_a_print_flood_keeps_a_bounded_head_and_tail_of_its_output():
+    s = Session(timeout=1)
+    started = time.monotonic()
+    out = s.submit('i = 0\nwhile True:\n    print("loss", i)\n    i += 1')
+    assert out.error.type == "Timeout" and time.monotonic() - started < 5
+    head, _, tail = out.stdout.partition(" characters of output left out …\n")
+    assert head.startswith("loss 0\nloss 1\n") and tail  # the first and the last lines are kept
+    import re
+
+    last = int(re.findall(r"loss (\d+)\n", tail)[-1])  # (the very last print may have been cut short)
+    assert s.namespace["i"] - 2 <= last <= s.namespace["i"]  # really the end of the output
+    assert len(out.stdout) < 3 * 200_000

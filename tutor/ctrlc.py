@@ -27,10 +27,10 @@ HANDLED, DONE = 0xF0, 0xF1  # bytes the tutor writes (signal numbers are all bel
 
 NOT_REACHED = ("\r\n⏳ Ctrl-C has not stopped this input yet: Python acts on it only between steps of Python "
                "code, and this input is inside one long call to C code (a PyTorch or Python built-in "
-               "function) or still unwinding a very deep recursion. It stops when that is done. Press Ctrl-\\ "
+               "function) or still unwinding a very deep recursion. It stops when that is done. {quit} "
                "to end the tutor now (your variables are lost).\r\n")
 CAUGHT = ("\r\n⏳ Ctrl-C has not stopped this input: your code caught the KeyboardInterrupt (a bare `except:` or "
-          "`except BaseException:`) and went on. Press Ctrl-\\ to end the tutor (your variables are lost), "
+          "`except BaseException:`) and went on. {quit} to end the tutor (your variables are lost), "
           "or wait for the code to finish.\r\n")
 
 WATCHER = r"""
@@ -60,6 +60,14 @@ while True:
 """
 
 
+def quit_hint() -> str:
+    """How to end the tutor when an input cannot be stopped: Ctrl-\\ (SIGQUIT) unless it is ignored
+    (a shell that started the tutor in the background ignores it), else kill -9 from elsewhere."""
+    if signal.getsignal(signal.SIGQUIT) == signal.SIG_DFL:
+        return "Press Ctrl-\\"
+    return f"Run `kill -9 {os.getpid()}` in another terminal"
+
+
 class Watcher:
     """`with watcher.running():` around one input, in the main thread."""
 
@@ -78,7 +86,7 @@ class Watcher:
             os.set_blocking(write_fd, False)
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", WATCHER, str(read_fd), str(self.out_fd), str(DELAY),
-                 NOT_REACHED, CAUGHT],
+                 NOT_REACHED.format(quit=quit_hint()), CAUGHT.format(quit=quit_hint())],
                 pass_fds=(read_fd, self.out_fd), stdin=subprocess.DEVNULL, start_new_session=True)
             os.close(read_fd)
             self.write_fd = write_fd

@@ -35,10 +35,20 @@ class Execution:
 
 
 class _Tee(io.TextIOBase):
-    """A text stream that keeps everything written and optionally echoes it live."""
+    """A text stream that keeps what is written and optionally echoes it live.
+
+    It keeps at most the first and the last KEEP characters (a loop that prints without end would
+    otherwise fill the memory, and its record would take longer to write than the input ran), with a
+    line in between that says how much was left out. The echo shows everything."""
+
+    KEEP = 200_000
 
     def __init__(self, echo=None):
-        self._parts: list[str] = []
+        self._head: list[str] = []
+        self._head_len = 0
+        self._tail: list[str] = []
+        self._tail_len = 0
+        self._dropped = 0
         self._echo = echo
 
     def writable(self) -> bool:
@@ -47,7 +57,20 @@ class _Tee(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        self._parts.append(text)
+        if self._head_len < self.KEEP:
+            room = self.KEEP - self._head_len
+            self._head.append(text[:room])
+            self._head_len += min(len(text), room)
+            rest = text[room:]
+        else:
+            rest = text
+        if rest:
+            self._tail.append(rest)
+            self._tail_len += len(rest)
+            if self._tail_len > 2 * self.KEEP:
+                joined = "".join(self._tail)
+                self._dropped += len(joined) - self.KEEP
+                self._tail, self._tail_len = [joined[-self.KEEP:]], self.KEEP
         if self._echo is not None:
             try:
                 self._echo.write(text)
@@ -57,7 +80,10 @@ class _Tee(io.TextIOBase):
         return len(text)
 
     def getvalue(self) -> str:
-        return "".join(self._parts)
+        if not self._dropped:
+            return "".join(self._head) + "".join(self._tail)
+        return ("".join(self._head) + f"\n… {self._dropped:,} characters of output left out …\n"
+                + "".join(self._tail))
 
 
 def register_source(filename: str, source: str) -> None:

@@ -467,6 +467,7 @@ def main() -> int:
     # Started in the background by a non-interactive shell, this process ignores SIGINT, and so would
     # every child: the shell under test could not hear Ctrl-C. Children get the default disposition.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)  # (the same for Ctrl-\\)
     started = time.monotonic()
     rows = []
     with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
