@@ -88,8 +88,10 @@ def expect_plain(child, pattern: str, timeout: float = 60) -> str:
     seen = ""
     deadline = time.monotonic() + timeout
     while True:
-        match = re.search(pattern, _ESCAPE.sub("", seen))
-        if match:
+        plain = _ESCAPE.sub("", seen)
+        match = re.search(pattern, plain)
+        if match:  # what came after the match (the next prompt, say) is left for the next expect
+            child.buffer = plain[match.end():] + child.buffer
             return match.group(0)
         if time.monotonic() > deadline:
             raise AssertionError(f"no {pattern!r} in the output; the end of it: {_ESCAPE.sub('', seen)[-600:]!r}")
