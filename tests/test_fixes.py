@@ -6,8 +6,10 @@ clear the mistake without a new error; and the machinery that tries fixes is che
 from __future__ import annotations
 
 import time
+import warnings
 
 import pytest
+import torch
 
 import tutor.hints as hints_pkg
 from tutor import verify
@@ -75,6 +77,12 @@ SITUATIONS = [
                           "first = x.grad.clone()\ny.backward()", "retain_graph=True, then again"),
     ("grad-accumulation", "x = torch.arange(4.0, requires_grad=True)\ny = 2 * torch.dot(x, x)\ny.backward()\n"
                           "z = (x * x).sum()\nz.backward()", "vector leaf, another output"),
+    ("grad-accumulation", "def train(w, steps):\n    seen = []\n    for _ in range(steps):\n        loss = (w * 3) ** 2\n"
+                          "        loss.backward()\n        seen.append(w.grad.item())\n    return seen\n"
+                          "w = torch.tensor(1.0, requires_grad=True)\nseen = train(w, 3)",
+     "a loop in a helper defined in an earlier input"),
+    ("grad-accumulation", "x = torch.tensor([1.0, 2.0], requires_grad=True)\nh = torch.exp(x)\nloss = (h * 3).sum()\n"
+                          "loss.backward(retain_graph=True)\nloss.backward()", "a graph of two statements, passed twice"),
     ("numpy-on-requires-grad", "b = torch.zeros(3)\nw = torch.ones(3, requires_grad=True)\ny = w * 2\n"
                                "b.numpy(); y.numpy()", "top level, an unrelated tensor on the same line"),
     ("numpy-on-requires-grad", "w = torch.randn(2, requires_grad=True)\nb = torch.zeros(2)\nnp.array([w, b])",
@@ -145,19 +153,33 @@ SHOWN = {
     "a trainable parameter scaled after randn, read later": "w = (torch.randn(3) * 0.01).requires_grad_()",
     "a parameter marked with requires_grad_() and then shifted": "w = (torch.tensor([1.0, 2.0]) + 0).requires_grad_()",
     "a parameter cast after the factory, read in a helper": "w = (torch.ones(2).double()).requires_grad_()",
+    # a gradient that added up: code to type now (reset, build the graph again, the pass as typed) ...
+    "retain_graph=True, then again": "x.grad = None\ny = x ** 2\ny.backward()",
+    "vector leaf, another output": "x.grad = None\nz = (x * x).sum()\nz.backward()",
+    "a graph of two statements, passed twice": "x.grad = None\nh = torch.exp(x)\nloss = (h * 3).sum()\nloss.backward()",
+    # ... and in a loop, the reset as the loop body's first statement (not before the loop)
+    "backward in a loop": "for step in range(3):\n    x.grad = None\n    ...",
+    "a loop in a helper defined in an earlier input": "for _ in range(steps):\n    w.grad = None\n    ...",
 }
 
-# What the learner's .grad read gives once the shown fix is applied (worked out by hand): the read is not
-# merely quiet, it returns the gradient. (name, expected value or f(namespace) -> expected value)
-GRAD_AFTER = {
-    "scalar intermediate read after backward": ("y", 1.0),
-    "vector intermediate printed": ("y", [1.0, 1.0, 1.0]),
-    "the read inside a helper defined in an earlier input": ("h", [3.0, 3.0]),
-    "a leaf rebound by an earlier input, w = w * 2": ("w", [1.0, 1.0, 1.0]),
-    "intermediate of a torch.autograd.grad user": ("y", 1.0),
-    "a trainable parameter scaled after randn, read later": ("w", lambda ns: (2 * ns["w"]).tolist()),
-    "a parameter marked with requires_grad_() and then shifted": ("w", [1.0, 1.0]),
-    "a parameter cast after the factory, read in a helper": ("w", [2.0, 2.0]),
+# What the learner's state holds once the shown fix is applied (worked out by hand): a .grad read is not
+# merely quiet, it returns the gradient; a gradient that added up holds one pass. (expression, expected
+# value or f(namespace) -> expected value)
+AFTER = {
+    "scalar intermediate read after backward": ("y.grad", 1.0),
+    "vector intermediate printed": ("y.grad", [1.0, 1.0, 1.0]),
+    "the read inside a helper defined in an earlier input": ("h.grad", [3.0, 3.0]),
+    "a leaf rebound by an earlier input, w = w * 2": ("w.grad", [1.0, 1.0, 1.0]),
+    "intermediate of a torch.autograd.grad user": ("y.grad", 1.0),
+    "a trainable parameter scaled after randn, read later": ("w.grad", lambda ns: (2 * ns["w"]).tolist()),
+    "a parameter marked with requires_grad_() and then shifted": ("w.grad", [1.0, 1.0]),
+    "a parameter cast after the factory, read in a helper": ("w.grad", [2.0, 2.0]),
+    "backward in a loop": ("grads", [2.0, 2.0, 2.0]),  # d(x**2)/dx at x = 1, on every step
+    "a second pass over a graph that saves nothing": ("x.grad", 1.0),
+    "retain_graph=True, then again": ("x.grad", 6.0),  # 2x at x = 3, once
+    "vector leaf, another output": ("x.grad", [0.0, 2.0, 4.0, 6.0]),  # z = sum(x * x): 2x
+    "a loop in a helper defined in an earlier input": ("seen", [18.0, 18.0, 18.0]),  # (3w)**2: 18w at w = 1
+    "a graph of two statements, passed twice": ("x.grad", lambda ns: (3 * torch.exp(ns["x"])).tolist()),
 }
 
 # D2L 2.5.4's f, stopped by the time limit when it starts from 0
@@ -209,12 +231,15 @@ def test_the_shown_fix_clears_the_mistake_on_the_same_state(hint_id, script, wha
     for o in redone[min(hint.replaces) - 1:]:
         assert o.ok, (o.input, o.error)
         assert hint_id not in [h.id for h in o.hints], o.input
-    if what in GRAD_AFTER:
-        name, expected = GRAD_AFTER[what]
-        t = again.namespace[name]
-        assert t.grad is not None, f"{name}.grad is still None after the fix"
+    if what in AFTER:
+        expr, expected = AFTER[what]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reading .grad of a non-leaf warns: then it is None, caught below
+            value = eval(expr, {}, dict(again.namespace))
+        assert value is not None, f"{expr} is still None after the fix"
         expected = expected(again.namespace) if callable(expected) else expected
-        assert t.grad.tolist() == pytest.approx(expected), (name, t.grad, expected)
+        got = value.tolist() if isinstance(value, torch.Tensor) else value
+        assert got == pytest.approx(expected), (expr, got, expected)
 
 
 @pytest.mark.parametrize("script,shown,what", LOOPS, ids=[w for _, _, w in LOOPS])
@@ -481,3 +506,49 @@ def test_the_parameter_case_quotes_the_line_as_typed_and_rebuilds_it_where_it_wa
     # input it stands in for (typed now it would make a fresh leaf whose .grad is None)
     assert hint.fix == at_once.fix and sorted(hint.replaces) == [made.index]
     assert hint.fix_in_place_of.startswith("`w = torch.randn(3,requires_grad=True)*0.01`, then run")
+
+
+ADDED_UP = [s for s in SITUATIONS if s[0] == "grad-accumulation" and "loop" not in s[2]]
+
+
+@pytest.mark.parametrize("hint_id,script,what", ADDED_UP, ids=[situation_id(s) for s in ADDED_UP])
+def test_a_gradient_that_added_up_gets_a_fix_to_type_now(hint_id, script, what):
+    """The doubled .grad came from the input that just ran: the fix is the next thing to type (no 'in place
+    of'), and typing it in the learner's own session leaves the gradient of one pass."""
+    from tutor.render import fix_label
+
+    session = new_session()
+    outcome = [session.submit(text) for text in split_inputs(script)][-1]
+    hint = _hint(outcome, hint_id)
+    assert hint.verified and hint.fix_in_place_of == "", (hint.fix, hint.fix_in_place_of)
+    assert fix_label(hint) == "fix, tried on a copy of your session:"
+    typed = session.submit(hint.fix)
+    assert typed.ok and hint_id not in [h.id for h in typed.hints], (typed.error, typed.hints)
+    expr, expected = AFTER[what]
+    expected = expected(session.namespace) if callable(expected) else expected
+    assert eval(expr, {}, dict(session.namespace)).tolist() == pytest.approx(expected)
+
+
+def test_an_accumulation_fix_is_proven_by_the_gradient_of_one_pass():
+    """A reset anywhere in the input quiets the hint, so a candidate that resets after the pass (x.grad
+    None) or before two passes (x.grad doubled) looks clean; the proof compares x.grad with what the
+    learner's pass added (12 - 6 = 6) and keeps only the fix that leaves exactly that."""
+    from tutor.hints import fixes
+    from tutor.hints.rules.accumulation import one_pass
+
+    session = new_session()
+    for text in split_inputs("x = torch.tensor(3.0, requires_grad=True)\ny = x ** 2\ny.backward(retain_graph=True)"):
+        session.submit(text)
+    again = session.submit("y.backward(retain_graph=True)")
+    hint = _hint(again, "grad-accumulation")
+    check = one_pass([g for g in again.gradients if g.name == "x"])
+    after = fixes.Candidate("x.grad = None", {again.index: "y.backward(retain_graph=True)\nx.grad = None"}, check=check)
+    twice = fixes.Candidate("x.grad = None\ny.backward(retain_graph=True)\ny.backward(retain_graph=True)",
+                            {again.index: "x.grad = None\ny.backward(retain_graph=True)\ny.backward(retain_graph=True)"},
+                            check=check)
+    right = fixes.Candidate("x.grad = None\ny.backward(retain_graph=True)",
+                            {again.index: "x.grad = None\ny.backward(retain_graph=True)"}, check=check)
+    fixes.prove(hint, [after, twice, right], session.scene(again).try_fix, "words")
+    assert hint.fix == right.shown, hint.tried
+    assert [why for _, why in hint.tried] == ["x.grad is None after the fix: no backward pass filled it",
+                                              "x.grad is 12, not the one pass's 6"]

@@ -47,10 +47,9 @@ hint grad-accumulation · backward() adds to .grad instead of
 replacing it
   x.grad went from [0, 4, 8, 12] to [0, 8, 16, 24]:
   backward() adds to .grad, it does not replace it.
-  fix, tried on a copy of your session in place of
-  `y.backward()`, which already ran: start again from before
-  it
+  fix, tried on a copy of your session:
   x.grad = None
+  y = 2 * torch.dot(x, x)
   y.backward()
   reread D2L 2.5.1 · %explain for more"""
 

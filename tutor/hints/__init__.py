@@ -131,6 +131,10 @@ def _in_place_of(hint, outcome, scene: Scene) -> str:
 def _works_typed_now(hint, outcome, scene: Scene) -> bool:
     """Whether the fix, typed right after this input (which ran), also clears the mistake: tried as the
     next input on a copy of the session as this input left it (judged on what the fix itself does)."""
+    if any(line.strip() == "..." for line in hint.fix.splitlines()):
+        return False  # an excerpt of the edited input (a loop header, the new line, ...), not code to type
+    if hint.replaces == {outcome.index + 1: hint.fix}:
+        return True  # the edit that was proven is the fix typed next
     if scene.try_fix is None:
         return False
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from tutor.hints import fixes
-from tutor.hints.context import Context, assigned_names, call_name, paren, source_of
+from tutor.hints.context import Context, assigned_names, call_name, is_true, keyword, names_in, paren, source_of
 from tutor.hints.rules.common import rule, brief
 
 
@@ -58,9 +58,15 @@ def accumulation(ctx: Context):
             continue
         candidates = []
         if site is not None:
+            added = _added_up(ctx, resets)
+            candidates.append(typed_now(ctx, site, calls, [c.name for c in added]))
             stmt = fixes.enclosing_stmt(site.tree, calls[0][0])
             for reset in (f"{change.name}.grad = None", f"{change.name}.grad.zero_()"):
                 candidates.append(site.insert_before(stmt, reset) if stmt is not None else None)
+            check = one_pass(added)
+            for c in candidates:
+                if c is not None:
+                    c.check = check
         return ctx.hint(
             "grad-accumulation",
             f"{change.name}.grad went from {brief(old)}{_left_by(ctx, change.name)} to {brief(change.new)}: "
@@ -94,3 +100,83 @@ def _left_by(ctx: Context, name: str) -> str:
     earlier = ctx.earlier_grad_change(name)
     where = ctx.input_name(earlier.index) if earlier is not None else ""
     return f" (left by {where})" if where else ""
+
+
+def _added_up(ctx: Context, resets: set[str]) -> list:
+    """The gradient changes of this input that added to a gradient an earlier pass left (not reset first)."""
+    found = []
+    for change in ctx.outcome.gradients:
+        new, old = change.new, change.old
+        if new is None or not ctx.is_tensor(new) or not new.is_floating_point() or change.name in resets:
+            continue
+        if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != new.shape:
+            continue
+        if bool(old.abs().sum()) and not bool((old == new).all()):
+            found.append(change)
+    return found
+
+
+def one_pass(changes: list):
+    """A Candidate check: after the fix each .grad holds what this input's pass added, no more (the gradient
+    of one pass, worked out from the values before and after it, not from the fix)."""
+    wanted = [(c.name, (c.new - c.old).detach().clone()) for c in changes]
+
+    def check(session, outcome) -> str | None:
+        import torch
+
+        for name, want in wanted:
+            try:
+                t = eval(name, {"__builtins__": {}}, dict(session.namespace))  # noqa: S307 - a name the tutor printed
+            except Exception:  # noqa: BLE001
+                return f"{name} is gone after the fix"
+            grad = getattr(t, "grad", None)
+            if grad is None:
+                return f"{name}.grad is None after the fix: no backward pass filled it"
+            if grad.shape != want.shape or not torch.allclose(grad, want.to(grad.dtype), rtol=1e-5, atol=1e-6):
+                return f"{name}.grad is {brief(grad)}, not the one pass's {brief(want)}"
+        return None
+
+    return check
+
+
+def typed_now(ctx: Context, site, calls: list, names: list[str]):
+    """Code to type after this input, which already ran: reset the gradients, build the graph again (it was
+    freed, unless the pass kept it with retain_graph=True) and run the pass again, as typed. Its edit is
+    this input followed by the code, so the hint shows it as the next thing to type."""
+    if len(calls) != 1 or not names:
+        return None
+    call, target, _ = calls[0]
+    stmt = fixes.enclosing_stmt(site.tree, call)
+    if stmt is None or not any(stmt is s for s in site.tree.body) or not isinstance(stmt, ast.Expr):
+        return None
+    kept = is_true(keyword(call, "retain_graph"))
+    rebuild = [] if kept or target is None else _graph_statements(ctx, target)
+    if rebuild is None:
+        return None
+    code = "\n".join([f"{n}.grad = None" for n in names] + rebuild + [site.segment(stmt).strip()])
+    return fixes.Candidate(code, {site.index: site.source.rstrip() + "\n" + code})
+
+
+def _graph_statements(ctx: Context, target: ast.AST, limit: int = 6) -> list[str] | None:
+    """The learner's statements that computed `target`'s non-leaf tensors, oldest first, as typed (None when
+    one cannot simply be run again: in a loop, unpacked, or rebinding its own name)."""
+    todo, seen, found = list(names_in(target)), set(), {}
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        t = ctx.tensor(name)
+        if t is None or t.grad_fn is None:
+            continue  # a leaf (or not a tensor): nothing to build again
+        a = ctx.assignment(name)
+        if a is None or a.value is None or a.unpacked or a.augmented or a.stmt.contexts:
+            return None
+        node = a.stmt.node
+        if not isinstance(node, ast.Assign) or node.lineno != node.end_lineno or name in names_in(a.value):
+            return None
+        found[a.stmt.order] = a.stmt.src().strip()
+        if len(found) > limit:
+            return None
+        todo.extend(names_in(a.value))
+    return [found[k] for k in sorted(found)]

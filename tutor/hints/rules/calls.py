@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from tutor.hints import reach
+from tutor.hints import fixes, reach
 from tutor.hints.context import Context, Stmt, assigned_names, call_name, dotted, names_in, paren, source_of
 from tutor.hints.rules.common import SUPERSEDES, brief, chain, rule
 
@@ -489,30 +489,38 @@ def accumulation_through_calls(ctx: Context):
                 resets.add("*")  # a helper resets gradients (often through a loop over its parameters)
     if "*" in resets:
         return None
-    changes = [g for g in ctx.outcome.gradients if g.new is not None and g.name not in resets
-               and ctx.is_tensor(g.new) and g.new.is_floating_point()]
-    if not changes:
+    stepped = [g for g in ctx.outcome.gradients if g.new is not None and ctx.is_tensor(g.new)
+               and g.new.is_floating_point()]
+    changes = [g for g in stepped if g.name not in resets]
+    if not stepped:
         return None
-    # 1. a loop that runs backward() and reads .grad on every step: each read sees the running sum
+    # 1. a loop that runs backward() and reads .grad on every step: each read sees the running sum (a reset
+    #    before or after the loop does not help the reads inside it)
     for loop, src, callee, calls, nodes in _loops_with_backward(ctx, ctx.tree):
         if any(reach.resets_grad(n) for n in nodes):
             continue
         fresh = {n for node in nodes for s in ast.walk(node) if isinstance(s, (ast.Assign, ast.For))
                  for t in (s.targets if isinstance(s, ast.Assign) else [s.target]) for n in assigned_names(t)}
-        changes = [g for g in changes if g.name.split("[")[0].split(".")[0] not in fresh]
-        if not changes:
+        stepped = [g for g in stepped if g.name.split("[")[0].split(".")[0] not in fresh]
+        if not stepped:
             return None  # a new tensor on every step: its .grad starts empty each time
         if not any(_grad_reads(n) for n in nodes):
             continue  # only the total is used after the loop: adding up is what was asked for
-        change = changes[0]
+        change = stepped[0]
         b = ast.unparse(calls[0].func.value)
         where = f" in {callee.name}(){callee.where()}" if callee is not None else ""
+        reset = f"{change.name}.grad = None"
+        site = ctx.current_site if callee is None else ctx.site(callee.index) if callee.index else None
+        found = [fixes.in_loop_body(site, loop, reset)] if site is not None and site.source.rstrip() == src.rstrip() else []
         return ctx.hint(
             "grad-accumulation",
             f"the loop{where} runs {paren(b, calls[0].func.value)}.backward() and reads .grad on every step but "
             f"never resets it, so each read after the first sees a running sum ({change.name}.grad is now "
             f"{brief(change.new)}).",
-            f"{change.name}.grad = None  # first thing in the loop body, before backward()")
+            f"{reset}  # first thing in the loop body, before backward()", candidates=found,
+            words=f"reset {change.name}.grad (`{reset}`) as the first thing in the loop body, before backward().")
+    if not changes:
+        return None
     # 2. a helper that runs backward(), called again on a tensor that still holds the last gradient
     if not any(ctx.backward_calls(s) for c in callees for s in c.body):
         return None
