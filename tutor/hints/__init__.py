@@ -133,8 +133,8 @@ def _works_typed_now(hint, outcome, scene: Scene) -> bool:
     next input on a copy of the session as this input left it (judged on what the fix itself does)."""
     if any(line.strip() == "..." for line in hint.fix.splitlines()):
         return False  # an excerpt of the edited input (a loop header, the new line, ...), not code to type
-    if hint.replaces == {outcome.index + 1: hint.fix}:
-        return True  # the edit that was proven is the fix typed next
+    if hint.replaces == {outcome.index: outcome.input.rstrip() + "\n" + hint.fix}:
+        return True  # proven as this input followed by the fix: typed next it leaves the same state
     if scene.try_fix is None:
         return False
     try:
