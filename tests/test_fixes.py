@@ -5,8 +5,10 @@ clear the mistake without a new error; and the machinery that tries fixes is che
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import pytest
 import torch
@@ -14,18 +16,15 @@ import torch
 import tutor.hints as hints_pkg
 from tutor import verify
 from tutor.runner import split_inputs
-from tutor.session import Session
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fix_replay import assert_the_fix_clears_the_mistake, assert_the_shown_fix_is_the_edit, new_session  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def strict(monkeypatch):
     monkeypatch.setattr(hints_pkg, "STRICT", True)
-
-
-def new_session(timeout: float | None = 5.0) -> Session:
-    session = Session(timeout=timeout)
-    session.ensure_torch()
-    return session
 
 
 # (hint id, the learner's inputs, what the situation is about). Realistic code: the shapes learners
@@ -219,18 +218,10 @@ def test_the_shown_fix_clears_the_mistake_on_the_same_state(hint_id, script, wha
     hint = next((h for h in outcomes[-1].hints if h.id == hint_id), None)
     assert hint is not None, [h.id for h in outcomes[-1].hints]
     assert hint.verified and hint.fix and hint.replaces, (hint.fix_words, hint.tried)
-    compile(hint.fix, "<fix>", "exec")
     assert hint.fix == SHOWN.get(what, hint.fix), hint.tried
-    # what is shown is the edit that was tried, in the learner's own lines
-    edited = "\n".join(hint.replaces.values())
-    for line in hint.fix.splitlines():
-        assert line.strip() in ("", "...") or line.strip() in edited, (line, edited)
+    assert_the_shown_fix_is_the_edit(hint)
     # apply the edit to the learner's inputs and run them from the start
-    again = new_session()
-    redone = [again.submit(hint.replaces.get(i, text)) for i, text in enumerate(inputs, start=1)]
-    for o in redone[min(hint.replaces) - 1:]:
-        assert o.ok, (o.input, o.error)
-        assert hint_id not in [h.id for h in o.hints], o.input
+    again = assert_the_fix_clears_the_mistake(inputs, hint, hint_id)
     if what in AFTER:
         expr, expected = AFTER[what]
         with warnings.catch_warnings():
