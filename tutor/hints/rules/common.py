@@ -253,3 +253,75 @@ def in_a_loop(tree: ast.AST, node: ast.AST) -> ast.stmt | None:
         if isinstance(loop, (ast.For, ast.While)) and any(sub is node for sub in ast.walk(loop)):
             best = loop
     return best
+
+
+# -- where a candidate edit goes (tutor.hints.fixes.Site), found from a node a rule already has ---------
+
+
+def same_node(tree: ast.AST, node: ast.AST) -> ast.AST | None:
+    """The node of `tree` of the same type at the same position as `node` (parsed from the same text)."""
+    where = (getattr(node, "lineno", None), getattr(node, "col_offset", None),
+             getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None))
+    if where[0] is None:
+        return None
+    for sub in ast.walk(tree):
+        if type(sub) is type(node) and (getattr(sub, "lineno", None), getattr(sub, "col_offset", None),
+                                        getattr(sub, "end_lineno", None), getattr(sub, "end_col_offset", None)) == where:
+            return sub
+    return None
+
+
+def site_and_node(ctx: Context, index: int | None, node: ast.AST):
+    """(Site, node) for `node` as parsed from the whole text of input `index` (the current input, an
+    earlier one, or the input that defined a function): the Site points at the statement that holds it.
+    (None, None) when the input or the node cannot be found again."""
+    from tutor.hints.fixes import enclosing_stmt
+
+    site = ctx.site(index) if index is not None else None
+    found = same_node(site.tree, node) if site is not None else None
+    if found is None:
+        return None, None
+    site.stmt = found if isinstance(found, ast.stmt) else enclosing_stmt(site.tree, found)
+    return site, found
+
+
+def input_of_function(ctx: Context, func) -> int | None:
+    """The input number that defined the learner's function `func` (a function object or a name)."""
+    if isinstance(func, str):
+        func = ctx.ns.get(func)
+    filename = getattr(getattr(func, "__code__", None), "co_filename", "")
+    if not filename.startswith("<input-"):
+        return None
+    try:
+        return int(filename[len("<input-"):].rstrip(">"))
+    except ValueError:
+        return None
+
+
+def node_by_text(site, node_type, text: str) -> ast.AST | None:
+    """In `site` (its statement first, then the whole input): the node of `node_type` whose text is
+    `text` (for nodes a rule found in the failing line, parsed on its own, whose positions differ)."""
+    for scope in ([site.stmt] if site.stmt is not None else []) + [site.tree]:
+        for sub in ast.walk(scope):
+            if isinstance(sub, node_type) and site.segment(sub) == text:
+                return sub
+    return None
+
+
+def enclosing_def(tree: ast.AST, node: ast.AST) -> ast.FunctionDef | None:
+    """The innermost function definition of `tree` that holds `node`."""
+    best = None
+    for f in ast.walk(tree):
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(sub is node for sub in ast.walk(f)):
+            if best is None or f.lineno >= best.lineno:
+                best = f
+    return best
+
+
+def shown_holder(site, node: ast.AST, most_lines: int = 5) -> ast.AST | None:
+    """What to show for an edit of `node`: the whole function that holds it when it is short (the edit
+    reads best in place), else the statement."""
+    fdef = enclosing_def(site.tree, node)
+    if fdef is not None and fdef.end_lineno - fdef.lineno + 1 <= most_lines and not fdef.decorator_list:
+        return fdef
+    return None

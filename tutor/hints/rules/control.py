@@ -36,7 +36,83 @@ def bool_ambiguous(ctx: Context):
         fix = f"torch.where({tsrc}, a, b)  # elementwise; or ({tsrc}).all() / .any() for one decision"
     return ctx.hint(
         "bool-ambiguous-control-flow",
-        f"{tsrc} gives one True/False per element{n}, and Python's if/while needs a single one.", fix)
+        f"{tsrc} gives one True/False per element{n}, and Python's if/while needs a single one.", fix,
+        candidates=_where_candidates(ctx, test, tsrc))
+
+
+def _where_candidates(ctx: Context, test, tsrc: str) -> list:
+    """The elementwise choice written with torch.where where the learner wrote it with Python's if, in
+    the statement that raised (this input, or a function defined earlier): `A if c else B`;
+    `if c: return A` followed by `return B`; `if c: y = A else: y = B`; and `assert c` as `assert
+    (c).all()` (every element must hold). A `while` or a bare `if` asks for one decision whose meaning
+    (all? any?) only the learner knows: no code then."""
+    from tutor.hints.rules.common import node_by_text, shown_holder
+
+    site = ctx.error_site
+    if site is None or site.stmt is None or test is None:
+        return []
+    found = []
+    for node in ast.walk(site.stmt):
+        t = getattr(node, "test", None)
+        if t is None or site.segment(t) != tsrc:
+            continue
+        if any(isinstance(sub, (ast.BoolOp, ast.Not)) for sub in ast.walk(t)):
+            break  # and/or/not ask Python for one truth value each: torch.where would not mean the same
+        c = site.segment(t)
+        holder = shown_holder(site, node)
+        if isinstance(node, ast.IfExp):
+            new = f"torch.where({c}, {site.segment(node.body)}, {site.segment(node.orelse)})"
+            found.append(site.splice(node, new, shown_node=holder))
+        elif isinstance(node, ast.Assert):
+            found.append(site.splice(t, f"({c}).all()", shown_node=holder))
+        elif isinstance(node, ast.If) and len(node.body) == 1:
+            found.append(_if_as_where(site, node, c, holder))
+        break
+    return [f for f in found if f is not None]
+
+
+def _if_as_where(site, node: ast.If, c: str, holder):
+    """`if c: return A` + `return B` (or else:), or `if c: y = A` + `else: y = B`, as one torch.where."""
+    from tutor.hints.fixes import Candidate, replace_stmt
+
+    first = node.body[0]
+    other, end = None, node
+    if node.orelse and len(node.orelse) == 1:
+        other = node.orelse[0]
+    elif not node.orelse:
+        parent = next((p for p in ast.walk(site.tree) for field in ("body", "orelse")
+                       if node in getattr(p, field, []) and isinstance(getattr(p, field), list)), None)
+        body = next((getattr(parent, f) for f in ("body", "orelse") if node in getattr(parent, f, [])), [])
+        i = body.index(node) if node in body else -1
+        if 0 <= i < len(body) - 1 and isinstance(first, ast.Return):
+            other = end = body[i + 1]
+    if other is None:
+        return None
+    if isinstance(first, ast.Return) and isinstance(other, ast.Return) and first.value and other.value:
+        new = f"return torch.where({c}, {site.segment(first.value)}, {site.segment(other.value)})"
+    elif isinstance(first, ast.Assign) and isinstance(other, ast.Assign) and len(first.targets) == len(
+            other.targets) == 1 and site.segment(first.targets[0]) == site.segment(other.targets[0]):
+        new = f"{site.segment(first.targets[0])} = torch.where({c}, {site.segment(first.value)}, " \
+              f"{site.segment(other.value)})"
+    else:
+        return None
+    span = ast.Pass()
+    span.lineno, span.col_offset = node.lineno, node.col_offset
+    span.end_lineno, span.end_col_offset = end.end_lineno, end.end_col_offset
+    text = replace_stmt(site.source, span, new)
+    if text is None:
+        return None
+    shown = new
+    if holder is not None:  # the whole (short) function, as it reads after the edit
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            tree = None
+        fdef = next((f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == holder.name
+                     and f.lineno == holder.lineno), None) if tree is not None else None
+        if fdef is not None:
+            shown = ast.get_source_segment(text, fdef) or new
+    return Candidate(shown, {site.index: text})
 
 
 def _if_branches(ctx: Context, test) -> tuple[str, str] | None:

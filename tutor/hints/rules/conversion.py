@@ -240,8 +240,24 @@ def tensor_copy(ctx: Context):
         why = (f"{source_of(call, ctx.source)} copies {a}'s numbers into a new tensor outside the graph"
                + (f": nothing computed from it reaches {a}." if v.requires_grad else "."))
         fix = f"{paren(a, arg)}.clone()  # stays in the graph; {paren(a, arg)}.detach().clone() for a constant copy"
-        return ctx.hint("tensor-copy-construct", why, fix)
+        return ctx.hint("tensor-copy-construct", why, fix, candidates=copy_candidates(ctx, ctx.outcome.index, call))
     return None
+
+
+def copy_candidates(ctx: Context, index: int | None, call: ast.Call, itself: bool = False) -> list:
+    """`torch.tensor(t)` (parsed from input `index`) rewritten in the learner's statement: `t` itself
+    first when `itself` (the graph was wanted), then `t.clone()` (a copy that stays in the graph), then
+    `t.detach().clone()` (a constant copy, what torch.tensor(t) meant to make)."""
+    from tutor.hints.rules.common import shown_holder, site_and_node
+
+    site, node = site_and_node(ctx, index, call)
+    if site is None or not node.args:
+        return []
+    arg = node.args[0]
+    a = paren(site.segment(arg), arg)
+    holder = shown_holder(site, node)
+    news = ([site.segment(arg)] if itself else []) + [f"{a}.clone()", f"{a}.detach().clone()"]
+    return [site.splice(node, new if new != site.segment(arg) else a, shown_node=holder) for new in news]
 
 
 @rule(40)

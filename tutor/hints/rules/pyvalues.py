@@ -318,5 +318,22 @@ def tensor_of_tensor_expression(ctx: Context):
                 f"{p.src(c)}{where} copies the numbers of {a} into a new tensor outside the graph (PyTorch warns "
                 f"about it), so {t} has no grad_fn.",
                 f"{paren(a, arg)}  # use the tensor itself instead of {p.src(c)}; .detach().clone() for a "
-                f"constant copy")
+                f"constant copy",
+                candidates=_copy_site_candidates(ctx, p, c))
     return None
+
+
+def _copy_site_candidates(ctx: Context, piece, call: ast.Call) -> list:
+    """Candidates for the torch.tensor(...) copy `call` of chain piece `piece`, in the input that has it:
+    the assignment that made a name (an earlier input), a function's body (the input that defined it),
+    or the failing input itself."""
+    from tutor.hints.rules.common import input_of_function
+    from tutor.hints.rules.conversion import copy_candidates
+
+    if piece.stmt is not None:
+        index = piece.stmt.index
+    elif piece.name and piece.name.startswith("def "):
+        index = input_of_function(ctx, piece.name[4:])
+    else:
+        index = ctx.outcome.index if piece.source == ctx.source else None
+    return copy_candidates(ctx, index, call, itself=True) if index is not None else []
