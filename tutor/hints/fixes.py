@@ -93,6 +93,20 @@ class Site:
             shown = splice(self.segment(holder), _shift(node, holder), new_text) or new_text
         return Candidate(shown.strip(), {self.index: text})
 
+    def splice_all(self, edits: list[tuple[ast.AST, str]], shown_node: ast.AST | None = None) -> Candidate | None:
+        """Several expressions replaced at once (they must not overlap); shows the statement that holds them."""
+        if not edits:
+            return None
+        ordered = sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True)
+        holder = shown_node or self.stmt
+        text, shown = self.source, self.segment(holder) if holder is not None else None
+        for node, new_text in ordered:
+            text = splice(text, node, new_text) if text is not None else None
+            if shown is not None:
+                shown = splice(shown, _shift(node, holder), new_text)
+        if text is None:
+            return None
+        return Candidate((shown if shown is not None else text).strip(), {self.index: text})
 
     def add_argument(self, call: ast.Call, text: str, shown_node: ast.AST | None = None) -> Candidate | None:
         """`text` (an argument such as `retain_graph=True`) added at the end of `call`'s arguments."""

@@ -182,16 +182,18 @@ def no_grad_fn(ctx: Context):
         a = ctx.assignment(n)
         fix = f"{n}.requires_grad_(True)  # then compute {t} again"
         made = ""
+        candidates = []
         if a is not None and isinstance(a.value, ast.Call) and is_factory(a.value):
             call = a.value
             if not ctx.tensor(n).is_floating_point():
                 call = floatified(call)
             fix = f"{n} = {unparse(with_keyword(call, 'requires_grad', ast.Constant(True)))}  # then compute {t} again"
             made = f" ({n} = {stmt_value_src(a.stmt, a.value)})"
+            candidates = _created_with_requires_grad(ctx, a, ctx.tensor(n).is_floating_point())
         return ctx.hint(
             "backward-no-grad-fn",
             f"{n} was created without requires_grad=True{made}, so nothing computed from it was recorded "
-            f"and {t} has no grad_fn.", fix)
+            f"and {t} has no grad_fn.", fix, candidates=candidates)
 
     # 6. unsure: the likely causes, in order
     return ctx.hint(
@@ -444,3 +446,17 @@ def grad_of_grad_backward(ctx: Context):
                 f"the sum of both, not f''.",
                 f"(d{x},) = torch.autograd.grad({_last_output(ctx)}, {x}, create_graph=True); "
                 f"torch.autograd.grad(d{x}, {x})")
+
+
+def _created_with_requires_grad(ctx: Context, a, floating: bool) -> list:
+    """The statement that created the leaf (this input or an earlier one), with requires_grad=True added
+    to its factory call (and integer numbers written as floats): the inputs after it then build the graph."""
+    from tutor.hints.rules.common import site_and_node
+
+    site, call = site_and_node(ctx, a.stmt.index, a.value)
+    if site is None:
+        return []
+    if floating:
+        return [site.add_argument(call, "requires_grad=True")]
+    new = with_keyword(floatified(call), "requires_grad", ast.Constant(True))
+    return [site.splice(call, unparse(new))]

@@ -325,3 +325,32 @@ def shown_holder(site, node: ast.AST, most_lines: int = 5) -> ast.AST | None:
     if fdef is not None and fdef.end_lineno - fdef.lineno + 1 <= most_lines and not fdef.decorator_list:
         return fdef
     return None
+
+
+def piece_site(ctx: Context, piece: Piece, node: ast.AST):
+    """(Site, node) for `node`, part of chain piece `piece`, in the input that has it: the assignment
+    that made a name (this input or an earlier one), a function's body (the input that defined it), or
+    the failing line itself. (None, None) when it cannot be found again."""
+    from tutor.hints.fixes import enclosing_stmt
+
+    if piece.stmt is not None:
+        return site_and_node(ctx, piece.stmt.index, node)
+    if piece.name and piece.name.startswith("def "):
+        return site_and_node(ctx, input_of_function(ctx, piece.name[4:]), node)
+    if piece.source == ctx.source:
+        return site_and_node(ctx, ctx.outcome.index, node)
+    site = ctx.error_site or ctx.current_site
+    found = node_by_text(site, type(node), piece.src(node)) if site is not None else None
+    if found is None:
+        return None, None
+    site.stmt = found if isinstance(found, ast.stmt) else enclosing_stmt(site.tree, found)
+    return site, found
+
+
+def torch_instead(ctx: Context, site, call: ast.Call):
+    """`math.sin(x)` / `sympy.exp(x)` (found in `site`) as `torch.sin(x)`, when torch has that function;
+    shows the whole short function when the call is inside one."""
+    name = call_name(call)
+    if site is None or call is None or ctx.torch is None or not name or not hasattr(ctx.torch, name):
+        return None
+    return site.splice(call.func, f"torch.{name}", shown_node=shown_holder(site, call))

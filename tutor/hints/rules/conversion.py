@@ -9,6 +9,10 @@ import re
 from tutor.hints.context import Context, call_name, dotted, paren, source_of
 from tutor.hints.rules.common import (
     rule,
+    input_of_function,
+    piece_site,
+    site_and_node,
+    torch_instead,
     unparse,
     chain,
     find_calls,
@@ -141,7 +145,25 @@ def _plot_hint(ctx: Context, call: ast.Call, src, failed: bool) -> Hint:
     else:
         why = (f"{names} {verb} grad; this plot converted {'it' if len(rg_args) < 2 else 'them'} number by number, but matplotlib would fail "
                f"with the numpy() error. A plot only needs the values.")
-    return ctx.hint("plot-requires-grad-tensor", why, unparse(new))
+    return ctx.hint("plot-requires-grad-tensor", why, unparse(new), candidates=_detached_args(ctx, call, src))
+
+
+def _detached_args(ctx: Context, call: ast.Call, src) -> list:
+    """The plotting call, in the learner's own statement (the line that failed or the one this input
+    typed), with .detach() after each argument that requires grad."""
+    from tutor.hints.rules.common import node_by_text
+
+    for site in (ctx.error_site, ctx.current_site):
+        found = node_by_text(site, ast.Call, src(call)) if site is not None else None
+        if found is None:
+            continue
+        edits = []
+        for arg in found.args:
+            v = ctx.try_value(arg) if site.index == ctx.outcome.index else None
+            if ctx.is_tensor(v) and v.requires_grad:
+                edits.append((arg, f"{paren(site.segment(arg), arg)}.detach()"))
+        return [site.splice_all(edits)] if edits else []
+    return []
 
 
 def _lambdify_hint(ctx: Context, call: ast.Call) -> Hint:
@@ -185,7 +207,8 @@ def float_result_methods(ctx: Context):
                     "math-module-on-tensor",
                     f"{rsrc} is a Python float: {p.src(c)} turned {arg} into a number and dropped its graph.",
                     f"{p.name or rsrc} = {p.src().replace(p.src(c.func), 'torch.' + c.func.attr)}"
-                    if p.name else f"torch.{c.func.attr}({arg})")
+                    if p.name else f"torch.{c.func.attr}({arg})",
+                    candidates=[torch_instead(ctx, *piece_site(ctx, p, c))])
     if (type(value).__module__ or "").startswith("sympy") or kind in ("Float", "Integer", "Mul", "Add", "Pow",
                                                                        "Rational", "Zero", "One"):
         for p in pieces:
@@ -195,7 +218,8 @@ def float_result_methods(ctx: Context):
                     "sympy-on-tensor",
                     f"{rsrc} is a SymPy number ({kind}): {p.src(c)} turned {arg} into SymPy's own Float, "
                     f"so the graph is gone.",
-                    f"torch.{call_name(c)}({arg})  # or f = sympy.lambdify(s, expr, 'torch'); f({arg})")
+                    f"torch.{call_name(c)}({arg})  # or f = sympy.lambdify(s, expr, 'torch'); f({arg})",
+                    candidates=[torch_instead(ctx, *piece_site(ctx, p, c))])
     return None
 
 
@@ -240,18 +264,18 @@ def tensor_copy(ctx: Context):
         why = (f"{source_of(call, ctx.source)} copies {a}'s numbers into a new tensor outside the graph"
                + (f": nothing computed from it reaches {a}." if v.requires_grad else "."))
         fix = f"{paren(a, arg)}.clone()  # stays in the graph; {paren(a, arg)}.detach().clone() for a constant copy"
-        return ctx.hint("tensor-copy-construct", why, fix, candidates=copy_candidates(ctx, ctx.outcome.index, call))
+        return ctx.hint("tensor-copy-construct", why, fix,
+                        candidates=copy_candidates(*site_and_node(ctx, ctx.outcome.index, call)))
     return None
 
 
-def copy_candidates(ctx: Context, index: int | None, call: ast.Call, itself: bool = False) -> list:
-    """`torch.tensor(t)` (parsed from input `index`) rewritten in the learner's statement: `t` itself
+def copy_candidates(site, node: ast.Call | None, itself: bool = False) -> list:
+    """`torch.tensor(t)` (the call `node` of `site`) rewritten in the learner's statement: `t` itself
     first when `itself` (the graph was wanted), then `t.clone()` (a copy that stays in the graph), then
     `t.detach().clone()` (a constant copy, what torch.tensor(t) meant to make)."""
-    from tutor.hints.rules.common import shown_holder, site_and_node
+    from tutor.hints.rules.common import shown_holder
 
-    site, node = site_and_node(ctx, index, call)
-    if site is None or not node.args:
+    if site is None or node is None or not node.args:
         return []
     arg = node.args[0]
     a = paren(site.segment(arg), arg)
@@ -325,7 +349,9 @@ def math_on_rg(ctx: Context):
             "math-module-on-tensor",
             f"{source_of(c, src)}{where} turned {arg} into a Python float: that term has no graph, so the "
             f"gradient will miss it (or backward() will fail).",
-            f"torch.{c.func.attr}({arg})  # instead of {source_of(c, src)}")
+            f"torch.{c.func.attr}({arg})  # instead of {source_of(c, src)}",
+            candidates=[torch_instead(ctx, *site_and_node(
+                ctx, input_of_function(ctx, fname) if fname else ctx.outcome.index, c))])
     return None
 
 
@@ -343,7 +369,8 @@ def sympy_on_rg(ctx: Context):
         return ctx.hint(
             "sympy-on-tensor",
             f"{source_of(c, ctx.source)} turned {arg} into a SymPy number: the result has no graph.",
-            f"torch.{call_name(c)}({arg})  # or f = sympy.lambdify(s, expr, 'torch'); f({arg})")
+            f"torch.{call_name(c)}({arg})  # or f = sympy.lambdify(s, expr, 'torch'); f({arg})",
+            candidates=[torch_instead(ctx, *site_and_node(ctx, ctx.outcome.index, c))])
     return None
 
 

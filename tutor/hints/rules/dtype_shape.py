@@ -18,7 +18,8 @@ def int_requires_grad(ctx: Context):
             return ctx.hint(
                 "int-requires-grad",
                 f"{ctx.error_src(node)} makes an integer tensor (its numbers are Python ints), and only "
-                f"floating point tensors can have gradients.", fixed)
+                f"floating point tensors can have gradients.", fixed,
+                candidates=_floats_where_made(ctx, node, fixed))
     name = None
     for node in ctx.error_nodes():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "requires_grad_":
@@ -41,6 +42,15 @@ def int_requires_grad(ctx: Context):
         "int-requires-grad",
         f"{name} is an integer tensor{dtype}; only floating point tensors can have gradients.",
         f"{name} = {name}.float().requires_grad_()")
+
+
+def _floats_where_made(ctx: Context, node: ast.Call, fixed: str) -> list:
+    """The failing factory call, in the learner's statement, made with floats."""
+    from tutor.hints.rules.common import node_by_text
+
+    site = ctx.error_site
+    found = node_by_text(site, ast.Call, ctx.error_src(node)) if site is not None else None
+    return [site.splice(found, fixed)] if found is not None else []
 
 
 @rule(20)

@@ -324,16 +324,8 @@ def tensor_of_tensor_expression(ctx: Context):
 
 
 def _copy_site_candidates(ctx: Context, piece, call: ast.Call) -> list:
-    """Candidates for the torch.tensor(...) copy `call` of chain piece `piece`, in the input that has it:
-    the assignment that made a name (an earlier input), a function's body (the input that defined it),
-    or the failing input itself."""
-    from tutor.hints.rules.common import input_of_function
+    """Candidates for the torch.tensor(...) copy `call` of chain piece `piece`, in the input that has it."""
+    from tutor.hints.rules.common import piece_site
     from tutor.hints.rules.conversion import copy_candidates
 
-    if piece.stmt is not None:
-        index = piece.stmt.index
-    elif piece.name and piece.name.startswith("def "):
-        index = input_of_function(ctx, piece.name[4:])
-    else:
-        index = ctx.outcome.index if piece.source == ctx.source else None
-    return copy_candidates(ctx, index, call, itself=True) if index is not None else []
+    return copy_candidates(*piece_site(ctx, piece, call), itself=True)
