@@ -99,14 +99,20 @@ class Site:
             return None
         ordered = sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True)
         holder = shown_node or self.stmt
-        text, shown = self.source, self.segment(holder) if holder is not None else None
+        text = self.source
         for node, new_text in ordered:
             text = splice(text, node, new_text) if text is not None else None
-            if shown is not None:
-                shown = splice(shown, _shift(node, holder), new_text)
+        shown = self.text_with(holder, edits) if holder is not None else None
         if text is None:
             return None
         return Candidate((shown if shown is not None else text).strip(), {self.index: text})
+
+    def text_with(self, holder: ast.AST, edits: list[tuple[ast.AST, str]]) -> str | None:
+        """The text of `holder` with the (non-overlapping) edits of nodes inside it applied."""
+        text = self.segment(holder)
+        for node, new_text in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
+            text = splice(text, _shift(node, holder), new_text) if text is not None else None
+        return text
 
     def add_argument(self, call: ast.Call, text: str, shown_node: ast.AST | None = None) -> Candidate | None:
         """`text` (an argument such as `retain_graph=True`) added at the end of `call`'s arguments."""

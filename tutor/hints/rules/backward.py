@@ -7,6 +7,7 @@ import ast
 
 from tutor.hints import fixes
 from tutor.hints.context import Context, call_name, dotted, is_true, keyword, names_in, paren, source_of
+from tutor.hints.rules.conversion import copy_candidates
 from tutor.hints.rules.common import (
     rule,
     shape_of,
@@ -15,7 +16,9 @@ from tutor.hints.rules.common import (
     with_keyword,
     floatified,
     is_factory,
+    piece_site,
     stmt_value_src,
+    torch_instead,
     Piece,
     chain,
     failing_call_at_site,
@@ -83,7 +86,8 @@ def no_grad_fn(ctx: Context):
             f"{t} was filled in by a backward pass without create_graph=True, so it has no graph of its "
             f"own to differentiate.",
             f"(d{owner},) = torch.autograd.grad({_last_output(ctx)}, {owner}, create_graph=True); "
-            f"torch.autograd.grad(d{owner}, {owner})")
+            f"torch.autograd.grad(d{owner}, {owner})",
+            candidates=_second_derivative_again(ctx, owner))
 
     # 2. built under inference_mode / no_grad
     tval = ctx.try_value(target) if target is not None else None
@@ -124,7 +128,8 @@ def no_grad_fn(ctx: Context):
                     "math-module-on-tensor",
                     f"{p.src(c)} turned {arg} into a Python float, so the graph stops there and {t} "
                     f"has no grad_fn.",
-                    f"torch.{c.func.attr}({arg})  # instead of {p.src(c)}")
+                    f"torch.{c.func.attr}({arg})  # instead of {p.src(c)}",
+                    candidates=[torch_instead(ctx, *piece_site(ctx, p, c))])
             for c in find_calls(p.node, lambda c: torch_tensor_call(c) and not ctx.is_tensor(None)):
                 arg = c.args[0]
                 if isinstance(arg, ast.Name) and ctx.tensor(arg.id) is not None:
@@ -132,14 +137,16 @@ def no_grad_fn(ctx: Context):
                         "tensor-copy-construct",
                         f"{p.src(c)} copies {arg.id}'s numbers into a new tensor outside the graph, so {t} "
                         f"has no grad_fn.",
-                        f"{arg.id}.clone()  # a copy that stays in the graph, instead of {p.src(c)}")
+                        f"{arg.id}.clone()  # a copy that stays in the graph, instead of {p.src(c)}",
+                        candidates=copy_candidates(*piece_site(ctx, p, c), itself=True))
             for c in find_calls(p.node, lambda c: to_python_call(c) or torch_tensor_call(c)):
                 where = f" (in {p.name[4:]}())" if p.name and p.name.startswith("def ") else ""
                 return ctx.hint(
                     "item-breaks-graph",
                     f"{p.src(c)}{where} leaves autograd: it gives plain numbers, so {t} has no grad_fn.",
                     "keep tensor operations all the way, e.g. return t ** 2, not "
-                    "torch.tensor(t.item() ** 2); build vectors with torch.stack")
+                    "torch.tensor(t.item() ** 2); build vectors with torch.stack",
+                    candidates=_tensor_ops_kept(ctx, p, c))
             for c in find_calls(p.node, lambda c: call_name(c) == "detach"):
                 return ctx.hint(
                     "detach-semantics",
@@ -460,3 +467,33 @@ def _created_with_requires_grad(ctx: Context, a, floating: bool) -> list:
         return [site.add_argument(call, "requires_grad=True")]
     new = with_keyword(floatified(call), "requires_grad", ast.Constant(True))
     return [site.splice(call, unparse(new))]
+
+
+def _second_derivative_again(ctx: Context, owner: str) -> list:
+    """In place of the failing `x.grad.backward()`: the output computed again from its own assignment (the
+    backward pass that filled x.grad freed its graph), its first derivative taken with create_graph=True,
+    and that differentiated."""
+    out = _last_output(ctx)
+    a = ctx.assignment(out) if out.isidentifier() else None
+    site = ctx.error_site
+    if a is None or a.value is None or a.unpacked or a.augmented or site is None or site.stmt is None:
+        return []
+    code = (f"{out} = {stmt_value_src(a.stmt, a.value)}\n"
+            f"(d{owner},) = torch.autograd.grad({out}, {owner}, create_graph=True)\n"
+            f"torch.autograd.grad(d{owner}, {owner})")
+    return [site.replace(site.stmt, code)]
+
+
+def _tensor_ops_kept(ctx: Context, piece, cut: ast.Call) -> list:
+    """The learner's expression with autograd kept where `cut` (a .item()/float() call or a torch.tensor()
+    of a computed value) left it: the outermost torch.tensor(...) around it unwrapped and the Python
+    numbers inside it read as the tensors they came from (`torch.tensor(t.item() ** 2)` -> `t ** 2`)."""
+    from tutor.hints.rules.common import shown_holder, without_python_numbers
+
+    site, node = piece_site(ctx, piece, cut)
+    if site is None:
+        return []
+    outer = next((w for w in ast.walk(site.stmt) if isinstance(w, ast.Call) and torch_tensor_call(w)
+                  and any(sub is node for sub in ast.walk(w))), node)
+    new = without_python_numbers(site, outer)
+    return [site.splice(outer, new, shown_node=shown_holder(site, outer))] if new else []

@@ -354,3 +354,31 @@ def torch_instead(ctx: Context, site, call: ast.Call):
     if site is None or call is None or ctx.torch is None or not name or not hasattr(ctx.torch, name):
         return None
     return site.splice(call.func, f"torch.{name}", shown_node=shown_holder(site, call))
+
+
+def without_python_numbers(site, node: ast.AST) -> str | None:
+    """The text of `node` (an expression of `site`) with autograd kept: `torch.tensor(E)` replaced by E,
+    and every `t.item()` / `float(t)` / `int(t)` in it by `t` itself. None when there is nothing to undo."""
+    from tutor.hints.context import paren
+
+    wrapped = isinstance(node, ast.Call) and torch_tensor_call(node)
+    body = node.args[0] if wrapped else node
+    edits = []
+    for sub in ast.walk(body):
+        if isinstance(sub, ast.Call) and to_python_call(sub) and not (
+                isinstance(sub.func, ast.Attribute) and sub.func.attr == "tolist"):
+            inner = sub.func.value if isinstance(sub.func, ast.Attribute) else sub.args[0]
+            edits.append((sub, paren(site.segment(inner), inner)))
+    edits = [e for e in edits if not any(o is not e and _inside(e[0], o[0]) for o in edits)]
+    if not edits and not wrapped:
+        return None
+    text = site.text_with(body, edits)
+    if text is None or not wrapped:
+        return text
+    parent = next((p for p in ast.walk(site.tree) for c in ast.iter_child_nodes(p) if c is node), None)
+    operand = isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Attribute, ast.Subscript, ast.Compare))
+    return paren(text, body) if operand else text
+
+
+def _inside(node: ast.AST, outer: ast.AST) -> bool:
+    return any(sub is node for sub in ast.walk(outer)) and node is not outer
