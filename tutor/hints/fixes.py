@@ -322,28 +322,38 @@ def generic(hint, site: Site | None) -> list[Candidate]:
 MODULE_NAMES = {"torch", "np", "numpy", "math", "plt", "sympy", "sp", "d2l", "F", "nn"}
 
 
-def _work(node: ast.AST) -> tuple[set[str], set[str], set[str]]:
-    """(functions called, names bound, names read) in `node`; module names are not counted as read."""
-    calls, targets, reads = set(), set(), set()
+def _work(node: ast.AST) -> tuple[set[str], set[str], set[str], set[str]]:
+    """(functions called, names bound, names and `name.attribute` values read, `name.attribute`s set) in
+    `node`; module names are not counted as read."""
+    calls, targets, reads, sets = set(), set(), set(), set()
+    called = {id(sub.func) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
             f = sub.func
             calls.add(f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else "")
         elif isinstance(sub, ast.Name):
             (targets if isinstance(sub.ctx, ast.Store) else reads).add(sub.id)
-    return calls - {""}, targets, reads - MODULE_NAMES
+        elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id not in MODULE_NAMES \
+                and id(sub) not in called:
+            # x.grad read (not a method): a stand-in must read it too, or set it (x.grad = None)
+            (reads if isinstance(sub.ctx, ast.Load) else sets).add(f"{sub.value.id}.{sub.attr}")
+    return calls - {""}, targets, reads - MODULE_NAMES, sets
 
 
 def keeps_the_work(stmt: ast.AST, code: str) -> bool:
-    """Whether `code` may stand in for `stmt`: it binds the same names and reads the same variables (so a
-    replacement cannot clear a mistake just by dropping the statement that made it)."""
+    """Whether `code` may stand in for `stmt`: it binds the same names, reads the same variables and
+    `name.attribute` values (or sets them), and runs the backward pass `stmt` ran (so a replacement
+    cannot clear a mistake just by dropping the statement that made it)."""
     try:
         new = ast.parse(code)
     except SyntaxError:
         return False
-    _, targets, reads = _work(stmt)
-    _, new_targets, new_reads = _work(new)
-    return targets <= new_targets and reads <= new_reads
+    calls, targets, reads, _ = _work(stmt)
+    new_calls, new_targets, new_reads, new_sets = _work(new)
+    attributes = {r for r in reads if "." in r}
+    passes = calls & {"backward", "grad"}  # a backward pass the statement ran is kept
+    return targets <= new_targets and reads - attributes <= new_reads and attributes <= new_reads | new_sets \
+        and passes <= new_calls
 
 
 def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: float | None = None) -> None:

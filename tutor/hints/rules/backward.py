@@ -109,7 +109,8 @@ def no_grad_fn(ctx: Context):
                 "no-grad-then-backward",
                 f"{p.name} = {p.src()} ran inside `with torch.no_grad():`, where nothing is recorded, so "
                 f"{t} has no grad_fn.",
-                f"{p.name} = {p.src()}  # outside the no_grad block, then {verb}")
+                f"{p.name} = {p.src()}  # outside the no_grad block, then {verb}",
+                candidates=_again_then_outside(ctx, p))
     if ctx.torch is not None and not ctx.torch.is_grad_enabled():
         return ctx.hint(
             "no-grad-then-backward",
@@ -452,7 +453,8 @@ def grad_of_grad_backward(ctx: Context):
                 f"{x}.grad.backward() adds the second derivative into {x}.grad itself, so {x}.grad is now "
                 f"the sum of both, not f''.",
                 f"(d{x},) = torch.autograd.grad({_last_output(ctx)}, {x}, create_graph=True); "
-                f"torch.autograd.grad(d{x}, {x})")
+                f"torch.autograd.grad(d{x}, {x})",
+                candidates=_second_derivative(ctx, x, ctx.site(ctx.outcome.index, call.lineno, call.col_offset)))
 
 
 def _created_with_requires_grad(ctx: Context, a, floating: bool) -> list:
@@ -473,15 +475,23 @@ def _second_derivative_again(ctx: Context, owner: str) -> list:
     """In place of the failing `x.grad.backward()`: the output computed again from its own assignment (the
     backward pass that filled x.grad freed its graph), its first derivative taken with create_graph=True,
     and that differentiated."""
+    return _second_derivative(ctx, owner, ctx.error_site, again=True)
+
+
+def _second_derivative(ctx: Context, owner: str, site, again: bool = False) -> list:
+    """In place of `x.grad.backward()` (the statement of `site`): the first derivative of the latest output
+    taken with torch.autograd.grad(..., create_graph=True), then differentiated; the output computed again
+    first (from its own assignment) when `again` or when the graph is gone."""
     out = _last_output(ctx)
-    a = ctx.assignment(out) if out.isidentifier() else None
-    site = ctx.error_site
-    if a is None or a.value is None or a.unpacked or a.augmented or site is None or site.stmt is None:
+    if site is None or site.stmt is None or not out.isidentifier():
         return []
-    code = (f"{out} = {stmt_value_src(a.stmt, a.value)}\n"
-            f"(d{owner},) = torch.autograd.grad({out}, {owner}, create_graph=True)\n"
-            f"torch.autograd.grad(d{owner}, {owner})")
-    return [site.replace(site.stmt, code)]
+    grads = (f"(d{owner},) = torch.autograd.grad({out}, {owner}, create_graph=True)\n"
+             f"torch.autograd.grad(d{owner}, {owner})")
+    found = [] if again else [site.replace(site.stmt, grads)]
+    a = ctx.assignment(out)
+    if a is not None and a.value is not None and not a.unpacked and not a.augmented:
+        found.append(site.replace(site.stmt, f"{out} = {stmt_value_src(a.stmt, a.value)}\n{grads}"))
+    return found
 
 
 def _tensor_ops_kept(ctx: Context, piece, cut: ast.Call) -> list:
@@ -497,3 +507,43 @@ def _tensor_ops_kept(ctx: Context, piece, cut: ast.Call) -> list:
                   and any(sub is node for sub in ast.walk(w))), node)
     new = without_python_numbers(site, outer)
     return [site.splice(outer, new, shown_node=shown_holder(site, outer))] if new else []
+
+
+def outside_block(ctx: Context, stmt):
+    """The statement `stmt` (from the history) taken out of the `with` block that holds it, in the input
+    where it was typed: the statements before and after it stay in the block, each part in the
+    learner's own lines and order."""
+    from tutor.hints.rules.common import site_and_node
+
+    site, node = site_and_node(ctx, stmt.index, stmt.node)
+    if site is None:
+        return None
+    block = next((w for w in ast.walk(site.tree) if isinstance(w, ast.With) and node in w.body), None)
+    if block is None or block.body[0].lineno == block.lineno:
+        return None
+    lines = site.source.split("\n")
+
+    def text(stmts, dedent: int) -> str:
+        part = lines[stmts[0].lineno - 1:stmts[-1].end_lineno]
+        return "\n".join(line[dedent:] if not line[:dedent].strip() else line for line in part)
+
+    header = lines[block.lineno - 1][block.col_offset:].rstrip()
+    if not header.endswith(":"):
+        return None
+    i = block.body.index(node)
+    before, after = block.body[:i], block.body[i + 1:]
+    parts = ([f"{header}\n{text(before, block.col_offset)}"] if before else []) + [text([node], node.col_offset)] + (
+        [f"{header}\n{text(after, block.col_offset)}"] if after else [])
+    return site.replace(block, "\n".join(parts))
+
+
+def _again_then_outside(ctx: Context, piece) -> list:
+    """For a result computed under no_grad: computed again right before the failing pass (what to type
+    next), else its statement taken out of the with block where it was typed."""
+    site = ctx.error_site
+    found = []
+    if site is not None and site.stmt is not None and piece.name:
+        found.append(site.insert_before(site.stmt, f"{piece.name} = {piece.src()}"))
+    if piece.stmt is not None:
+        found.append(outside_block(ctx, piece.stmt))
+    return found

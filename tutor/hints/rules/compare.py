@@ -90,7 +90,7 @@ def _detach_compare(ctx: Context, pair, sa: str, sb: str) -> Hint | None:
         "detach-semantics",
         f"{x}.grad treats {u} = {source_of(ustmt.node.value, ustmt.source)} as a constant, so it is not "
         f"the full derivative you compared it with: no gradient flows through {u}.",
-        fix)
+        fix, candidates=_attached(ctx, zdef or pieces[0], stmt, u, base))
 
 
 def _passes_since_reset(ctx: Context, x: str) -> list:
@@ -136,3 +136,20 @@ def _summed_passes(ctx: Context, x: str, passes: list, other: str) -> Hint:
         "", candidates=candidates,
         words=f"set {x}.grad = None (or {x}.grad.zero_()) before {shown[-1]}, then compare again.")
 
+
+def _attached(ctx: Context, piece, stmt, u: str, base: str) -> list:
+    """The expression that used the detached `u` (the assignment that made the output, or the backward
+    call itself, `stmt`), with `base` in place of `u`: the full derivative flows again."""
+    from tutor.hints.rules.common import same_node, site_and_node
+
+    uses = [n for n in ast.walk(piece.node) if isinstance(n, ast.Name) and n.id == u]
+    if not uses:
+        return []
+    index = piece.stmt.index if piece.stmt is not None else stmt.index
+    site, first = site_and_node(ctx, index, uses[0])
+    if site is None:
+        return []
+    nodes = [same_node(site.tree, n) for n in uses]
+    if any(n is None for n in nodes):
+        return []
+    return [site.splice_all([(n, paren(base)) for n in nodes])]

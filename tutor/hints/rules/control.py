@@ -165,7 +165,40 @@ def format_tensor(ctx: Context):
     return ctx.hint(
         "format-tensor",
         f"{x}{n}: a format such as :{spec} applies to one number, not to a tensor.",
-        f"', '.join(f'{{v:{spec}}}' for v in {paren(x, xnode)}.tolist())")
+        f"', '.join(f'{{v:{spec}}}' for v in {paren(x, xnode)}.tolist())",
+        candidates=_format_each(ctx, x, xnode))
+
+
+def _format_each(ctx: Context, x: str, xnode: ast.AST) -> list:
+    """`'grad: {:.2f}'.format(t)` (one field) as `'grad: {}'.format(', '.join(f'{v:.2f}' for v in
+    t.tolist()))`, and `format(t, '.2f')` as the joined numbers, in the learner's statement: the format
+    applied to each number of the tensor."""
+    site = ctx.error_site
+    if site is None or site.stmt is None:
+        return []
+    for js in (j for j in ast.walk(site.stmt) if isinstance(j, ast.JoinedStr)):
+        found = _fstring_each(site, js, x, xnode)
+        if found is not None:
+            return [found]
+    for call in (c for c in ast.walk(site.stmt) if isinstance(c, ast.Call) and call_name(c) == "format"):
+        if len(call.args) < 1 or site.segment(call.args[0]) != x:
+            continue
+        arg = call.args[0]
+        if isinstance(call.func, ast.Name) and len(call.args) == 2 and isinstance(call.args[1], ast.Constant):
+            spec = str(call.args[1].value)
+            return [site.splice(call, f"', '.join(f'{{v:{spec}}}' for v in {paren(x, arg)}.tolist())")]
+        fmt = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if not (isinstance(fmt, ast.Constant) and isinstance(fmt.value, str)) or len(call.args) != 1 or call.keywords:
+            return []
+        text = site.segment(fmt)
+        fields = re.findall(r"\{[^{}]*\}", text)
+        if len(fields) != 1 or ":" not in fields[0] or "'" in fields[0] or '"' in fields[0]:
+            return []
+        name, spec = fields[0][1:-1].split(":", 1)
+        joined = f"', '.join(f'{{v:{spec}}}' for v in {paren(x, arg)}.tolist())"
+        return [site.splice_all([(fmt, text.replace(fields[0], "{" + name + "}", 1)), (arg, joined)],
+                                shown_node=None)]
+    return []
 
 
 @rule(5)
@@ -189,7 +222,21 @@ def runaway_loop(ctx: Context):
                     if ctx.is_tensor(v) and v.numel() and not bool(v.detach().abs().sum()):
                         zero = source_of(arg, ctx.source)
                         candidates = _random_start(ctx, arg, v)
-        if zero:
+        stuck = None
+        here = next((st for st in ctx.current_stmts if st.node is loop), None) if src == ctx.source else None
+        if zero is None and here is not None:  # a loop typed in this input, on a tensor that stays 0
+            for name in dict.fromkeys(n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)):
+                v = ctx.tensor(name)
+                if v is not None and v.numel() and not bool(v.detach().abs().sum()):
+                    start = ctx.assignment(name, before=here.order)
+                    if start is not None and start.value is not None and not start.unpacked and not start.augmented:
+                        stuck, candidates = name, _random_start(ctx, ast.Name(name), v, before=here.order)
+                        break
+        if stuck:
+            why = (f"`while {test}:` never became False: {stuck} is still 0, as it was when the loop started, and "
+                   f"the loop's updates keep it there.")
+            fix = (candidates[0].shown if candidates else "") + "  # D2L uses a random input; and cap the loop"
+        elif zero:
             why = (f"`while {test}:` never became False: {zero} is 0, so doubling it stays 0 forever.")
             fix = (candidates[0].shown if candidates else f"{zero} = torch.randn(size=(), requires_grad=True)"
                    if zero.isidentifier() else "") + "  # D2L uses a random input; and cap the loop"
@@ -200,15 +247,16 @@ def runaway_loop(ctx: Context):
     return None
 
 
-def _random_start(ctx: Context, arg: ast.expr, value) -> list:
+def _random_start(ctx: Context, arg: ast.expr, value, before: int | None = None) -> list:
     """The zero input replaced by a random one of the same shape (D2L 2.5.4), where it was written: in the
-    input that assigned the name passed to the call, or the literal argument in the call itself."""
+    input that assigned the name passed to the call (before statement number `before`, when given), or
+    the literal argument in the call itself."""
     size = "()" if value.dim() == 0 else repr(tuple(value.shape))
     grad = ", requires_grad=True" if value.requires_grad else ""
     new = f"torch.randn(size={size}{grad})"
     found = []
     if isinstance(arg, ast.Name):
-        a = ctx.assignment(arg.id)
+        a = ctx.assignment(arg.id, before=before)
         site = ctx.site_of(a.stmt) if a is not None and a.value is not None and not a.unpacked else None
         if site is not None and not a.stmt.current:
             found.append(site.splice(_same_node(site.tree, a.value), new))
@@ -275,11 +323,75 @@ def where_nan(ctx: Context):
                 f"{name}.grad has NaN: torch.where computes {dsrc} for every element, and where it is "
                 f"unused its derivative is NaN or inf; 0 times that is still NaN.",
                 f"safe = torch.where({p.src(cond)}, {arg}, torch.ones_like({arg}))  # use "
-                f"{dsrc.replace(arg, 'safe', 1) if danger is not None else 'safe'} in the where")
+                f"{dsrc.replace(arg, 'safe', 1) if danger is not None else 'safe'} in the where",
+                candidates=_safe_branch(ctx, p, w, danger))
         for s in find_calls(p.node, lambda c: call_name(c) == "sqrt"):
             return ctx.hint(
                 "where-nan-gradient",
                 f"{name}.grad has NaN: the derivative of {p.src(s)} is infinite where its input is 0, and "
                 f"0 × inf is NaN.",
-                f"torch.linalg.vector_norm({name})  # handles 0; or clamp the input: .clamp(min=1e-12)")
+                f"torch.linalg.vector_norm({name})  # handles 0; or clamp the input: .clamp(min=1e-12)",
+                candidates=_finite_sqrt(ctx, p, s))
     return None
+
+
+def _safe_branch(ctx: Context, piece, where: ast.Call, danger: ast.Call | None) -> list:
+    """The dangerous call of torch.where's unused branch given an input that is safe everywhere: its
+    argument replaced by torch.where(cond, arg, torch.ones_like(arg)) (ones where the branch is unused)."""
+    from tutor.hints.rules.common import piece_site, same_node
+
+    if danger is None or not danger.args or piece.__class__.__name__ != "Piece":
+        return []
+    site, w = piece_site(ctx, piece, where)
+    d = same_node(site.tree, danger) if site is not None else None
+    if d is None:
+        return []
+    cond, a, _ = w.args
+    arg = d.args[0]
+    x, c = site.segment(arg), site.segment(cond)
+    in_true = any(sub is d for sub in ast.walk(a))
+    safe = (f"torch.where({c}, {x}, torch.ones_like({x}))" if in_true
+            else f"torch.where({c}, torch.ones_like({x}), {x})")
+    return [site.splice(arg, safe)]
+
+
+def _finite_sqrt(ctx: Context, piece, sqrt: ast.Call) -> list:
+    """sqrt of a sum of squares as torch.linalg.vector_norm (its gradient at 0 is 0, not NaN); else the
+    input of sqrt clamped away from 0."""
+    from tutor.hints.rules.common import piece_site
+
+    if piece.__class__.__name__ != "Piece":
+        return []
+    site, s = piece_site(ctx, piece, sqrt)
+    if site is None:
+        return []
+    method = isinstance(s.func, ast.Attribute) and not s.args
+    inner = s.func.value if method else (s.args[0] if len(s.args) == 1 else None)
+    if inner is None:
+        return []
+    found = []
+    squares = inner.func.value if isinstance(inner, ast.Call) and call_name(inner) == "sum" and not inner.args \
+        and isinstance(inner.func, ast.Attribute) else None
+    if isinstance(squares, ast.BinOp) and isinstance(squares.op, ast.Pow) and isinstance(squares.right, ast.Constant) \
+            and squares.right.value == 2:
+        found.append(site.splice(s, f"torch.linalg.vector_norm({site.segment(squares.left)})"))
+    found.append(site.splice(inner, f"{paren(site.segment(inner), inner)}.clamp(min=1e-12)"))
+    return found
+
+
+def _fstring_each(site, js: ast.JoinedStr, x: str, xnode: ast.AST):
+    """`f'... {x:.3f} ...'` (in `site`) with that field formatting each number of x, joined; the inner
+    strings take the other quote (so the line stays valid on Python 3.11)."""
+    text = site.segment(js)
+    m = re.match(r"[a-zA-Z]*(['\"])", text)
+    if m is None or text[m.end():m.end() + 2] == m.group(1) * 2:
+        return None  # a triple-quoted f-string: left alone
+    quote = m.group(1)
+    inner = '"' if quote == "'" else "'"
+    field = re.search(r"\{\s*" + re.escape(x) + r"\s*:([^{}'\"]*)\}", text)
+    if field is None:
+        return None
+    each = f"f{inner}{{v:{field.group(1)}}}{inner} for v in {paren(x, xnode)}.tolist()"
+    if field.start() == m.end() and field.end() == len(text) - 1:  # the whole f-string is that one field
+        return site.splice(js, f"{quote}, {quote}.join({each.replace(inner, quote)})")
+    return site.splice(js, text[:field.start()] + f"{{{inner}, {inner}.join({each})}}" + text[field.end():])

@@ -244,8 +244,21 @@ def math_value_error(ctx: Context):
             return ctx.hint(
                 "format-tensor",
                 f"'%' formatting needs one number, but {x} is a tensor with several elements.",
-                f"', '.join('%.3f' % v for v in {paren(x, node.right)}.tolist())")
+                f"', '.join('%.3f' % v for v in {paren(x, node.right)}.tolist())",
+                candidates=_percent_each(ctx, node))
     return None
+
+
+def _percent_each(ctx: Context, node: ast.BinOp) -> list:
+    """`'%.3f' % x` in the learner's statement as the same format applied to each number of x, joined."""
+    from tutor.hints.rules.common import node_by_text
+
+    site = ctx.error_site
+    found = node_by_text(site, ast.BinOp, ctx.error_src(node)) if site is not None else None
+    if found is None or isinstance(found.right, ast.Tuple):
+        return []
+    fmt, x = site.segment(found.left), site.segment(found.right)
+    return [site.splice(found, f"', '.join({fmt} % v for v in {paren(x, found.right)}.tolist())")]
 
 
 @rule(40)

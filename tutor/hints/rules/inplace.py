@@ -142,7 +142,8 @@ def inplace_saved(ctx: Context):
                 "detach-semantics",
                 f"{name} = {stmt_value_src(a.stmt, a.value)} shares memory with {base}, so `{s}` also changed "
                 f"{base}, which backward still needs.",
-                f"{name} = {base}.detach().clone()  # an independent copy you may change")
+                f"{name} = {base}.detach().clone()  # an independent copy you may change",
+                candidates=_cloned_where_detached(ctx, a))
         again = f"{name} = {stmt_value_src(a.stmt, a.value)}; " if a is not None and a.value is not None else ""
         if how == "augassign":
             fix = (f"{again}{name} = {name} {_OPS.get(type(stmt.node.op), '+')} {stmt.src(stmt.node.value)}"
@@ -162,3 +163,14 @@ def inplace_saved(ctx: Context):
     return ctx.hint("inplace-saved-tensor",
                     f"A tensor saved by {op} for the backward pass was changed in place afterwards.",
                     "y = y + 1  # out of place, instead of y += 1", candidates=saved_candidates(ctx))
+
+
+def _cloned_where_detached(ctx: Context, a) -> list:
+    """`u = y.detach()` (the assignment `a`, this input or an earlier one) as `u = y.detach().clone()`:
+    an independent copy, so changing it in place leaves y as backward needs it."""
+    from tutor.hints.rules.common import site_and_node
+
+    site, call = site_and_node(ctx, a.stmt.index, a.value)
+    if site is None:
+        return []
+    return [site.splice(call, f"{site.segment(call)}.clone()")]
