@@ -20,10 +20,10 @@ def assert_the_shown_fix_is_the_edit(hint) -> None:
         assert line.strip() in ("", "...") or line.strip() in edited, (line, edited)
 
 
-def assert_the_fix_clears_the_mistake(inputs: list[str], hint, hint_id: str, timeout: float | None = 5.0) -> list:
+def assert_the_fix_clears_the_mistake(inputs: list[str], hint, hint_id: str, timeout: float | None = 5.0) -> Session:
     """Apply `hint.replaces` ({input index: corrected input}, 1-based) to `inputs` and run them all in a
     fresh session: every input from the first edited one on must run without an error and without the
-    hint `hint_id`. Returns the new outcomes."""
+    hint `hint_id`. Returns that session (its namespace holds the values after the fix)."""
     assert hint.verified and hint.fix and hint.replaces, (hint.fix_words, hint.tried)
     assert set(hint.replaces) <= set(range(1, len(inputs) + 1)), (sorted(hint.replaces), len(inputs))
     again = new_session(timeout)
@@ -31,4 +31,4 @@ def assert_the_fix_clears_the_mistake(inputs: list[str], hint, hint_id: str, tim
     for o in redone[min(hint.replaces) - 1:]:
         assert o.ok, (o.input, o.error)
         assert hint_id not in [h.id for h in o.hints], o.input
-    return redone
+    return again
