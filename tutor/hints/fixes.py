@@ -342,8 +342,8 @@ def _work(node: ast.AST) -> tuple[set[str], set[str], set[str], set[str]]:
 
 def keeps_the_work(stmt: ast.AST, code: str) -> bool:
     """Whether `code` may stand in for `stmt`: it binds the same names, reads the same variables and
-    `name.attribute` values (or sets them), and runs the backward pass `stmt` ran (so a replacement
-    cannot clear a mistake just by dropping the statement that made it)."""
+    `name.attribute` values (or sets them), runs the backward pass and the arithmetic `stmt` ran (so a
+    replacement cannot clear a mistake just by dropping the work of the statement that made it)."""
     try:
         new = ast.parse(code)
     except SyntaxError:
@@ -351,9 +351,14 @@ def keeps_the_work(stmt: ast.AST, code: str) -> bool:
     calls, targets, reads, _ = _work(stmt)
     new_calls, new_targets, new_reads, new_sets = _work(new)
     attributes = {r for r in reads if "." in r}
-    passes = calls & {"backward", "grad"}  # a backward pass the statement ran is kept
+    # the computation is kept: the backward pass it ran and its arithmetic (A @ W must not become A)
+    passes = calls & {"backward", "grad"}
     return targets <= new_targets and reads - attributes <= new_reads and attributes <= new_reads | new_sets \
-        and passes <= new_calls
+        and passes <= new_calls and _operators(stmt) <= _operators(new)
+
+
+def _operators(node: ast.AST) -> set[str]:
+    return {type(sub.op).__name__ for sub in ast.walk(node) if isinstance(sub, (ast.BinOp, ast.AugAssign))}
 
 
 def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: float | None = None) -> None:

@@ -44,6 +44,18 @@ def int_requires_grad(ctx: Context):
         f"{name} = {name}.float().requires_grad_()")
 
 
+def _in_the_product(ctx: Context, product: ast.AST, odd: ast.AST, new: str) -> list:
+    """The product in the learner's statement with its odd operand (`odd`) written as `new`."""
+    from tutor.hints.rules.common import node_by_text
+
+    site = ctx.error_site
+    found = node_by_text(site, type(product), ctx.error_src(product)) if site is not None else None
+    if found is None:
+        return []
+    side = next((n for n in ast.walk(found) if type(n) is type(odd) and site.segment(n) == ctx.error_src(odd)), None)
+    return [site.splice(side, new)] if side is not None else []
+
+
 def _floats_where_made(ctx: Context, node: ast.Call, fixed: str) -> list:
     """The failing factory call, in the learner's statement, made with floats."""
     from tutor.hints.rules.common import node_by_text
@@ -114,13 +126,15 @@ def mixed_dtype(ctx: Context):
         odd, odd_v, good_v = (a, va, vb) if a_odd else (b, vb, va)
         osrc = ctx.error_src(odd)
         if isinstance(odd, ast.Call) and is_factory(odd) and not odd_v.is_floating_point():
-            fix = unparse(floatified(odd)) + f"  # instead of {osrc}"
+            new = unparse(floatified(odd))
+            fix = new + f"  # instead of {osrc}"
         else:
-            fix = f"{paren(osrc, odd)}.to({ctx.error_src(a if odd is b else b)}.dtype)  # or .float()"
+            new = f"{paren(osrc, odd)}.to({ctx.error_src(a if odd is b else b)}.dtype)"
+            fix = f"{new}  # or .float()"
         why = "" if odd_v.is_floating_point() else " (its numbers are Python ints)"
         return ctx.hint(
             "mixed-dtype-op",
             f"{osrc} is {dtype_of(odd_v)}{why} but the other side is {dtype_of(good_v)}; a product needs one dtype.",
-            fix)
+            fix, candidates=_in_the_product(ctx, node, odd, new))
     return ctx.hint("mixed-dtype-op", "The two sides of this product have different dtypes.",
                     "a.float() @ b.float()")
