@@ -376,8 +376,11 @@ def test_requires_grad_too_late_fix_runs():
     script = "scale = torch.tensor(2.0)\noffset = torch.tensor(1.0, requires_grad=True)\nout = scale * 3 + offset\n" \
              "scale.requires_grad = True\nout.backward()\n"
     _, outcomes = run(script + "scale.grad\n")
-    fix = last_hint(outcomes).fix.split("  #")[0]
-    _, again = run(script + f"offset.grad = None\n{fix}\nout.backward()\nscale.grad\n")
+    hint = last_hint(outcomes)
+    # the verified edit: out computed again right before the backward pass, in place of `out.backward()`
+    assert hint.fix == "out = scale * 3 + offset\nout.backward()" and sorted(hint.replaces) == [5]
+    inputs = split_inputs(script + "scale.grad\n")
+    _, again = run("\n".join(hint.replaces.get(i, text) for i, text in enumerate(inputs, start=1)) + "\n")
     assert ids(again) == [] and again[-1].value.item() == 3.0
 
 

@@ -307,7 +307,8 @@ def requires_grad_after_forward(ctx: Context):
                     f"{p.name} = {p.src()}{_at(p.stmt, ctx)} was computed before `{source_of(switched.node, switched.source)}`"
                     f"{_at(switched, ctx)}, so {n} was not part of its graph and {source_of(target, stmt.source)}"
                     f".backward(){_at(stmt, ctx)} gave {n} nothing: {n}.grad is None.",
-                    f"{p.name} = {p.src()}  # compute it again now that {n} requires grad, then backward()")
+                    f"{p.name} = {p.src()}  # compute it again now that {n} requires grad, then backward()",
+                    candidates=_recompute_candidates(ctx, stmt, f"{p.name} = {p.src()}"))
     return None
 
 
