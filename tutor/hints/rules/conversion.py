@@ -283,9 +283,11 @@ def tensor_copy(ctx: Context):
 
 
 def copy_candidates(site, node: ast.Call | None, itself: bool = False) -> list:
-    """`torch.tensor(t)` (the call `node` of `site`) rewritten in the learner's statement: `t` itself
-    first when `itself` (the graph was wanted), then `t.clone()` (a copy that stays in the graph), then
-    `t.detach().clone()` (a constant copy, what torch.tensor(t) meant to make)."""
+    """`torch.tensor(t)` (the call `node` of `site`) rewritten in the learner's statement. When the graph
+    was wanted (`itself`: a backward pass failed for lack of it): `t` itself, then `t.clone()` (a copy
+    that stays in the graph). Otherwise `t.detach().clone()` first, what torch.tensor(t) makes without
+    the warning (PyTorch's own advice; a lesson step that asks for a constant copy accepts it), then
+    `t.clone()`."""
     from tutor.hints.rules.common import shown_holder
 
     if site is None or node is None or not node.args:
@@ -293,7 +295,7 @@ def copy_candidates(site, node: ast.Call | None, itself: bool = False) -> list:
     arg = node.args[0]
     a = paren(site.segment(arg), arg)
     holder = shown_holder(site, node)
-    news = ([site.segment(arg)] if itself else []) + [f"{a}.clone()", f"{a}.detach().clone()"]
+    news = [site.segment(arg), f"{a}.clone()"] if itself else [f"{a}.detach().clone()", f"{a}.clone()"]
     return [site.splice(node, new if new != site.segment(arg) else a, shown_node=holder) for new in news]
 
 
