@@ -24,12 +24,7 @@ from tutor.runner import split_inputs  # noqa: E402
 
 # Ids for which no case shows a verified fix, each with the reason words are the honest answer there.
 # Reviewed: keep it empty unless no code can be proven on a copy of the learner's state.
-WORDS_ONLY: dict[str, str] = {
-    "nonleaf-grad-access": "temporary: its own candidates (y.retain_grad() right after the line that made y, "
-                           "a parameter built as a leaf) are on the fixleaf branch; the generic stand-in that "
-                           "passed before (y.retain_grad() typed in place of the y.grad read) dropped the read "
-                           "and is no longer accepted. Remove this entry when that branch lands.",
-}
+WORDS_ONLY: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
