@@ -84,14 +84,24 @@ _ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
 
 def expect_plain(child, pattern: str, timeout: float = 60) -> str:
-    """Wait until the output, without escape codes, matches `pattern`; consume up to the match."""
+    """Wait until the output, without escape codes, matches `pattern`; consume up to the match and leave
+    the rest (a prompt drawn in the same chunk, say) for the next expect."""
     seen = ""
     deadline = time.monotonic() + timeout
     while True:
-        plain = _ESCAPE.sub("", seen)
-        match = re.search(pattern, plain)
-        if match:  # what came after the match (the next prompt, say) is left for the next expect
-            child.buffer = plain[match.end():] + child.buffer
+        match = re.search(pattern, _ESCAPE.sub("", seen))
+        if match:
+            low, high = 0, len(seen)  # the shortest raw prefix whose plain text holds the match
+            while low < high:
+                mid = (low + high) // 2
+                if len(_ESCAPE.sub("", seen[:mid])) >= match.end():
+                    high = mid
+                else:
+                    low = mid + 1
+            rest = seen[low:] + child.buffer
+            child.buffer = rest  # pexpect 4.8 searches only what it counts as fresh: _before too
+            child._before = child.buffer_type()
+            child._before.write(rest)
             return match.group(0)
         if time.monotonic() > deadline:
             raise AssertionError(f"no {pattern!r} in the output; the end of it: {_ESCAPE.sub('', seen)[-600:]!r}")
@@ -197,3 +207,14 @@ def test_ctrl_c_during_a_lessons_setup_leaves_it_not_started(tmp_path, tutor_hom
         assert ProgressStore(tutor_home / "progress.sqlite3").all() == {}
     finally:
         child.terminate(force=True)
+
+
+def test_expect_plain_leaves_what_follows_the_match_for_the_next_expect():
+    """The helper reads chunks; a prompt that arrives in the same chunk as the match must stay readable
+    (it used to be swallowed, and the next settle() waited 60 s for a prompt already drawn)."""
+    child = pexpect.spawn("sh", ["-c", "printf 'facts \\033[1mshape\\033[0m (4,)\\n>>> '; sleep 5"],
+                          encoding="utf-8", timeout=5)
+    time.sleep(0.5)  # both parts are in the pty before the first read
+    assert expect_plain(child, r"shape \(4,\)") == "shape (4,)"
+    child.expect_exact(PROMPT, timeout=2)
+    child.terminate(force=True)
