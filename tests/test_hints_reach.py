@@ -292,6 +292,15 @@ z = torch.zeros(3)
 z.requires_grad_()
 (z.requires_grad, z.is_leaf, z.shape, z.size())
 """,
+    # a loop variable bound to its gradient only to look at it: not an update
+    """\
+w = torch.ones(2, requires_grad=True)
+b = torch.zeros(1, requires_grad=True)
+(w.sum() * 3 + b).sum().backward()
+for p in [w, b]:
+    p = p.grad
+    print(p.norm().item())
+""",
     # updates that do change the caller's tensors (or hand the new one back)
     """\
 def sgd(params, lr):

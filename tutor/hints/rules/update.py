@@ -19,9 +19,13 @@ from tutor.hints.rules.common import rule
 
 
 def _grad_of(node: ast.AST, name: str) -> bool:
-    """Whether `node` reads `name.grad`."""
-    return any(isinstance(s, ast.Attribute) and s.attr == "grad" and isinstance(s.value, ast.Name)
-               and s.value.id == name for s in ast.walk(node))
+    """Whether `node` is an update of `name` from its gradient: it reads `name.grad` and `name` itself
+    (`p - lr * p.grad`, not `p.grad` alone, which only looks at the gradient)."""
+    grads = [s for s in ast.walk(node) if isinstance(s, ast.Attribute) and s.attr == "grad"
+             and isinstance(s.value, ast.Name) and s.value.id == name]
+    inside = {id(g.value) for g in grads}
+    itself = [s for s in ast.walk(node) if isinstance(s, ast.Name) and s.id == name and id(s) not in inside]
+    return bool(grads) and bool(itself)
 
 
 def _pairs(stmt: ast.Assign) -> list[tuple[str, ast.expr]]:
