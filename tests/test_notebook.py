@@ -360,3 +360,27 @@ def test_a_failure_inside_the_tutor_never_reaches_the_cell(ipy, capsys, monkeypa
     monkeypatch.setattr(front, "_bundle", broken)
     data, _ = ipy.display_formatter.format(ipy.user_ns["g"])
     assert data["text/plain"] == "<Graph: autograd-tutor could not draw it (ValueError)>"
+
+
+def test_helpers_defined_in_earlier_cells_are_followed_and_their_fix_is_proven(ipy):
+    """A function defined in an earlier cell is the learner's own (IPython names its code after the cell,
+    not `<input-N>`): diagnosis follows the call into it, names the cell, and proves a fix that edits it.
+    Without the cell names, the silent `p = p - lr * p.grad` in a helper got no hint at all."""
+    loaded(ipy)
+    run(ipy, "import torch")
+    run(ipy, "def sgd(params, lr):\n    for p in params:\n        p = p - lr * p.grad")
+    run(ipy, "w = torch.tensor([1.0, -2.0], requires_grad=True)\n(w ** 2).sum().backward()")
+    shown = run(ipy, "sgd([w], 0.1)")
+    assert "hint update-rebinds-name" in shown and "in sgd() (defined in In [2])" in shown, shown
+    assert "tried on a copy of your session in place of In [2]" in shown
+    hint = notebook_front(ipy).session.history[-1].hints[0]
+    assert hint.verified and list(hint.replaces) == [2] and "p -= lr * p.grad" in hint.replaces[2]
+    # the proven edit, run as cells: the helper now moves w by -0.1 * grad
+    run(ipy, hint.replaces[2])
+    run(ipy, "sgd([w], 0.1)")
+    assert ipy.user_ns["w"].tolist() == pytest.approx([1.0 - 0.1 * 2.0, -2.0 - 0.1 * -4.0])
+
+
+def notebook_front(shell):
+    return next(cb.__self__ for cb in shell.events.callbacks["post_run_cell"]
+                if isinstance(getattr(cb, "__self__", None), notebook.NotebookFront))

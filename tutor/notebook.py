@@ -42,6 +42,16 @@ class NotebookSession(Session):
         self.namespace = shell.user_ns
         self._torch_installed = False  # the helpers go in on first need (ensure_torch)
         self.input_label = lambda n: f"In [{n}]"  # hints name cells by their execution count
+        self.code_index = self._cell_of_file  # functions defined in cells are found by diagnosis
+
+    def _cell_of_file(self, filename: str) -> int | None:
+        """The execution count of the cell whose code has this filename (IPython 8's
+        `compile._filename_map`), or the Session's own `<input-N>`; None for anything else."""
+        from tutor.hints import input_of_file
+
+        cells = getattr(getattr(self.shell, "compile", None), "_filename_map", None) or {}
+        found = cells.get(filename) if isinstance(cells, dict) else None
+        return found if isinstance(found, int) else input_of_file(filename)
 
     def _install_torch(self) -> None:
         if self._own_namespace:

@@ -40,6 +40,7 @@ class Session:
         self.state: dict[str, Any] = {}  # per-feature state (lesson mode, last hint, ...)
         # How hints name an earlier input (a notebook's "In [3]"); None for fronts that do not number them.
         self.input_label: Callable[[int], str] | None = None
+        self.code_index: Callable[[str], int | None] | None = None  # see hints.Scene (a notebook sets it)
         self.namespace: dict[str, Any] = {}
         self._torch_installed = False
         standins.install()  # `from d2l import torch as d2l`, `import matplotlib.pyplot` work without them
@@ -279,7 +280,8 @@ class Session:
         if not self.state.get(verify.CHILD_KEY):
             def try_fix(replaces, check=None, hint_id=None):
                 return verify.try_fix(self, replaces, check, hint_id=hint_id, outcome=outcome)
-        return hints.Scene(self.namespace, self.history, self.state, try_fix, input_label=self.input_label)
+        return hints.Scene(self.namespace, self.history, self.state, try_fix, input_label=self.input_label,
+                           code_index=self.code_index)
 
     # -- helpers for commands --------------------------------------------------------------
 

@@ -35,6 +35,18 @@ class Scene:
     state: dict[str, Any] = field(default_factory=dict)  # per-session state (caches, the last hints)
     try_fix: Callable | None = None  # runs a candidate fix on a copy of the session (see tutor.verify)
     input_label: Callable[[int], str] | None = None  # how the front names input n ("In [3]"); None: unnumbered
+    code_index: Callable[[str], int | None] | None = None  # a code filename -> the input that holds it (None:
+    # not the learner's); default: the Session's own `<input-N>` names. A notebook adds its cells' names.
+
+
+def input_of_file(filename: str) -> int | None:
+    """The input number of a `<input-N>` code filename (the Session's own), else None."""
+    if isinstance(filename, str) and filename.startswith("<input-") and filename.endswith(">"):
+        try:
+            return int(filename[len("<input-"):-1])
+        except ValueError:
+            return None
+    return None
 
 
 def diagnose(outcome, scene: Scene) -> list:

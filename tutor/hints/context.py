@@ -468,10 +468,21 @@ class Context:
 
     # -- learner functions --------------------------------------------------------------------
 
+    def input_of_file(self, filename: str) -> int | None:
+        """The input (or notebook cell) whose code has this filename; None when it is not the learner's."""
+        from tutor.hints import input_of_file
+
+        resolve = getattr(self.scene, "code_index", None) or input_of_file
+        try:
+            found = resolve(filename)
+        except Exception:  # noqa: BLE001 - a front's lookup must not break diagnosis
+            return None
+        return found if isinstance(found, int) else None
+
     def function_def(self, func) -> tuple[ast.FunctionDef, str] | None:
-        """The AST and source of a function the learner defined in the tutor."""
+        """The AST and source of a function the learner defined in the tutor (or in a notebook cell)."""
         code = getattr(func, "__code__", None)
-        if code is None or not code.co_filename.startswith("<input-"):
+        if code is None or self.input_of_file(code.co_filename) is None:
             return None
         source = "".join(linecache.getlines(code.co_filename))
         try:
@@ -709,20 +720,18 @@ class Context:
 
         mine = self.error.frames[-1] if self.error.frames else None
         frames = [f for f in traceback.extract_tb(self.error.exc.__traceback__)
-                  if f.filename.startswith("<input-") or mine is not None and (f.name, f.lineno) == mine[:2]]
+                  if self.input_of_file(f.filename) is not None or mine is not None and (f.name, f.lineno) == mine[:2]]
         if not frames:
             return None
         last = frames[-1]
-        filename = last.filename
-        if not filename.startswith("<input-"):
-            # another front ran the code (a notebook cell): the current input, or a function it defined
+        index = self.input_of_file(last.filename)
+        if index is None:
+            # another front ran the code and did not name its files: the current input, or a function it defined
             if last.name == "<module>":
                 return self.site(self.outcome.index, last.lineno, getattr(last, "colno", None))
             func = self.ns.get(last.name)
-            filename = getattr(getattr(func, "__code__", None), "co_filename", "")
-        try:
-            index = int(filename[len("<input-"):].rstrip(">"))
-        except ValueError:
+            index = self.input_of_file(getattr(getattr(func, "__code__", None), "co_filename", ""))
+        if index is None:
             return None
         return self.site(index, last.lineno, getattr(last, "colno", None))
 

@@ -92,15 +92,15 @@ def grad_off_mode(node: ast.AST) -> str | None:
     return GRAD_OFF[last]
 
 
-def input_index(func) -> int | None:
+def input_index(func, ctx: Context | None = None) -> int | None:
+    """The input (or notebook cell) that defined `func`; None when the learner did not define it there."""
     code = getattr(func, "__code__", None)
     filename = getattr(code, "co_filename", "") or ""
-    if filename.startswith("<input-") and filename.endswith(">"):
-        try:
-            return int(filename[len("<input-"):-1])
-        except ValueError:
-            return None
-    return None
+    if ctx is not None:
+        return ctx.input_of_file(filename)
+    from tutor.hints import input_of_file
+
+    return input_of_file(filename)
 
 
 def _function_of(ctx: Context, call: ast.Call):
@@ -125,9 +125,9 @@ def _function_of(ctx: Context, call: ast.Call):
         if isinstance(call_attr, types.FunctionType):
             obj = call_attr
     wrapped = getattr(obj, "__wrapped__", None)  # functools.wraps (torch.no_grad() as a decorator sets it)
-    if isinstance(obj, types.FunctionType) and input_index(obj) is None and isinstance(wrapped, types.FunctionType):
+    if isinstance(obj, types.FunctionType) and input_index(obj, ctx) is None and isinstance(wrapped, types.FunctionType):
         obj = wrapped
-    if isinstance(obj, types.FunctionType) and input_index(obj) is not None:
+    if isinstance(obj, types.FunctionType) and input_index(obj, ctx) is not None:
         return obj
     return None
 
@@ -150,7 +150,7 @@ def callee_of(ctx: Context, call: ast.Call, depth: int = 0) -> Callee | None:
     for kw in call.keywords:
         if kw.arg:
             params[kw.arg] = kw.value
-    index = input_index(func)
+    index = input_index(func, ctx)
     label = ctx.input_name(index) if index is not None and index != ctx.outcome.index else ""
     return Callee(func.__name__, func, node, source, call, index, params, depth, label)
 
@@ -235,7 +235,7 @@ def error_frames(ctx: Context) -> list[Frame]:
     while tb is not None and len(frames) < 50:
         frame = tb.tb_frame
         code = frame.f_code
-        if code.co_filename.startswith("<input-"):
+        if ctx.input_of_file(code.co_filename) is not None:
             import linecache
 
             line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
@@ -267,7 +267,7 @@ def callee_for_frame(ctx: Context, frame: Frame) -> Callee | None:
     if found is None:
         return None
     node, source = found
-    index = input_index(frame.func)
+    index = input_index(frame.func, ctx)
     label = ctx.input_name(index) if index is not None and index != ctx.outcome.index else ""
     return Callee(frame.func.__name__, frame.func, node, source, None, index, label=label)
 
