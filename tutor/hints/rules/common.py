@@ -289,13 +289,7 @@ def input_of_function(ctx: Context, func) -> int | None:
     """The input number that defined the learner's function `func` (a function object or a name)."""
     if isinstance(func, str):
         func = ctx.ns.get(func)
-    filename = getattr(getattr(func, "__code__", None), "co_filename", "")
-    if not filename.startswith("<input-"):
-        return None
-    try:
-        return int(filename[len("<input-"):].rstrip(">"))
-    except ValueError:
-        return None
+    return ctx.input_of_file(getattr(getattr(func, "__code__", None), "co_filename", ""))  # a notebook cell too
 
 
 def node_by_text(site, node_type, text: str) -> ast.AST | None:
@@ -382,3 +376,16 @@ def without_python_numbers(site, node: ast.AST) -> str | None:
 
 def _inside(node: ast.AST, outer: ast.AST) -> bool:
     return any(sub is node for sub in ast.walk(outer)) and node is not outer
+
+
+def in_place_update(target: ast.AST, value: ast.AST, source: str) -> str:
+    """An update `T = T - lr * T.grad` written in place: `T -= lr * T.grad` (`T.copy_(...)` for any other
+    right-hand side), in the learner's own text; `target` is a name or an attribute such as self.w."""
+    from tutor.hints.fixes import segment
+
+    text = segment(source, target) or ast.unparse(target)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add)) and \
+            ast.unparse(value.left) == ast.unparse(target):
+        op = "-=" if isinstance(value.op, ast.Sub) else "+="
+        return f"{text} {op} {segment(source, value.right) or ast.unparse(value.right)}"
+    return f"{text}.copy_({segment(source, value) or ast.unparse(value)})"

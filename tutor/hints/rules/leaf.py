@@ -176,6 +176,7 @@ def _attribute_update_hint(ctx: Context, x: str, t) -> Hint | None:
 def _in_place_updates(site, updates: list[ast.Assign], reset: bool) -> tuple[str, str] | None:
     """(the input with each `T = T - ... T.grad` written as `T -= ...` under no_grad, the code shown), or None."""
     from tutor.hints.fixes import replace_stmt, segment
+    from tutor.hints.rules.common import in_place_update
 
     text, shown = site.source, []
     for u in sorted(updates, key=lambda n: (n.lineno, n.col_offset), reverse=True):
@@ -183,13 +184,9 @@ def _in_place_updates(site, updates: list[ast.Assign], reset: bool) -> tuple[str
                      and n.col_offset == u.col_offset), None)
         if same is None or text is None:
             return None
-        target, value = segment(site.source, same.targets[0]), same.value
-        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add)) and \
-                ast.unparse(value.left) == ast.unparse(same.targets[0]):
-            code = f"{target} {'-=' if isinstance(value.op, ast.Sub) else '+='} {segment(site.source, value.right)}"
-        else:
-            code = f"{target}.copy_({segment(site.source, value)})"
-        code = f"with torch.no_grad():\n    {code}" + (f"\n{target}.grad = None" if reset else "")
+        target = segment(site.source, same.targets[0])
+        code = f"with torch.no_grad():\n    {in_place_update(same.targets[0], same.value, site.source)}"
+        code += f"\n{target}.grad = None" if reset else ""
         text = replace_stmt(text, same, code)
         shown.append(code)
     return (text, "\n".join(reversed(shown))) if text is not None and shown else None

@@ -15,7 +15,7 @@ import ast
 
 from tutor.hints import reach
 from tutor.hints.context import Context
-from tutor.hints.rules.common import rule
+from tutor.hints.rules.common import in_place_update, rule
 
 
 def _grad_of(node: ast.AST, name: str) -> bool:
@@ -140,14 +140,13 @@ def _hint(ctx: Context, callee, stmt: ast.Assign, name: str, loop, index: int, s
     caller = ctx.source if callee is not None and callee.depth == 0 else ""  # where the call's arguments are
     passed = _passed(callee, name, loop, lambda n: (segment(caller, n) if caller else "") or ast.unparse(n)) \
         if callee is not None else (segment(source, loop.iter) if loop is not None else "")
-    what = f"the tensors in {passed}" if loop is not None else (f"{passed}" if passed else f"the tensor {name} named")
-    if loop is not None and not passed:
-        what = "the tensors the loop goes over"
-    subject = "a loop variable" if loop is not None else "the function's own parameter"
-    explanation = (f"`{line}`{where} binds {name}, {subject}, to a new tensor; {what} keep their old values, "
+    if loop is not None:
+        subject, what = "a loop variable", (f"the tensors in {passed}" if passed else "the tensors it goes over")
+        keep = "keep their"
+    else:
+        subject, what, keep = "the function's own parameter", passed or f"the tensor {name} named", "keeps its"
+    explanation = (f"`{line}`{where} binds {name}, {subject}, to a new tensor; {what} {keep} old values, "
                    f"so the update changes nothing and training learns nothing.")
-    if loop is None and passed:
-        explanation = explanation.replace(" keep their ", " keeps its ")
     updates = _in_place(stmt, source)
     site = ctx.site(index, stmt.lineno, stmt.col_offset)
     candidates = []
@@ -163,15 +162,7 @@ def _hint(ctx: Context, callee, stmt: ast.Assign, name: str, loop, index: int, s
 
 
 def _in_place(stmt: ast.Assign, source: str) -> list[str]:
-    """`p = p - lr * p.grad` as `p -= lr * p.grad` (`p.copy_(...)` for any other form), per name."""
-    from tutor.hints.fixes import segment
-
-    out = []
-    for name, value in _pairs(stmt):
-        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add)) and \
-                isinstance(value.left, ast.Name) and value.left.id == name:
-            op = "-=" if isinstance(value.op, ast.Sub) else "+="
-            out.append(f"{name} {op} {segment(source, value.right) or ast.unparse(value.right)}")
-        else:
-            out.append(f"{name}.copy_({segment(source, value) or ast.unparse(value)})")
-    return out
+    """`p = p - lr * p.grad` as `p -= lr * p.grad`, per name it binds."""
+    targets = stmt.targets[0].elts if isinstance(stmt.targets[0], ast.Tuple) else [stmt.targets[0]]
+    values = stmt.value.elts if isinstance(stmt.targets[0], ast.Tuple) else [stmt.value]
+    return [in_place_update(t, v, source) for t, v in zip(targets, values) if isinstance(t, ast.Name)]
