@@ -30,7 +30,7 @@ import time
 from tutor.outcome import ErrorInfo, Outcome
 from tutor.runner import run_inputs, write_outcome
 
-GRACE = 1.5  # seconds after an input's limit before the worker is killed
+GRACE = 1.0  # seconds after an input's limit before the worker is killed (soft stops took 0-0.7 s here)
 READY_SECONDS = 120.0  # a new worker may take this long to import torch and replay
 REPLAYING = "supervise.replaying"  # session.state key: True while a worker replays an earlier input
 
