@@ -445,9 +445,26 @@ def interrupted_session(tmp_path, setup="half = 1\n" + CTRL_C + "\nrest = 2", st
     return session, coach, store
 
 
-@pytest.mark.parametrize("where", ["setup code", "the tutor's replay"])
+def test_ctrl_c_in_a_lessons_setup_code_leaves_it_not_started_in_a_fresh_process(tmp_path):
+    """The same check as below with a real SIGINT from the setup code, run in a fresh interpreter: in the
+    whole suite's process an earlier test can leave signal state behind (it failed there under load,
+    never alone; not yet explained), and this is about the tutor, not about that leftover."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nsys.path.insert(0, %r)\n" % str(Path(__file__).parent)
+        + "from pathlib import Path\nimport test_lesson_mode as t\n"
+        + "t.test_ctrl_c_during_a_lessons_setup_leaves_it_not_started(Path(%r), None, 'setup code')\n" % str(tmp_path)
+        + "print('checked')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=str(Path(__file__).resolve().parents[1]))
+    assert done.returncode == 0 and done.stdout.strip().endswith("checked"), done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("where", ["the tutor's replay"])
 def test_ctrl_c_during_a_lessons_setup_leaves_it_not_started(tmp_path, monkeypatch, where):
-    if where == "setup code":
+    if where == "setup code":  # run in a fresh process by the test above
         session, coach, store = interrupted_session(tmp_path)
     else:  # the press lands in the tutor's own code, after the setup's first statement ran
         from tutor import judge
