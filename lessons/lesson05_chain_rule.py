@@ -265,7 +265,7 @@ of u: ∇ₓy = Jᵀ∇ᵤy, which is what backward computes (a vector-Jacobian 
             setup="y0 = torch.tensor(5.0)",
             checks=[
                 grad("x0", 5.0, message="x0.grad should be f′(x0) = exp(log 5) = 5: call torch.exp(x0).backward() "
-                                        "with x0 = torch.log(y0)"),
+                                        "with `x0 = torch.log(y0).requires_grad_()`"),
                 calls("backward", "grad"),
                 close("inv_slope", 0.2),
             ],

@@ -152,7 +152,7 @@ Out of the box a tensor records nothing: `x.requires_grad` is `False`.
             mistakes=[
                 Mistake(tensor("y", shape=(4,)),
                         "2 * x * x multiplies element by element and gives a vector. The book's y is the "
-                        "scalar 2·xᵀx: use torch.dot(x, x)."),
+                        "scalar 2·xᵀx: use `y = 2 * torch.dot(x, x)`."),
                 Mistake(custom("y is a Python number", _y_is_python_number),
                         ".item() turns the result into a plain Python number, which has no history, so "
                         "autograd cannot differentiate it. Keep y a tensor."),

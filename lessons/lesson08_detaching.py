@@ -90,7 +90,7 @@ The setup gave you `x = torch.arange(4.0, requires_grad=True)`. The book's examp
                 Mistake(grad("x", "3 * x.detach() ** 2"),
                         "x.grad is 3x²: you built z from y, so the gradient also flowed through y = x·x. "
                         "Build z from the detached u. (That backward also used up y's graph: start again "
-                        "with x.grad = None; y = x * x; u = y.detach().)"),
+                        "with `x.grad = None; y = x * x; u = y.detach()`.)"),
                 Mistake(raised("RuntimeError", "implicitly created"),
                         "z is a vector: call z.sum().backward()."),
             ],

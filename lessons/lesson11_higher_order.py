@@ -93,7 +93,8 @@ Here `x = torch.tensor(3.0, requires_grad=True)`.
                 Mistake(true("isinstance(dy, tuple)", ""),
                         "torch.autograd.grad returns a tuple (one gradient per input). Take its [0]."),
                 Mistake(_both(defined("dy"), avoids("grad")),
-                        "That is the formula worked out by hand. Let autograd compute it: torch.autograd.grad(y, x)."),
+                        "That is the formula worked out by hand. Let autograd compute it: `y = x ** 3`, then "
+                        "`dy = torch.autograd.grad(y, x)[0]`."),
             ],
         ),
         Predict(

@@ -42,6 +42,8 @@ from tutor.progress import ProgressStore, StepRecord
 LESSON_COMMANDS = {"lessons", "lesson", "next", "back", "hint", "solution", "skip", "reset", "where", "answer"}
 _SWITCHING = {"lesson", "next", "back", "skip", "reset"}  # commands that may swap the namespace
 _QUIZ_ANSWER = re.compile(r"^\s*\(?([a-zA-Z])[).]?\s*$")
+STEP_REJECTS = "this lesson step's checks reject it"  # why a candidate fix was refused (hint.tried, %explain)
+STEP_ACCEPTS = "this lesson step takes your input as it is (✓ below): nothing to change for it."
 
 
 class LessonError(Exception):
@@ -182,6 +184,8 @@ class Coach:
         self.path: list[str] = []
         self.step_start = 0
         self.errors: list = []  # per input of `inputs`: the ErrorInfo it raised, or None
+        self.indices: list[int] = []  # per input of `inputs`: its Outcome.index (what a hint's `replaces` names)
+        self._runs: dict = {}  # judge.edit_agrees's replays for this step
         self.needs: list[judge.Need] = []  # the current step's preconditions
         self.breaks: list[judge.Break] = []  # preconditions the learner's inputs broke, in order
         self.shown: set[str] = set()  # one-time messages already shown in this step
@@ -191,6 +195,9 @@ class Coach:
         session.state["coach"] = self
         session.observers.append(self.observe)
         session.status_providers.append(self.status)
+        judges = getattr(session, "fix_judges", None)
+        if judges is not None:
+            judges.append(self.judge_fix)
         handlers = getattr(session, "input_handlers", None)
         if handlers is not None:
             handlers.append(self.handle_input)
@@ -338,6 +345,8 @@ class Coach:
         self.index = index
         self.inputs = []
         self.errors = []
+        self.indices = []
+        self._runs = {}
         self.breaks = []
         self.shown = set()
         self._alone = {}
@@ -772,6 +781,7 @@ class Coach:
             return
         self.inputs.append(outcome.input)
         self.errors.append(outcome.error)
+        self.indices.append(outcome.index)
         self._watch(len(self.inputs), outcome.input)
         rec.attempts += 1
         verdict = judge.judge(step, self._start(), self.inputs, self.errors, session.namespace,
@@ -785,44 +795,52 @@ class Coach:
                 note = (f"Judged on {which} of this step, run from the step's start: what earlier attempts left"
                         " behind was set aside, and your variables now hold what these inputs made.")
             self._passed(step, outcome, verdict.messages, note)
-            self._one_voice(step, outcome)
+            self._one_voice(step, outcome, True)
             return
         self._save(step)
         outcome.feedback.append(self._not_yet(step, rec, outcome))
-        self._one_voice(step, outcome)
+        self._one_voice(step, outcome, False)
 
-    def _one_voice(self, step: Task, outcome) -> None:
-        """A hint about this input never contradicts the step: a fix the step's checks would reject is not
-        shown as a fix (it is tried from the step's start, like the learner's own work)."""
+    def judge_fix(self, session, outcome, replaces: dict) -> str | None:
+        """One voice (a Session fix judge): while a task is active, a candidate fix that cleared the
+        mistake is refused when the step's checks would reject it, so the hint goes on to its next
+        candidate, and shows no code the step rejects. The edit (`replaces`) is applied to this step's
+        inputs and judged from the step's start (judge.edit_agrees)."""
+        if self.lesson is None or self._quiet or outcome.kind != "code":
+            return None
+        step = self.step
+        rec = self.records.get(step.id)
+        if not isinstance(step, Task) or (rec is not None and rec.done):
+            return None  # a finished step no longer decides the advice
+        from tutor.runner import split_inputs
+
+        indices = self.indices + [outcome.index]
+        texts = self.inputs + [outcome.input]
+        errors = self.errors + [outcome.error]
+        if set(replaces) - set(indices):
+            return "it changes an input typed before this lesson step began"
+        first = min(_after_last_error(errors[:-1]), *(indices.index(i) for i in replaces))
+        rows = list(zip(indices, texts, errors))[first:]
+        typed = [t for i, t, e in rows if e is None]
+        edited = [replaces.get(i, t) for i, t, e in rows if e is None or i in replaces]
+        solution = split_inputs(step.solution)
+        agrees = judge.edit_agrees(step, self._start(), typed, edited, replaces[max(replaces)], solution=solution,
+                                   about_step=judge.attempts_step(outcome.input, solution), runs=self._runs)
+        return STEP_REJECTS if agrees is False else None
+
+    def _one_voice(self, step: Task, outcome, passed: bool) -> None:
+        """The card's one next move: a hint whose fixes the step rejected (judge_fix) shows none and says
+        so instead of its usual words (which could name the rejected code); a fix shown while an earlier
+        input broke the step's starting state says it goes after %reset step."""
         for hint in getattr(outcome, "hints", []):
             fix = getattr(hint, "fix", "")
-            if not fix:
+            if fix:
+                if self.breaks:
+                    hint.fix = fix + (" (after %reset step)" if "#" in fix else "  # after %reset step")
                 continue
-            clean = self.inputs[_after_last_error(self.errors[:-1]):-1] + [outcome.input]
-            try:
-                from tutor.runner import split_inputs
-
-                agrees = judge.fix_agrees(step, self._start(), clean, fix,
-                                          solution=split_inputs(step.solution), alone=self._alone)
-            except Exception:  # noqa: BLE001 - a fix we cannot try is left as it is
-                agrees = None
-            alternative = _alternative(fix)
-            if agrees and self.breaks:
-                # the fix works from the step's start, not in this broken state: one combined next move
-                hint.fix = fix + (" (after %reset step)" if "#" in fix else "  # after %reset step")
-                continue
-            if agrees is False and alternative:
-                try:
-                    if judge.fix_agrees(step, self._start(), clean, alternative,
-                                        solution=split_inputs(step.solution), alone=self._alone):
-                        hint.fix = alternative  # the form of the fix that this step accepts
-                        continue
-                except Exception:  # noqa: BLE001
-                    pass
-            if agrees is False:
-                hint.tried = list(getattr(hint, "tried", [])) + [(fix, "this lesson step's checks reject it")]
-                hint.fix, hint.verified, hint.replaces = "", False, {}
-                hint.fix_words = "this step asks for something else here: follow the lesson's message below."
+            if any(why == STEP_REJECTS for _code, why in getattr(hint, "tried", [])):
+                hint.fix_words = (STEP_ACCEPTS if passed else
+                                  "this lesson step asks for something else here: follow its message below.")
 
     def _passed(self, step: Task, outcome, messages: list[str], note: str = "") -> None:
         rec = self.record(step)
@@ -838,6 +856,7 @@ class Coach:
         namespace.update(verdict.run.namespace)
         kept = self.inputs[verdict.start:]
         self.path = self.path[:self.step_start] + kept
+        self.indices = self.indices[verdict.start:]
         self.inputs, self.errors = kept, [None] * len(kept)
 
     def _start(self) -> judge.Start:
@@ -945,15 +964,6 @@ class Coach:
                                          split_inputs(step.solution), self._alone)
         except Exception:  # noqa: BLE001 - "so far so good" is a courtesy, never a crash
             return False
-
-
-def _alternative(fix: str) -> str:
-    """The code after '# or' in a fix's comment (`y.sum().backward()  # or y.backward(torch.ones_like(y))`)."""
-    match = re.search(r"#\s*or\s+(.+)$", fix)
-    if not match:
-        return ""
-    code = match.group(1).strip()
-    return code if parses(code) else ""
 
 
 def _after_last_error(errors: list) -> int:

@@ -463,6 +463,70 @@ def fix_agrees(step: Task, start: Start, inputs: list[str], fix: str, *, solutio
     return False
 
 
+def edit_agrees(step: Task, start: Start, typed: list[str], edited: list[str], focus: str, *,
+                solution: list[str] = (), about_step: bool = True, runs: dict | None = None,
+                budget: float = REPLAY_BUDGET) -> bool | None:
+    """Whether an exact edit of the learner's inputs (a verified fix's `replaces`) agrees with the step,
+    replayed from the step's start. `typed` are this step's inputs that ran, as typed; `edited` the same
+    with the edit applied (the edited input included); `focus` the input the edit made. True when:
+    - the edited inputs pass;
+    - the learner is part-way: the edited inputs followed by a rest of the reference solution (one that
+      does not bind again what `focus` binds) pass, while the inputs as typed followed by the same rest
+      do not: the edit is what the rest needed. For an input that is not an attempt at the step
+      (`about_step` False: it binds nothing the solution binds and runs no backward pass) it is enough
+      that the edit does not stand in the way of the rest;
+    - `focus` is one of the solution's inputs, or the solution passes with `focus` in place of its
+      input that binds the same names (the edit is one line of a passing answer).
+    False when none of these holds; None when time ran out. `runs` caches replays (per step)."""
+    import re
+
+    squash = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
+    if squash(focus) in {squash(t) for t in solution}:
+        return True
+    runs = {} if runs is None else runs
+    allow_errors = wants_error(step)
+    spent = 0.0
+
+    def passes(codes: list[str]) -> bool:
+        nonlocal spent
+        key = tuple(codes)
+        if key not in runs:
+            run = start.run(list(codes))
+            spent += run.elapsed
+            runs[key] = (allow_errors or all(e is None for e in run.errors)) and \
+                step.check(CheckContext(run.namespace, run.outcome, list(codes)))[0]
+        return runs[key]
+
+    if passes(edited):
+        return True
+    names = _assigned(focus)
+    for j in range(len(solution)):
+        if spent > budget:
+            return None
+        rest = list(solution[j:])
+        if names & set().union(*map(_assigned, rest)):
+            continue  # the rest makes again what the edit made: it says nothing about the edit
+        if passes(edited + rest) and (not about_step or not passes(typed + rest)):
+            return True
+    for k, text in enumerate(solution):
+        later = set().union(*(_assigned(t) for t in solution[k + 1:])) if k + 1 < len(solution) else set()
+        if names and names & _assigned(text) and not names & later:
+            if spent > budget:
+                return None
+            if passes(list(solution[:k]) + [focus] + list(solution[k + 1:])):
+                return True
+    return False
+
+
+def attempts_step(text: str, solution: list[str]) -> bool:
+    """Whether an input is an attempt at the step: it binds a name the solution binds, or runs a backward
+    pass (backward, autograd.grad) as the solution does."""
+    bound = set().union(*map(_assigned, solution)) if solution else set()
+    passes = {"backward", "grad"}
+    return bool(_assigned(text) & bound) or bool(_called(text) & passes and
+                                                 set().union(*map(_called, solution)) & passes)
+
+
 def fix_variants(inputs: list[str], fix: str) -> list[list[str]]:
     """Ways a learner could apply `fix` to this step's inputs (the latest last): a statement in place of
     the latest input or of the input that set the same name, or just before the latest, or first in

@@ -37,6 +37,10 @@ class Session:
         # True means the handler filled `outcome` and the input is not evaluated (a quiz letter).
         self.input_handlers: list[Callable[[Session, str, Outcome], bool]] = []
         self.status_providers: list[Callable[[Session], str]] = []
+        # Asked about a candidate fix that cleared the mistake on a copy, before a hint shows it:
+        # `judge(session, outcome, replaces) -> str | None`, a reason to refuse it (lesson mode: the
+        # active step's checks would reject it), so the next candidate is tried instead.
+        self.fix_judges: list[Callable[[Session, Outcome, dict], str | None]] = []
         self.state: dict[str, Any] = {}  # per-feature state (lesson mode, last hint, ...)
         # How hints name an earlier input (a notebook's "In [3]"); None for fronts that do not number them.
         self.input_label: Callable[[int], str] | None = None
@@ -279,7 +283,17 @@ class Session:
         try_fix = None
         if not self.state.get(verify.CHILD_KEY):
             def try_fix(replaces, check=None, hint_id=None):
-                return verify.try_fix(self, replaces, check, hint_id=hint_id, outcome=outcome)
+                result = verify.try_fix(self, replaces, check, hint_id=hint_id, outcome=outcome)
+                for judge in list(self.fix_judges) if result.ok else []:
+                    try:
+                        with guard.paused():  # the tutor's own work, like trying the fix: not the input's time
+                            reason = judge(self, outcome, dict(replaces))
+                    except Exception:  # noqa: BLE001 - a judge that fails refuses nothing
+                        reason = None
+                    if reason:
+                        result.ok, result.why = False, reason
+                        break
+                return result
         return hints.Scene(self.namespace, self.history, self.state, try_fix, input_label=self.input_label,
                            code_index=self.code_index)
 

@@ -337,6 +337,8 @@ def _work(node: ast.AST) -> tuple[set[str], set[str], set[str], set[str]]:
                 and id(sub) not in called:
             # x.grad read (not a method): a stand-in must read it too, or set it (x.grad = None)
             (reads if isinstance(sub.ctx, ast.Load) else sets).add(f"{sub.value.id}.{sub.attr}")
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            targets.add(sub.name)  # a def binds its name: replacing it by its body's line drops the function
     return calls - {""}, targets, reads - MODULE_NAMES, sets
 
 
