@@ -198,6 +198,7 @@ class Coach:
         judges = getattr(session, "fix_judges", None)
         if judges is not None:
             judges.append(self.judge_fix)
+        session.state["verify.base"] = self.replay_base  # tutor.verify.BASE_KEY
         handlers = getattr(session, "input_handlers", None)
         if handlers is not None:
             handlers.append(self.handle_input)
@@ -800,6 +801,16 @@ class Coach:
         self._save(step)
         outcome.feedback.append(self._not_yet(step, rec, outcome))
         self._one_voice(step, outcome, False)
+
+    def replay_base(self, session, outcome) -> set[int] | None:
+        """Where a copy that tries a fix replays from (tutor.verify): the lesson's inputs are not all in
+        the history (its setup, skipped steps' solutions), so the copy starts from the current step's
+        starting state and replays this step's inputs. None outside a lesson."""
+        if self.lesson is None:
+            return None
+        session.ensure_torch()
+        judge.run_in(session.namespace, self.path[:self.step_start], timeout=session.timeout or 5.0)
+        return set(self.indices) | {outcome.index}
 
     def judge_fix(self, session, outcome, replaces: dict) -> str | None:
         """One voice (a Session fix judge): while a task is active, a candidate fix that cleared the

@@ -42,6 +42,11 @@ from dataclasses import dataclass
 LIMIT = 0.5  # seconds for one candidate, fork included
 BEFORE_KEY = "verify.before"  # session.state: (index, bindings, grad snapshot) before the latest code input
 CHILD_KEY = "verify.child"  # session.state: set inside a copy, so diagnosis there tries no fixes
+# session.state: `base(session, outcome) -> set[int] | None`, set by a front that builds the namespace
+# itself (lesson mode: the lesson's setup and earlier steps are not inputs). It rebuilds `session`'s
+# namespace to where a replay starts and returns the indices of the inputs to replay after it (None:
+# no base, replay every code input since the last %reset from a fresh namespace).
+BASE_KEY = "verify.base"
 USE_FORK = hasattr(os, "fork")
 
 
@@ -199,12 +204,17 @@ def _run_copy(session, job: _Job) -> str:
 
 
 def _replay(session, job: _Job) -> str:
-    """Run every code input since the last %reset again in a fresh namespace, with the edits applied."""
+    """Run every code input since the last %reset again in a fresh namespace, with the edits applied
+    (or, where a front keeps a base, the inputs it names after its base: see BASE_KEY)."""
     inputs = _code_inputs(session, job.outcome)
     session.reset()
     session.history.clear()
     for key in [k for k in session.state if k.startswith("hints.")]:
         del session.state[key]
+    base = session.state.get(BASE_KEY)
+    keep = base(session, job.outcome) if callable(base) else None
+    if keep is not None:
+        inputs = [o for o in inputs if o.index in keep or o.index == job.outcome.index]
     edited = []
     for o in inputs:
         text = job.replaces.get(o.index, o.input)
@@ -324,6 +334,8 @@ def _replay_here(session, job: _Job, limit: float) -> Result:
     try:
         copy = type(session)(timeout=limit, hints=True)
         copy.state[CHILD_KEY] = True
+        if BASE_KEY in session.state:
+            copy.state[BASE_KEY] = session.state[BASE_KEY]
         copy.history = list(session.history)
         copy.ensure_torch()
         why = _replay(copy, job)
