@@ -137,7 +137,7 @@ def test_a_messy_learner(item):
             out = session.submit(text)
             for hint in out.hints if active else []:
                 if hint.fix:
-                    agrees = judge.fix_agrees(step, coach._start(), coach.inputs, hint.fix, solution=solution)
+                    agrees = edit_agrees(coach, step, hint, solution)
                     assert agrees is not False, f"{step.id}: after {text!r} the hint {hint.id} shows {hint.fix!r}," \
                                                 " which the step's checks reject"
                     count("fix")
@@ -145,6 +145,17 @@ def test_a_messy_learner(item):
                 assert out.error is None and typed[:len(solution)] == solution, \
                     f"{step.id}: the wrong answer {wrong!r} passed"  # only "the solution, then more" may
         count("d")
+
+
+def edit_agrees(coach, step, hint, solution):
+    """The hint's exact edit (`replaces`) applied to this step's inputs, judged from the step's start."""
+    if not hint.replaces or set(hint.replaces) - set(coach.indices):
+        return False
+    rows = list(zip(coach.indices, coach.inputs, coach.errors))
+    typed = [t for _i, t, e in rows if e is None]
+    edited = [hint.replaces.get(i, t) for i, t, e in rows if e is None or i in hint.replaces]
+    return judge.edit_agrees(step, coach._start(), typed, edited, hint.replaces[max(hint.replaces)],
+                             solution=solution)
 
 
 def solve_after_reset(session, coach, step, solution, mess):
