@@ -285,11 +285,13 @@ class Session:
             def try_fix(replaces, check=None, hint_id=None):
                 result = verify.try_fix(self, replaces, check, hint_id=hint_id, outcome=outcome)
                 for judge in list(self.fix_judges) if result.ok else []:
+                    started = time.monotonic()
                     try:
                         with guard.paused():  # the tutor's own work, like trying the fix: not the input's time
                             reason = judge(self, outcome, dict(replaces))
                     except Exception:  # noqa: BLE001 - a judge that fails refuses nothing
                         reason = None
+                    result.judged += time.monotonic() - started
                     if reason:
                         result.ok, result.why = False, reason
                         break

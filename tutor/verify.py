@@ -58,6 +58,7 @@ class Result:
     why: str = ""  # why it failed ("" when it passed)
     elapsed: float = 0.0  # seconds
     how: str = ""  # "fork" or "replay"
+    judged: float = 0.0  # seconds a front then spent judging it (Session.fix_judges): not the hint's budget
 
 
 def remember_before(session, index: int, grads: dict) -> None:
