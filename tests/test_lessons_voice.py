@@ -64,7 +64,9 @@ ATTEMPTS: dict[tuple[str, str], list[str]] = {
         "a = torch.zeros(1, requires_grad=True)\nd = g(a)"],
 }
 
-TIMEOUT = 2.0  # seconds per learner input (the attempts above that loop forever stop here)
+TIMEOUT = 20.0  # seconds per learner input: never reached by a normal input, even on a loaded machine
+LOOP_TIMEOUT = 2.0  # for the attempts that loop forever (a timeout stops them, as Ctrl-C would)
+# (on a loaded machine a normal input may take seconds: only the looping attempts get a short limit)
 
 
 @dataclass
@@ -114,6 +116,7 @@ def _type(session, coach, step, attempt: str) -> list[Seen]:
     session.submit("%reset step")
     seen = []
     for text in split_inputs(attempt):
+        session.timeout = LOOP_TIMEOUT if "while" in attempt else TIMEOUT
         outcome = session.submit(text)
         if outcome.kind != "code":
             continue
