@@ -22,7 +22,6 @@ from tutor.hints.rules.common import (
     to_python_call,
     torch_tensor_call,
 )
-from tutor.hints import fixes
 from tutor.outcome import Hint
 
 
@@ -538,12 +537,3 @@ def numpy_fix(ctx: Context, hint: Hint, hint_id: str = "numpy-on-requires-grad")
     return ctx.hint(hint_id, explanation, "",
                     candidates=_numpy_candidates(ctx, site, culprit, local),
                     words=f"call .detach() on {who} before it reaches NumPy (or stay in torch).")
-
-
-def _same_call(tree: ast.AST, node: ast.AST):
-    """The node of `tree` at `node`'s position (the same input parsed again), or None."""
-    for sub in ast.walk(tree):
-        if type(sub) is type(node) and (sub.lineno, sub.col_offset, sub.end_lineno, sub.end_col_offset) == (
-                node.lineno, node.col_offset, node.end_lineno, node.end_col_offset):
-            return sub
-    return None
