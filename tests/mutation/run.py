@@ -29,7 +29,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -38,6 +40,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / ".mutation"
 EQUIVALENT = Path(__file__).with_name("equivalent.txt")
+
+# The tests that cover the hints. Left out: test_every_rendered_hint_is_compact (47 s: renders every
+# hint at three widths; a layout check) and test_messy_learner.py (50 s): every surviving mutant of a
+# function they reach would run them.
+HINT_TESTS = ["tests/test_hints.py", "tests/test_hints_names.py", "tests/test_hints_render.py",
+              "tests/test_hints_reach.py", "tests/test_fixes.py", "tests/test_corpus.py",
+              "tests/test_error_context.py", "tests/test_quoted_messages.py", "tests/test_hints_pinned.py",
+              "--deselect", "tests/test_hints_render.py::test_every_rendered_hint_is_compact"]
 
 # module: (files to mutate, test files that cover them)
 MODULES: dict[str, tuple[list[str], list[str]]] = {
@@ -53,10 +63,12 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
                                          "tests/test_progress_pinned.py"]),
     "gradwatch": (["tutor/gradwatch.py"], ["tests/test_session.py", "tests/test_limits_and_records.py",
                                            "tests/test_gradwatch_pinned.py"]),
-    "hints": (["tutor/hints/*.py", "tutor/hints/rules/*.py"],
-              ["tests/test_hints.py", "tests/test_hints_names.py", "tests/test_hints_render.py",
-               "tests/test_hints_reach.py"]),
+    # hints (~3,350 mutants) in two parts that run alone; `hints` names both. Far too slow in full on
+    # two shared cores: measure it with --sample (an estimate with its 95% interval).
+    "hints-core": (["tutor/hints/*.py"], HINT_TESTS),
+    "hints-rules": (["tutor/hints/rules/*.py"], HINT_TESTS),
 }
+GROUPS = {"hints": ["hints-core", "hints-rules"]}
 COPY = ["tutor", "lessons", "tests", "autograd_tutor", "pyproject.toml", "README.md", "constraints.txt"]
 KILLED = ("killed", "timeout")
 
@@ -85,13 +97,23 @@ def checked_equivalent(work: Path, found: dict[str, str]) -> tuple[dict, list[st
     """The entries that still name the mutant they were written for (names shift when code changes)."""
     entries, stale = {}, []
     for name, (line, why) in equivalent().items():
-        if name not in found or found[name] in KILLED:
+        if name not in found or found[name] in KILLED or found[name] == "not checked":
             continue
         if mutated_line(work, name) == line:
             entries[name] = why
         else:
             stale.append(name)
     return entries, stale
+
+
+def test_args(module: str) -> list[str]:
+    """The module's pytest arguments: its test files that exist, and options (`--deselect NODE`) as given."""
+    args, after_option = [], False
+    for item in MODULES[module][1]:
+        if after_option or item.startswith("-") or (ROOT / item).exists():
+            args.append(item)
+        after_option = item.startswith("-")
+    return args
 
 
 def prepare(module: str) -> Path:
@@ -111,7 +133,7 @@ def prepare(module: str) -> Path:
         for link in (work / "shared", WORK / "shared"):  # beside mutants/ and beside the copy
             if not link.exists():
                 link.symlink_to(shared)
-    tests = [t for t in tests if (ROOT / t).exists()]
+    tests = test_args(module)
     also = [name for name in COPY if (ROOT / name).exists() and name not in ("tutor", "pyproject.toml")]
     config = (
         "\n\n[tool.mutmut]\n"
@@ -146,18 +168,42 @@ def statuses(work: Path) -> dict[str, str]:
     return found
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval for a proportion k/n (no finite-population shrink: a little wide)."""
+    if not n:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
 def score(found: dict[str, str], equiv: dict[str, str], stale=()) -> dict:
-    counted = {n: s for n, s in found.items() if n not in equiv and s not in ("skipped", "not checked")}
+    checked = {n: s for n, s in found.items() if s != "not checked"}
+    counted = {n: s for n, s in checked.items() if n not in equiv and s != "skipped"}
     killed = sum(1 for s in counted.values() if s in KILLED)
     survivors = sorted(n for n, s in counted.items() if s not in KILLED)
+    sampled = len(checked) < len(found)  # a --sample run: the others were never run
     return {
-        "mutants": len(found), "equivalent": sorted(n for n in found if n in equiv),
+        "mutants": len(found), "equivalent": sorted(n for n in checked if n in equiv),
         "counted": len(counted), "killed": killed, "survived": survivors,
         "not_checked": sorted(n for n, s in found.items() if s == "not checked"),
         "rate": killed / len(counted) if counted else None,
+        "sampled": len(checked) if sampled else None,
+        "interval": wilson(killed, len(counted)) if sampled else None,
+        # the counted mutants the whole module would have (the sample's share of equivalent ones)
+        "population": len(found) * len(counted) / len(checked) if checked else 0,
         "by_status": {s: sum(1 for v in found.values() if v == s) for s in sorted(set(found.values()))},
         "stale_equivalent": list(stale),
     }
+
+
+def seconds_per_mutant(work: Path) -> list[float]:
+    """How long each mutant that ran took (mutmut's durations_by_key, in seconds)."""
+    found = []
+    for meta in (work / "mutants").rglob("*.meta"):
+        found += json.loads(meta.read_text(encoding="utf-8")).get("durations_by_key", {}).values()
+    return sorted(found)
 
 
 def refresh_tests(module: str) -> tuple[Path, list[str]]:
@@ -182,20 +228,45 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
                 shutil.copytree(src, base / name, ignore=skip, dirs_exist_ok=True)
             elif src.exists() and name != "pyproject.toml":
                 shutil.copy2(src, base / name)
-    tests = [t for t in MODULES[module][1] if (ROOT / t).exists()]
+    tests = test_args(module)
     config = (work / "pyproject.toml").read_text(encoding="utf-8")
     head, _, tail = config.partition("pytest_add_cli_args_test_selection = ")
     config = head + f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n" + tail.partition("\n")[2]
     (work / "pyproject.toml").write_text(config, encoding="utf-8")
     (work / "mutants" / "pyproject.toml").write_text(config, encoding="utf-8")
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # which tests cover what: again
-    found = statuses(work)
-    return work, sorted(n for n, st in found.items() if st not in KILLED)
+    found = statuses(work)  # (a sampled run left the others "not checked": they stay so)
+    return work, sorted(n for n, st in found.items() if st not in KILLED and st != "not checked")
 
 
-def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool = False) -> dict:
+def all_mutant_names(module: str, work: Path, max_children: int) -> list[str]:
+    """Generate the mutants and collect which tests reach which function, without running any mutant.
+
+    mutmut 3 writes every mutant's name into the `.meta` files when it generates them; a name filter
+    that matches nothing stops `mutmut run` right after the stats, before the first mutant."""
+    print(f"== {module}: generating mutants and collecting which tests reach them", flush=True)
+    proc = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
+                           "no.such.mutant__mutmut_0"], cwd=work, env=env_for(work),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    (work / "mutmut-generate.log").write_text(proc.stdout, encoding="utf-8")
+    if "nothing matches" not in proc.stdout:
+        tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
+        raise RuntimeError(f"mutmut did not stop after generating ({proc.returncode}):\n{tail}")
+    return sorted(statuses(work))
+
+
+def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool = False,
+               sample: int | None = None, seed: int = 0) -> dict:
     names: list[str] = []
-    if rerun:
+    if sample and not rerun:
+        work = prepare(module)
+        try:
+            population = all_mutant_names(module, work, max_children)
+        except RuntimeError as exc:
+            return {"error": str(exc)}
+        names = sorted(random.Random(seed).sample(population, min(sample, len(population))))
+        print(f"   {module}: sampled {len(names)} of {len(population)} mutants (seed {seed})", flush=True)
+    elif rerun:
         try:
             work, names = refresh_tests(module)
         except RuntimeError as exc:
@@ -206,7 +277,7 @@ def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool
     else:
         work = prepare(module)
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
-    print(f"== {module}: mutating {', '.join(MODULES[module][0])}; tests: {', '.join(MODULES[module][1])}",
+    print(f"== {module}: mutating {', '.join(MODULES[module][0])}; tests: {' '.join(test_args(module))}",
           flush=True)
     proc = subprocess.run(cmd, cwd=work, env=env_for(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
@@ -225,20 +296,43 @@ def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool
 
 
 def table(results: dict) -> str:
-    lines = [f"{'module':10}  {'mutants':>7}  {'equiv.':>6}  {'killed':>6}  {'survived':>8}  {'kill rate':>9}"]
-    killed = counted = 0
+    """The kill rate per module. A sampled module shows its estimate, the 95% interval and the sample."""
+    lines = [f"{'module':11}  {'mutants':>7}  {'equiv.':>6}  {'killed':>6}  {'survived':>8}  {'kill rate':>9}  method"]
+    killed = counted = est_killed = est_counted = variance = 0.0
+    any_sampled = False
     for module, r in results.items():
         if "error" in r:
-            lines.append(f"{module:10}  error: {r['error'].splitlines()[0]}")
+            lines.append(f"{module:11}  error: {r['error'].splitlines()[0]}")
             continue
         rate = f"{r['rate'] * 100:.1f}%" if r["rate"] is not None else "-"
-        lines.append(f"{module:10}  {r['mutants']:>7}  {len(r['equivalent']):>6}  {r['killed']:>6}  "
-                     f"{len(r['survived']):>8}  {rate:>9}")
+        if r.get("sampled"):
+            low, high = r["interval"]
+            method = (f"sampled {r['sampled']:,} of {r['mutants']:,}; 95% interval "
+                      f"{low * 100:.1f}-{high * 100:.1f}%")
+        else:
+            method = "all mutants"
+        lines.append(f"{module:11}  {r['mutants']:>7,}  {len(r['equivalent']):>6}  {r['killed']:>6}  "
+                     f"{len(r['survived']):>8}  {rate:>9}  {method}")
         killed += r["killed"]
         counted += r["counted"]
+        if r["rate"] is None:
+            continue
+        population = r.get("population", r["counted"])
+        est_killed += r["rate"] * population
+        est_counted += population
+        if r.get("sampled"):
+            any_sampled = True
+            variance += population ** 2 * r["rate"] * (1 - r["rate"]) / r["counted"]
     if counted and len(results) > 1:
-        lines.append(f"{'overall':10}  {'':>7}  {'':>6}  {killed:>6}  {counted - killed:>8}  "
-                     f"{killed / counted * 100:>8.1f}%")
+        if any_sampled:  # weighted by each module's size; normal interval over the sampled parts
+            rate = est_killed / est_counted
+            half = 1.96 * math.sqrt(variance) / est_counted
+            lines.append(f"{'overall':11}  {'':>7}  {'':>6}  {'':>6}  {'':>8}  {rate * 100:>8.1f}%  "
+                         f"estimated (sampled modules weighted by size); 95% interval "
+                         f"{max(0, rate - half) * 100:.1f}-{min(1, rate + half) * 100:.1f}%")
+        else:
+            lines.append(f"{'overall':11}  {'':>7}  {'':>6}  {killed:>6.0f}  {counted - killed:>8.0f}  "
+                         f"{killed / counted * 100:>8.1f}%")
     return "\n".join(lines)
 
 
@@ -250,15 +344,22 @@ def main(argv=None) -> int:
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (default 1)")
     parser.add_argument("--rerun", action="store_true", help="run only the last run's survivors, with today's tests")
     parser.add_argument("--report", action="store_true", help="print the table from the last runs and stop")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="run N mutants drawn at random per module: an estimate with its 95%% interval")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's random seed (default 0)")
     args = parser.parse_args(argv)
-    unknown = [m for m in args.modules if m not in MODULES]
+    unknown = [m for m in args.modules if m not in MODULES and m not in GROUPS]
     if unknown:
-        parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join(MODULES)}")
+        parser.error(f"unknown module {unknown[0]!r}; choose from {', '.join([*MODULES, *GROUPS])}")
+    if args.sample is not None and args.sample < 1:
+        parser.error("--sample needs a positive number of mutants")
     if args.list:
         for module, (files, tests) in MODULES.items():
-            print(f"{module:10} {' '.join(files)}  <-  {' '.join(tests)}")
+            print(f"{module:11} {' '.join(files)}  <-  {' '.join(tests)}")
+        for group, parts in GROUPS.items():
+            print(f"{group:11} = {' + '.join(parts)}")
         return 0
-    modules = args.modules or list(MODULES)
+    modules = [part for m in args.modules for part in GROUPS.get(m, [m])] or list(MODULES)
     if args.report:
         done = {}
         for m in modules:
@@ -273,12 +374,18 @@ def main(argv=None) -> int:
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     results = {}
     for module in modules:
-        results[module] = run_module(module, args.max_children, args.survivors, args.rerun)
+        results[module] = run_module(module, args.max_children, args.survivors, args.rerun,
+                                     args.sample, args.seed)
         r = results[module]
         if "error" not in r:
             print(f"   {module}: {r['killed']}/{r['counted']} killed "
                   f"({r['rate'] * 100:.1f}%)" if r["rate"] is not None else f"   {module}: no mutants",
                   flush=True)
+            times = seconds_per_mutant(WORK / module)
+            if times:
+                r["seconds_per_mutant"] = {"median": times[len(times) // 2], "max": times[-1], "n": len(times)}
+                print(f"   {module}: {len(times)} mutants ran, {times[len(times) // 2]:.1f} s each (median), "
+                      f"{times[-1]:.1f} s at most", flush=True)
             for name in r["survived"]:
                 print(f"   survived: {name}", flush=True)
         summary[module] = {**r, "date": datetime.date.today().isoformat(),
