@@ -272,16 +272,24 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
     return work, sorted(n for n, st in found.items() if st not in KILLED and st != "not checked")
 
 
+def mutmut(work: Path, args: list[str], log: Path) -> subprocess.CompletedProcess:
+    """Run mutmut in `work`, its output going to `log` as it comes (a file, not a pipe: a mutmut whose
+    reader went away would die of a broken pipe), and read back into the result's stdout."""
+    with open(log, "w", encoding="utf-8") as out:
+        proc = subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=work, env=env_for(work), stdout=out,
+                              stderr=subprocess.STDOUT, text=True)
+    proc.stdout = log.read_text(encoding="utf-8", errors="replace")
+    return proc
+
+
 def all_mutant_names(module: str, work: Path, max_children: int) -> list[str]:
     """Generate the mutants and collect which tests reach which function, without running any mutant.
 
     mutmut 3 writes every mutant's name into the `.meta` files when it generates them; a name filter
     that matches nothing stops `mutmut run` right after the stats, before the first mutant."""
     print(f"== {module}: generating mutants and collecting which tests reach them", flush=True)
-    proc = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
-                           "no.such.mutant__mutmut_0"], cwd=work, env=env_for(work),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    (work / "mutmut-generate.log").write_text(proc.stdout, encoding="utf-8")
+    proc = mutmut(work, ["run", "--max-children", str(max_children), "no.such.mutant__mutmut_0"],
+                  work / "mutmut-generate.log")
     if "nothing matches" not in proc.stdout:
         tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
         raise RuntimeError(f"mutmut did not stop after generating ({proc.returncode}):\n{tail}")
@@ -312,9 +320,7 @@ def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
     print(f"== {module}: mutating {', '.join(MODULES[module][0])}; tests: {' '.join(test_args(module))}",
           flush=True)
-    proc = subprocess.run(cmd, cwd=work, env=env_for(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
-    (work / "mutmut-run.log").write_text(proc.stdout, encoding="utf-8")
+    proc = mutmut(work, cmd[3:], work / "mutmut-run.log")
     result = score(found := statuses(work), *checked_equivalent(work, found))
     result["exit_status"] = proc.returncode
     if proc.returncode != 0 and not result["mutants"]:
