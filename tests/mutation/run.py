@@ -3,6 +3,7 @@
     python tests/mutation/run.py [MODULE ...] [--list] [--survivors] [--max-children N]
     python tests/mutation/run.py --rerun MODULE ...   # only last run's survivors, with today's tests
     python tests/mutation/run.py --report [MODULE ...]   # the table again, from the last runs
+    python tests/mutation/run.py hints --sample 300 [--seed S]   # an estimate from 300 random mutants
 
 Not part of `python -m pytest` (it takes minutes per module). Needs the `mutation` extra
 (`pip install -c constraints.txt mutmut`). For each MODULE (default: all of them, one after another):
@@ -15,6 +16,13 @@ Not part of `python -m pytest` (it takes minutes per module). Needs the `mutatio
    no test reaches counts as a survivor. Equivalent mutants (reviewed: no behaviour can tell them
    apart) are listed in tests/mutation/equivalent.txt (name, the diff in one line, why; tab-separated) and
    left out of the rate while that name still shows that line (names shift when code changes).
+
+`--sample N` (for hints: ~10,000 mutants, days on two shared cores) generates every mutant, draws N per
+module at random (`--seed`, default 0) and runs only those: the kill rate printed is an estimate, with
+its 95% Wilson interval and "sampled N of M" beside it. `hints` is two modules run one after the other,
+hints-core (tutor/hints/*.py) and hints-rules (tutor/hints/rules/*.py); each runs alone too. mutmut 3
+never mutates a decorated function, so in the copy each `@rule(N) def f` is rewritten as `def f` then
+`f = rule(N)(f)` (the same registration): the rule bodies are measured.
 
 `--survivors` also prints the diff of every surviving mutant. `--rerun` copies the current tests (and the
 other modules) into the last run's folder and runs only the mutants that survived it (the mutated
