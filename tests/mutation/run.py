@@ -52,9 +52,11 @@ EQUIVALENT = Path(__file__).with_name("equivalent.txt")
 # The tests that cover the hints. Left out: test_every_rendered_hint_is_compact (47 s: renders every
 # hint at three widths; a layout check) and test_messy_learner.py (50 s): every surviving mutant of a
 # function they reach would run them.
+# test_quoted_messages.py reads the rule files' source: under mutmut they hold every mutant, so it runs
+# for hints-core only.
 HINT_TESTS = ["tests/test_hints.py", "tests/test_hints_names.py", "tests/test_hints_render.py",
               "tests/test_hints_reach.py", "tests/test_fixes.py", "tests/test_corpus.py",
-              "tests/test_error_context.py", "tests/test_quoted_messages.py", "tests/test_hints_pinned.py",
+              "tests/test_error_context.py", "tests/test_hints_pinned.py",
               "--deselect", "tests/test_hints_render.py::test_every_rendered_hint_is_compact"]
 
 # module: (files to mutate, test files that cover them)
@@ -75,7 +77,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     # two shared cores: measure it with --sample (an estimate with its 95% interval).
     # (mutmut matches only_mutate with fnmatch, where * spans folders: the core files are named one by one)
     "hints-core": ([f"tutor/hints/{name}.py" for name in ("__init__", "catalog", "context", "errctx", "fixes",
-                                                          "reach")], HINT_TESTS),
+                                                          "reach")],
+                   ["tests/test_quoted_messages.py", *HINT_TESTS]),
     "hints-rules": (["tutor/hints/rules/*.py"], HINT_TESTS),
 }
 GROUPS = {"hints": ["hints-core", "hints-rules"]}
