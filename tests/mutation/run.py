@@ -180,6 +180,9 @@ def prepare(module: str) -> Path:
         f"only_mutate = {json.dumps(files)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
+        # mutmut's wall limit per mutant is (the tests' call time + this) x 15: with the default 1 s, a
+        # module fixture's setup (the corpus, 40 s on a loaded machine) "timed out" string mutants
+        "timeout_constant = 20\n"
         f"also_copy = {json.dumps(also)}\n"
     )
     with open(work / "pyproject.toml", "a", encoding="utf-8") as handle:
