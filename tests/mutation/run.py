@@ -348,11 +348,31 @@ def run_module(module: str, max_children: int, show_survivors: bool, rerun: bool
     return result
 
 
+def estimate(results: list[dict]) -> tuple[float, float, float, bool]:
+    """Kill rate over several modules, each weighted by its size: (rate, low, high, any sampled). A
+    sampled module adds its binomial variance (normal interval); a fully run one adds none."""
+    est_killed = est_counted = variance = 0.0
+    sampled = False
+    for r in results:
+        if "error" in r or r["rate"] is None:
+            continue
+        population = r.get("population", r["counted"])
+        est_killed += r["rate"] * population
+        est_counted += population
+        if r.get("sampled"):
+            sampled = True
+            variance += population ** 2 * r["rate"] * (1 - r["rate"]) / r["counted"]
+    if not est_counted:
+        return (0.0, 0.0, 0.0, sampled)
+    rate = est_killed / est_counted
+    half = 1.96 * math.sqrt(variance) / est_counted
+    return (rate, max(0.0, rate - half), min(1.0, rate + half), sampled)
+
+
 def table(results: dict) -> str:
     """The kill rate per module. A sampled module shows its estimate, the 95% interval and the sample."""
     lines = [f"{'module':11}  {'mutants':>7}  {'equiv.':>6}  {'killed':>6}  {'survived':>8}  {'kill rate':>9}  method"]
-    killed = counted = est_killed = est_counted = variance = 0.0
-    any_sampled = False
+    killed = counted = 0
     for module, r in results.items():
         if "error" in r:
             lines.append(f"{module:11}  error: {r['error'].splitlines()[0]}")
@@ -368,23 +388,19 @@ def table(results: dict) -> str:
                      f"{len(r['survived']):>8}  {rate:>9}  {method}")
         killed += r["killed"]
         counted += r["counted"]
-        if r["rate"] is None:
-            continue
-        population = r.get("population", r["counted"])
-        est_killed += r["rate"] * population
-        est_counted += population
-        if r.get("sampled"):
-            any_sampled = True
-            variance += population ** 2 * r["rate"] * (1 - r["rate"]) / r["counted"]
+    for group, parts in GROUPS.items():
+        if all(part in results and "error" not in results[part] for part in parts):
+            rate, low, high, _ = estimate([results[part] for part in parts])
+            lines.append(f"{group:11}  {sum(results[p]['mutants'] for p in parts):>7,}  {'':>6}  {'':>6}  {'':>8}  "
+                         f"{rate * 100:>8.1f}%  {' + '.join(parts)}, weighted by size; 95% interval "
+                         f"{low * 100:.1f}-{high * 100:.1f}%")
     if counted and len(results) > 1:
-        if any_sampled:  # weighted by each module's size; normal interval over the sampled parts
-            rate = est_killed / est_counted
-            half = 1.96 * math.sqrt(variance) / est_counted
+        rate, low, high, sampled = estimate(list(results.values()))
+        if sampled:
             lines.append(f"{'overall':11}  {'':>7}  {'':>6}  {'':>6}  {'':>8}  {rate * 100:>8.1f}%  "
-                         f"estimated (sampled modules weighted by size); 95% interval "
-                         f"{max(0, rate - half) * 100:.1f}-{min(1, rate + half) * 100:.1f}%")
+                         f"estimated (modules weighted by size); 95% interval {low * 100:.1f}-{high * 100:.1f}%")
         else:
-            lines.append(f"{'overall':11}  {'':>7}  {'':>6}  {killed:>6.0f}  {counted - killed:>8.0f}  "
+            lines.append(f"{'overall':11}  {'':>7}  {'':>6}  {killed:>6}  {counted - killed:>8}  "
                          f"{killed / counted * 100:>8.1f}%")
     return "\n".join(lines)
 
