@@ -371,3 +371,37 @@ def test_hint_word_for_word(script, ids, explanation, words):
     assert hints[0].explanation == explanation
     if words is not None:
         assert hints[0].fix_words == words
+
+
+# -- the helpers behind the rules, at their edges (each found by a mutant that survived the suite) --
+
+
+def test_a_returned_name_is_traced_to_its_assignment_before_that_return():
+    """f returns h from two places; the h of the first return was computed under no_grad, a later
+    `h = ...` (below that return) was not. The cause is the assignment before the return reached."""
+    hints = hints_of_last("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                          "def f(t, fast):\n    if fast:\n        with torch.no_grad():\n            h = t.exp()\n"
+                          "        return h\n    h = t.exp() * 3\n    return h\n"
+                          "loss = f(x, True).sum()\nloss.backward()")
+    assert [h.id for h in hints] == ["no-grad-then-backward"]
+    assert hints[0].explanation == ("loss has no graph: h in f() ran under `with torch.no_grad():`: nothing is "
+                                    "recorded there, so loss.backward() finds no graph.")
+
+
+def test_an_if_return_that_ends_the_function_has_no_other_branch():
+    """`if v > 0: return v` as the last statement: no `else` and nothing after it (looking for the other
+    branch past the end of the body must not fail: the hint would be lost)."""
+    hints = hints_of_last("x = torch.tensor([-1.0, 2.0], requires_grad=True)\n"
+                          "def relu(v):\n    if v > 0:\n        return v\nrelu(x)")
+    assert [h.id for h in hints] == ["bool-ambiguous-control-flow"]
+    assert hints[0].explanation == "v > 0 gives one True/False per element, and Python's if/while needs a single one."
+
+
+def test_numpy_skips_a_comprehension_argument_without_grad_and_names_the_tensor():
+    """np.add(np.array([float(i) for i in range(3)]), x): the first argument is a comprehension over
+    range(3) (no grad anywhere); the culprit is x."""
+    hints = hints_of_last("x = torch.linspace(0, 1, 3, requires_grad=True)\n"
+                          "np.add(np.array([float(i) for i in range(3)]), x)")
+    assert [h.id for h in hints] == ["numpy-on-requires-grad"]
+    assert hints[0].explanation == "x requires grad, and a NumPy array cannot carry a graph."
+    assert hints[0].fix_words == "call .detach() on x before it reaches NumPy (or stay in torch)."
