@@ -405,3 +405,12 @@ def test_numpy_skips_a_comprehension_argument_without_grad_and_names_the_tensor(
     assert [h.id for h in hints] == ["numpy-on-requires-grad"]
     assert hints[0].explanation == "x requires grad, and a NumPy array cannot carry a graph."
     assert hints[0].fix_words == "call .detach() on x before it reaches NumPy (or stay in torch)."
+
+
+def test_numpy_on_an_unnamed_tensor_quotes_the_expression_not_a_made_up_name():
+    """No name holds the tensor (it is made in the call), so the text quotes the expression; the
+    fallback would say "x requires grad", a name the learner never wrote."""
+    hints = hints_of_last("np.sin(torch.ones(2, requires_grad=True))")
+    assert [h.id for h in hints] == ["numpy-on-requires-grad"]
+    assert hints[0].explanation == ("np.sin(torch.ones(2, requires_grad=True)) hands torch.ones(2, requires_grad=True) "
+                                    "to NumPy, which cannot carry a tensor that requires grad.")
