@@ -168,7 +168,8 @@ def brief_tuple(value) -> str:
     def one(v):
         text = repr(v) if not hasattr(v, "numel") or v.numel() == 1 else f"tensor of shape {shape_of(v)}"
         return text.replace(", requires_grad=True", "")
-    text = "(" + ", ".join(one(v) for v in value[:3]) + ("," if len(value) == 1 else "") + ")"
+    more = ", ..." if len(value) > 3 else ""  # a 4-tuple is not shown as a 3-tuple
+    text = "(" + ", ".join(one(v) for v in value[:3]) + more + ("," if len(value) == 1 else "") + ")"
     return text if len(text) <= 60 else f"of {len(value)} tensors"
 
 
