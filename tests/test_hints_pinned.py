@@ -414,3 +414,18 @@ def test_numpy_on_an_unnamed_tensor_quotes_the_expression_not_a_made_up_name():
     assert [h.id for h in hints] == ["numpy-on-requires-grad"]
     assert hints[0].explanation == ("np.sin(torch.ones(2, requires_grad=True)) hands torch.ones(2, requires_grad=True) "
                                     "to NumPy, which cannot carry a tensor that requires grad.")
+
+
+def test_the_tuple_grad_returns_is_shown_by_shape_and_never_shorter_than_it_is():
+    """One (3,) gradient is shown by its shape; four gradients show the first three and say there are
+    more (d/da 2a = 2, d/db sum(b) = ones(2), d/dc cd = d = 4, d/dd cd = c = 3)."""
+    hints = hints_of_last("x = torch.ones(3, requires_grad=True)\ng = torch.autograd.grad((x * 2).sum(), x)\ng.sum()")
+    assert [h.id for h in hints] == ["grad-returns-tuple"]
+    assert hints[0].explanation == ("g is the tuple (tensor of shape (3,),): torch.autograd.grad returns one "
+                                    "gradient per input, in a tuple.")
+    hints = hints_of_last("a = torch.tensor(1.0, requires_grad=True)\nb = torch.ones(2, requires_grad=True)\n"
+                          "c = torch.tensor(3.0, requires_grad=True)\nd = torch.tensor(4.0, requires_grad=True)\n"
+                          "g = torch.autograd.grad(a * 2 + b.sum() + c * d, [a, b, c, d])\ng.sum()")
+    assert [h.id for h in hints] == ["grad-returns-tuple"]
+    assert hints[0].explanation == ("g is the tuple (tensor(2.), tensor of shape (2,), tensor(4.), ...): "
+                                    "torch.autograd.grad returns one gradient per input, in a tuple.")
