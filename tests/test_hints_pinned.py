@@ -429,3 +429,35 @@ def test_the_tuple_grad_returns_is_shown_by_shape_and_never_shorter_than_it_is()
     assert [h.id for h in hints] == ["grad-returns-tuple"]
     assert hints[0].explanation == ("g is the tuple (tensor(2.), tensor of shape (2,), tensor(4.), ...): "
                                     "torch.autograd.grad returns one gradient per input, in a tuple.")
+
+
+def test_set_grad_enabled_true_in_a_function_is_not_blamed():
+    """`with torch.set_grad_enabled(True):` keeps recording; the cause is x without requires_grad."""
+    hints = hints_of_last("x = torch.tensor([1.0, 2.0])\ndef f(t):\n    with torch.set_grad_enabled(True):\n"
+                          "        h = t.exp()\n    return h\nf(x).sum().backward()")
+    assert [h.id for h in hints] == ["backward-no-grad-fn"]
+    assert hints[0].explanation == ("x was created without requires_grad=True (x = torch.tensor([1.0, 2.0])), so "
+                                    "nothing computed from it was recorded and f(x).sum() has no grad_fn.")
+
+
+@pytest.mark.parametrize("script,fix", [
+    # the loop's header line, then the statement moved into the body (the rest elided)
+    ("x = torch.tensor([1.0, 2.0], requires_grad=True)\nh = torch.exp(x)\nfor step in range(2):\n"
+     "    loss = (h * 3).sum()\n    loss.backward()",
+     "for step in range(2):\n    x.grad = None\n    h = torch.exp(x)\n    ..."),
+    # create_graph=True added to the call that made dy
+    ("x = torch.tensor(2.0, requires_grad=True)\n(dy,) = torch.autograd.grad(x**3, x)\ntorch.autograd.grad(dy, x)",
+     "(dy,) = torch.autograd.grad(x ** 3, x, create_graph=True)\ntorch.autograd.grad(dy, x)"),
+    ("x = torch.tensor(1.0, requires_grad=True)\nz = torch.tensor(2.0, requires_grad=True)\n"
+     "torch.autograd.grad(x ** 2, [x, z])",
+     "torch.autograd.grad(x ** 2, [x, z], allow_unused=True)"),
+])
+def test_verified_fixes_word_for_word(script, fix, monkeypatch):
+    """The code shown under a hint, tried on a copy (time limits raised: a loaded machine must not turn
+    a good fix into words)."""
+    from tutor import verify
+
+    monkeypatch.setattr(hints_pkg, "VERIFY_BUDGET", 60.0)
+    monkeypatch.setitem(verify.try_fix.__kwdefaults__, "limit", 10.0)
+    hints = hints_of_last(script)
+    assert hints[0].verified and hints[0].fix == fix
