@@ -461,3 +461,15 @@ def test_verified_fixes_word_for_word(script, fix, monkeypatch):
     monkeypatch.setitem(verify.try_fix.__kwdefaults__, "limit", 10.0)
     hints = hints_of_last(script)
     assert hints[0].verified and hints[0].fix == fix
+
+
+@pytest.mark.parametrize("script,explanation", [
+    ("a = torch.ones(2, requires_grad=True)\nb = torch.ones(2, requires_grad=True)\nnp.sin(a * b)",
+     "a and b require grad (in a * b), and a NumPy array cannot carry a graph."),
+    ("ws = [torch.ones(2, requires_grad=True)]\nnp.array(ws)",
+     "ws holds tensors that require grad, and a NumPy array cannot carry a graph."),
+])
+def test_numpy_names_every_tensor_that_requires_grad_with_the_right_verb(script, explanation):
+    hints = hints_of_last(script)
+    assert [h.id for h in hints] == ["numpy-on-requires-grad"]
+    assert hints[0].explanation == explanation
