@@ -473,3 +473,12 @@ def test_numpy_names_every_tensor_that_requires_grad_with_the_right_verb(script,
     hints = hints_of_last(script)
     assert [h.id for h in hints] == ["numpy-on-requires-grad"]
     assert hints[0].explanation == explanation
+
+
+def test_a_graph_freed_inside_a_function_called_earlier_names_that_input():
+    hints = hints_of_last("x = torch.tensor(2.0, requires_grad=True)\ny = x * x\ndef step(t):\n    t.backward()\n"
+                          "step(y)\ny.backward()")
+    assert [h.id for h in hints] == ["double-backward"]
+    assert hints[0].explanation.startswith("the graph of y was freed by an earlier input: `step(y)`")
+    assert hints[0].explanation.endswith("That pass used up the values the graph saved, so y.backward() cannot go "
+                                         "through it again.")
