@@ -82,15 +82,18 @@ PINNED = [
     ('x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\ny = x.exp()\ny += 1\ny.sum().backward()',
      ['inplace-saved-tensor'],
      'y was changed in place at an earlier input: `y += 1` (version 0 → 1), but the backward pass needs the value its graph saved.',
-     'write the in-place operation out of place (y = y + 1 instead of y += 1) so the value backward needs is kept.'),
+     'write the in-place operation out of place (a new tensor from +, *, ..., not +=, *= or a method ending in _) '
+     'so the value backward needs is kept.'),
     ('x = torch.tensor([1.0, 2.0], requires_grad=True)\na = x * 2\nb = a * a\na.mul_(10)\nb.sum().backward()',
      ['inplace-saved-tensor'],
      'a was changed in place at an earlier input: `a.mul_(10)` (version 0 → 1), but the backward pass needs the value its graph saved.',
-     'write the in-place operation out of place (y = y + 1 instead of y += 1) so the value backward needs is kept.'),
+     'write the in-place operation out of place (a new tensor from +, *, ..., not +=, *= or a method ending in _) '
+     'so the value backward needs is kept.'),
     ('x = torch.tensor([0.5, -1.0], requires_grad=True)\ns = torch.sigmoid(x)\ns[0] = 0.0\ns.sum().backward()',
      ['inplace-saved-tensor'],
      's was changed in place at an earlier input: `s[0] = 0.0` (version 0 → 1), but the backward pass needs the value its graph saved.',
-     'write the in-place operation out of place (y = y + 1 instead of y += 1) so the value backward needs is kept.'),
+     'write the in-place operation out of place (a new tensor from +, *, ..., not +=, *= or a method ending in _) '
+     'so the value backward needs is kept.'),
     ('x = torch.linspace(0, 1, 5, requires_grad=True)\nx.numpy()',
      ['numpy-on-requires-grad'],
      'x requires grad, and a NumPy array cannot carry a graph.',
@@ -447,7 +450,7 @@ def test_set_grad_enabled_true_in_a_function_is_not_blamed():
      "for step in range(2):\n    x.grad = None\n    h = torch.exp(x)\n    ..."),
     # create_graph=True added to the call that made dy
     ("x = torch.tensor(2.0, requires_grad=True)\n(dy,) = torch.autograd.grad(x**3, x)\ntorch.autograd.grad(dy, x)",
-     "(dy,) = torch.autograd.grad(x ** 3, x, create_graph=True)\ntorch.autograd.grad(dy, x)"),
+     "(dy,) = torch.autograd.grad(x**3, x, create_graph=True)"),  # in place of the earlier input
     ("x = torch.tensor(1.0, requires_grad=True)\nz = torch.tensor(2.0, requires_grad=True)\n"
      "torch.autograd.grad(x ** 2, [x, z])",
      "torch.autograd.grad(x ** 2, [x, z], allow_unused=True)"),
