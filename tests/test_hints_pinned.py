@@ -212,7 +212,8 @@ PINNED = [
      'start from an input for which the loop condition becomes False (a random one, as in D2L 2.5.4), and bound the loop.'),
     ('x = torch.tensor(0.0)\nwhile x.abs() < 1:\n    x = x * 3',
      ['infinite-loop-control-flow'],
-     '`while x.abs() < 1:` never became False, so the loop ran until it was stopped.',
+     '`while x.abs() < 1:` never became False: x is still 0, as it was when the loop started, and the loop\'s '
+     'updates keep it there.',
      'start from an input for which the loop condition becomes False (a random one, as in D2L 2.5.4), and bound the loop.'),
     ('x = torch.tensor([1.0, 2.0], requires_grad=True)\nwith torch.no_grad():\n    y = (x ** 2).sum()\ny.backward()',
      ['no-grad-then-backward'],
