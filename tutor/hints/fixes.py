@@ -57,9 +57,11 @@ class Site:
         text = replace_stmt(self.source, node, new_code)
         if text is None:
             return None
-        return Candidate(self._in_context(node, text) or new_code.strip(), {self.index: text})
+        return Candidate(self.in_context(node, text) or new_code.strip(), {self.index: text})
 
-    def _in_context(self, node: ast.AST, text: str) -> str:
+    def in_context(self, node: ast.AST, text: str) -> str:
+        """The top-level loop, `with` or `if` holding `node`, as it reads in the edited `text` ("" when
+        `node` is not inside one, or it is longer than SHOWN_LINES)."""
         top = next((t for t in getattr(self.tree, "body", []) if t is not node and isinstance(
             t, (ast.For, ast.While, ast.With, ast.If)) and any(sub is node for sub in ast.walk(t))), None)
         if top is None:
@@ -207,21 +209,30 @@ def replace_stmt(source: str, node: ast.AST, new_code: str) -> str | None:
         return None
 
 
+def _indented(indent: str, code: str) -> str:
+    return "".join(f"{indent}{line}\n" for line in code.strip("\n").split("\n"))
+
+
+def _point(lineno: int, col: int) -> ast.AST:
+    """A zero-width node at (lineno, col), for splicing text in there."""
+    holder = ast.Constant(None)
+    holder.lineno = holder.end_lineno = lineno
+    holder.col_offset = holder.end_col_offset = col
+    return holder
+
+
 def insert_before(source: str, node: ast.AST, new_code: str) -> str | None:
     lines = _lines(source)
     try:
         if not lines[node.lineno - 1][:node.col_offset].strip():
             indent = lines[node.lineno - 1][:node.col_offset].decode("utf-8")
-            new = "".join(f"{indent}{line}\n" for line in new_code.strip("\n").split("\n"))
+            new = _indented(indent, new_code)
             return (b"".join(lines[:node.lineno - 1]).decode("utf-8") + new
                     + b"".join(lines[node.lineno - 1:]).decode("utf-8"))
         joined = _one_line(new_code)
         if joined is None:
             return None
-        holder = ast.Constant(None)
-        holder.lineno = holder.end_lineno = node.lineno
-        holder.col_offset = holder.end_col_offset = node.col_offset
-        return splice(source, holder, joined + "; ")
+        return splice(source, _point(node.lineno, node.col_offset), joined + "; ")
     except (AttributeError, IndexError, TypeError, UnicodeDecodeError):
         return None
 
@@ -234,16 +245,13 @@ def insert_after(source: str, node: ast.AST, new_code: str) -> str | None:
             head = b"".join(lines[:node.end_lineno]).decode("utf-8")
             if not head.endswith("\n"):
                 head += "\n"
-            new = "".join(f"{indent}{line}\n" for line in new_code.strip("\n").split("\n"))
+            new = _indented(indent, new_code)
             rest = b"".join(lines[node.end_lineno:]).decode("utf-8")
             return head + (new if rest or source.endswith("\n") else new[:-1]) + rest
         joined = _one_line(new_code)
         if joined is None:
             return None
-        holder = ast.Constant(None)
-        holder.lineno = holder.end_lineno = node.end_lineno
-        holder.col_offset = holder.end_col_offset = node.end_col_offset
-        return splice(source, holder, "; " + joined)
+        return splice(source, _point(node.end_lineno, node.end_col_offset), "; " + joined)
     except (AttributeError, IndexError, TypeError, UnicodeDecodeError):
         return None
 

@@ -67,13 +67,9 @@ def _zero_candidates(ctx: Context) -> list:
             code = f"{base}.grad = None" if style == "none" else f"if {base}.grad is not None:\n    {base}.grad.zero_()"
             text = replace_stmt(text, stmt, code) if text is not None else None
             shown.append(code)
-        if text is not None and shown:
-            nested = any(not isinstance(parent, ast.Module) and stmt in getattr(parent, "body", [])
-                         for parent in ast.walk(site.tree) for stmt in _zero_resets(site.tree))
-            lines = text.strip("\n").splitlines()
-            # inside a loop or a def the changed lines alone would not say where they go: show the input
-            code = text.strip("\n") if nested and len(lines) <= 12 else "\n".join(reversed(shown))
-            found.append(Candidate(code, {site.index: text}))
+        if text is not None and shown:  # inside a loop, shown with its loop (as Site.replace does)
+            first = _zero_resets(site.tree)[-1]
+            found.append(Candidate(site.in_context(first, text) or "\n".join(reversed(shown)), {site.index: text}))
     return found
 
 
