@@ -936,6 +936,9 @@ def measure_fixes(repeat: int) -> dict:
 
 
 def run_worker(name: str, args: list[str]) -> int:
+    from tutor import stack
+
+    stack.raise_limit()  # as `autograd-tutor` does at start-up: %graph walks as far as the learner's shell
     if name == "complete":
         result = worker_complete(int(args[0]))
     elif name == "graph":
