@@ -126,3 +126,127 @@ def test_lists_of_parameters_are_watched_item_by_item():
     names = [name for name, _ in gradwatch.named_tensors(namespace)]
     assert names[:3] == ["one[0]", "params[0]", "params[5]"]  # only leaves that require grad
     assert names[3:] == [f"hundred[{i}]" for i in range(100)]  # at most 100 items: too_many is skipped
+
+
+# Hostile learner objects. The watcher reads every tensor in the namespace after every input, so it must
+# run none of the learner's own code (subclass overrides), skip what it cannot read, and stop a read that
+# hangs after PHASE_SECONDS (oracle: the elapsed wall time).
+
+class Logged(torch.Tensor):
+    """A tensor subclass whose __torch_function__ override records every call (learner code)."""
+
+    calls: list = []
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        cls.calls.append(getattr(func, "__name__", str(func)))
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+def test_a_subclass_override_is_never_run_by_the_watcher_and_its_grad_is_still_seen():
+    t = torch.ones(2).as_subclass(Logged).requires_grad_()
+    namespace = {"t": t}
+    Logged.calls.clear()
+    before = gradwatch.snapshot(namespace)
+    assert Logged.calls == [] and before == {}
+    with torch._C.DisableTorchFunctionSubclass():
+        t.grad = torch.full((2,), 4.0)
+    Logged.calls.clear()
+    found = gradwatch.changes(before, namespace)
+    assert Logged.calls == []  # reading .grad, .is_leaf, cloning: none of it went through the override
+    assert [c.name for c in found] == ["t"] and torch.equal(found[0].new, torch.full((2,), 4.0))
+    assert found[0].old is None and found[0].old_known is True
+
+
+class _Hangs:
+    """Seconds each hostile read sleeps (interrupted by the watcher's limit)."""
+    seconds = 30.0
+
+
+class SlowRequiresGrad(torch.Tensor):
+    @property
+    def requires_grad(self):
+        import time
+
+        time.sleep(_Hangs.seconds)
+        return True
+
+
+def _timed(func, *args):
+    import time
+
+    started = time.perf_counter()
+    result = func(*args)
+    return result, time.perf_counter() - started
+
+
+def test_a_read_that_hangs_is_stopped_after_the_phase_limit_in_snapshot_and_in_changes():
+    assert gradwatch.PHASE_SECONDS == 2.0
+    x = torch.ones(1, requires_grad=True)
+    (2 * x).sum().backward()
+    slow = torch.ones(1).as_subclass(SlowRequiresGrad)
+    namespace = {"x": x, "params": [slow]}
+    before, took = _timed(gradwatch.snapshot, namespace)
+    assert 1.9 < took < 8, took  # stopped by the limit, not by the 30 s sleep
+    assert list(before) == ["x"]  # what was read before the hang is kept
+    (2 * x).sum().backward()
+    found, took = _timed(gradwatch.changes, before, namespace)
+    assert 1.9 < took < 8, took
+    assert [c.name for c in found] == ["x"] and torch.equal(found[0].new, torch.tensor([4.0]))
+
+
+def test_a_module_whose_parameters_hang_is_stopped_after_the_phase_limit():
+    class Stuck(torch.nn.Module):
+        def named_parameters(self, *args, **kwargs):
+            import time
+
+            time.sleep(_Hangs.seconds)
+            return iter(())
+
+    names, took = _timed(lambda: [n for n, _ in gradwatch.named_tensors({"m": Stuck(), "x": torch.ones(1)})])
+    assert 1.9 < took < 8, took
+    assert names == ["x"]  # the module is skipped, the names after it are still walked
+
+
+class RaisingRequiresGrad(torch.Tensor):
+    @property
+    def requires_grad(self):
+        raise RuntimeError("no")
+
+
+class FakeGrad:
+    """Looks like a grad tensor to duck typing, but is not one."""
+    _version = 0
+
+    def numel(self):
+        return 1
+
+    def detach(self):
+        return self
+
+    def clone(self):
+        return self
+
+
+class DuckGrad(torch.Tensor):
+    @property
+    def grad(self):
+        return FakeGrad()
+
+
+def test_values_that_are_not_tensors_or_cannot_be_read_are_never_reported():
+    unreadable = torch.ones(1).as_subclass(RaisingRequiresGrad)
+    with torch._C.DisableTorchFunctionSubclass():
+        unreadable.grad = torch.ones(1)  # a grad is there, but whether it is a parameter cannot be read
+    duck = torch.ones(1, requires_grad=True).as_subclass(DuckGrad)
+
+    class OddModule(torch.nn.Module):
+        def named_parameters(self, *args, **kwargs):
+            yield "w", FakeGrad()  # a name with something that is not a tensor
+            yield 7, torch.ones(1, requires_grad=True)  # a tensor with a name that is not a string
+
+    namespace = {"params": [unreadable], "duck": duck, "m": OddModule()}
+    assert [n for n, _ in gradwatch.named_tensors(namespace)] == ["duck"]
+    before = gradwatch.snapshot(namespace)
+    assert before == {}  # duck's .grad is not a tensor: nothing to remember
+    assert gradwatch.changes(before, namespace) == []

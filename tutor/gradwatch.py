@@ -55,16 +55,15 @@ def named_tensors(namespace: dict):
     torch = torchload.loaded()
     if torch is None:
         return
-    items = guard.attempt(lambda: list(namespace.items()), default=[])
-    for name, value in items:
+    for name, value in list(namespace.items()):
         if type(name) is not str or name.startswith("_"):
             continue
         if guard.is_instance(value, torch.Tensor):
             yield name, value
-        elif type(value) in (list, tuple) and 0 < len(value) <= 100:
+        elif type(value) in (list, tuple) and len(value) <= 100:
             for i, item in enumerate(value):  # a list of parameters: params[0], params[1], ...
                 if guard.is_instance(item, torch.Tensor) and guard.attempt(
-                        lambda: bool(item.requires_grad and item.is_leaf), default=False):
+                        lambda: bool(item.requires_grad and item.is_leaf)):
                     yield f"{name}[{i}]", item
         elif guard.is_instance(value, torch.nn.Module):
             params = guard.read(_parameters, value, default=[], seconds=PHASE_SECONDS)
@@ -84,15 +83,16 @@ def _parameters(module) -> list:
 
 
 def _seen(t) -> _Seen | None:
+    """What to compare with after the input; None when there is no grad (any grad then is a change)."""
     grad = _grad_of(t)
     if grad is None:
-        return _Seen(t, None, -1, None)
+        return None
     copy = _copy(grad) if grad.numel() <= KEEP_OLD_MAX else None
     return _Seen(t, grad, grad._version, copy)
 
 
 def snapshot(namespace: dict) -> dict[str, _Seen]:
-    """Each named tensor's grad as it is now (unreadable values are left out)."""
+    """Each named tensor's grad as it is now (tensors without one and unreadable values are left out)."""
     seen: dict[str, _Seen] = {}
 
     def walk():
@@ -119,12 +119,12 @@ def changes(before: dict[str, _Seen], namespace: dict) -> list[GradChange]:
             old = None  # the name now holds another tensor
         if old is None:
             if grad is not None:
-                found.append(GradChange(name, _copy(grad), None))
+                found.append(GradChange(name, _copy(grad)))
             return
-        if grad is old.grad and (grad is None or grad._version == old.version):
+        if grad is old.grad and grad._version == old.version:
             return
         new = _copy(grad) if grad is not None else None
-        found.append(GradChange(name, new, old.copy, old_known=old.grad is None or old.copy is not None))
+        found.append(GradChange(name, new, old.copy, old_known=old.copy is not None))
 
     def walk():
         torch = torchload.loaded()
