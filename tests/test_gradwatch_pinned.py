@@ -238,7 +238,7 @@ def test_values_that_are_not_tensors_or_cannot_be_read_are_never_reported():
     unreadable = torch.ones(1).as_subclass(RaisingRequiresGrad)
     with torch._C.DisableTorchFunctionSubclass():
         unreadable.grad = torch.ones(1)  # a grad is there, but whether it is a parameter cannot be read
-    duck = torch.ones(1, requires_grad=True).as_subclass(DuckGrad)
+    duck = torch.ones(1).as_subclass(DuckGrad).requires_grad_()  # a leaf: its .grad is read
 
     class OddModule(torch.nn.Module):
         def named_parameters(self, *args, **kwargs):
