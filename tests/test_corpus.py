@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report  # noqa: E402
 from tutor.hints import IDS  # noqa: E402
@@ -105,3 +106,20 @@ def test_readme_claims_about_earlier_inputs_and_error_context():
     for line in ("  ▶ h  (3,) float32 · requires_grad · grad_fn=AddBackward0 · version 1",
                  "    k  (2,) float32 · requires_grad · grad_fn=MulBackward0 · version 0"):
         assert line in text and " ".join(line.split()) in readme
+
+
+def test_every_hint_is_the_reviewed_one_word_for_word(results):
+    """Every hint on every input of every snippet, as tests/golden/hints_corpus.json holds it (ids, text,
+    fix, words, where the fix goes); `python tests/hints_golden.py --update` after an intended change."""
+    import hints_golden
+
+    golden = hints_golden.load(hints_golden.CORPUS_FILE)
+    assert set(golden) == {r.snippet.name for r in results}
+    wrong = []
+    for r in results:
+        got = hints_golden.corpus_entry(r)
+        if got != golden[r.snippet.name]:  # a fix tried under a wall-clock limit may have run out under load
+            got = hints_golden.corpus_entry(report.run_snippet(r.snippet))
+        if got != golden[r.snippet.name]:
+            wrong.append(f"{r.snippet.name}:\n" + "\n".join(hints_golden.differences(golden[r.snippet.name], got)))
+    assert not wrong, "\n".join(wrong)

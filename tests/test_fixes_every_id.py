@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import hints_golden  # noqa: E402
 import tutor.hints as hints_pkg  # noqa: E402
 from fix_replay import assert_the_fix_clears_the_mistake, assert_the_shown_fix_is_the_edit, new_session  # noqa: E402
 from hints_cases import CASES  # noqa: E402
@@ -66,3 +67,25 @@ def test_every_id_has_a_case_with_a_verified_fix():
     assert sorted(set(IDS) - verified - set(WORDS_ONLY)) == []
     stale = sorted(set(WORDS_ONLY) & verified)
     assert stale == [], f"these ids now show a verified fix: remove them from WORDS_ONLY in {__file__}: {stale}"
+
+
+GOLDEN = hints_golden.load(hints_golden.CASES_FILE)
+
+
+@pytest.mark.parametrize("n", range(len(CASES)), ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_the_hint_is_the_reviewed_one_word_for_word(n):
+    """Its id, title, explanation, fix, words and where the fix goes, as tests/golden/hints_cases.json holds
+    them (`python tests/hints_golden.py --update` after an intended change; review the diff)."""
+    key = hints_golden.case_key(CASES[n])
+    assert key in GOLDEN, f"no golden copy for this case: run `python tests/hints_golden.py --update`"
+    hint = hint_of(n)
+    got = hints_golden.record(hint) if hint is not None else None
+    if got != GOLDEN[key]:  # a fix tried under a wall-clock limit may have run out on a loaded machine
+        hint_of.cache_clear()
+        hint = hint_of(n)
+        got = hints_golden.record(hint) if hint is not None else None
+    assert got == GOLDEN[key], "\n".join(hints_golden.differences(GOLDEN[key], got))
+
+
+def test_the_golden_copy_has_no_stale_case():
+    assert set(GOLDEN) == {hints_golden.case_key(c) for c in CASES}

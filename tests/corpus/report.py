@@ -57,6 +57,7 @@ class Result:
     snippet: Snippet
     got: list[str] = field(default_factory=list)  # hint ids in order of the inputs
     per_input: list[tuple[str, list[str]]] = field(default_factory=list)
+    hints: list[tuple[int, list[dict]]] = field(default_factory=list)  # (input index, its JSON hints), hinted inputs
 
     @property
     def found(self) -> set[str]:
@@ -108,6 +109,8 @@ def run_snippet(snippet: Snippet, timeout: float = 5.0) -> Result:
     for line in out.getvalue().splitlines():
         record = json.loads(line)
         result.per_input.append((record["input"], record["hint_ids"]))
+        if record["hints"]:
+            result.hints.append((record["index"], record["hints"]))
         result.got.extend(h for h in record["hint_ids"] if h not in result.got)
     return result
 

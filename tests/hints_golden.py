@@ -1,0 +1,123 @@
+"""Every hint the tutor gives on the test scripts, word for word: the reviewed golden copy.
+
+The semantic hint tests check ids, names and that shown fixes work; a hint whose sentence lost a clause,
+named another tensor or quoted another line passed them (mutation testing found many such survivors).
+This file keeps the whole text of every hint given on
+
+* the last input of each triggering script of tests/hints_cases.py (test_fixes_every_id.py compares), and
+* every input of every snippet of the precision corpus, tests/corpus/ (test_corpus.py compares),
+
+as JSON in tests/golden/. A changed hint fails those tests with the difference. When the change is
+intended, regenerate and review the diff before committing:
+
+    python tests/hints_golden.py --update      # rewrite tests/golden/hints_*.json, print what changed
+    git diff tests/golden/                     # read every changed sentence against its input
+
+Memory addresses (0x7f...) are masked. The fix shown can depend on wall-clock limits (each candidate
+is tried under a limit), so a mismatch is checked again once in a fresh session before it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+CASES_FILE = GOLDEN / "hints_cases.json"
+CORPUS_FILE = GOLDEN / "hints_corpus.json"
+FIELDS = ("id", "title", "text", "fix", "fix_words", "verified", "replaces", "in_place_of")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
+
+
+def _mask(value):
+    if isinstance(value, str):
+        return _ADDRESS.sub("0x…", value)
+    if isinstance(value, dict):
+        return {str(k): _mask(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    return value
+
+
+def record(hint) -> dict:
+    """A hint as its JSON record (tutor.runner's fields), masked. Takes a Hint or its JSON dict."""
+    if not isinstance(hint, dict):
+        from tutor.runner import hint_record
+
+        hint = hint_record(hint)
+    return {k: _mask(hint.get(k)) for k in FIELDS}
+
+
+def case_key(case) -> str:
+    hint_id, script, _opts = case
+    return f"{hint_id}\n{script}"
+
+
+def corpus_entry(result) -> list:
+    """[[input index, [hint record, ...]], ...] for the snippet's hinted inputs."""
+    return [[index, [record(h) for h in hints]] for index, hints in result.hints]
+
+
+def load(path: Path) -> dict:
+    if not path.exists():
+        raise AssertionError(f"{path} is missing: run `python tests/hints_golden.py --update` and review it")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def differences(want, got, where: str = "") -> list[str]:
+    """Readable lines naming each field that differs."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out = []
+        for k in sorted(set(want) | set(got), key=str):
+            out += differences(want.get(k), got.get(k), f"{where}.{k}")
+        return out
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        out = []
+        for i, (a, b) in enumerate(zip(want, got)):
+            out += differences(a, b, f"{where}[{i}]")
+        return out
+    return [] if want == got else [f"{where}:\n  golden: {want!r}\n  now:    {got!r}"]
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def compute_cases() -> dict:
+    sys.path.insert(0, str(HERE))
+    import tutor.hints as hints_pkg
+    from hints_cases import CASES
+    from test_fixes_every_id import hint_of
+
+    hints_pkg.STRICT = True
+    return {case_key(c): (record(h) if (h := hint_of(n)) is not None else None) for n, c in enumerate(CASES)}
+
+
+def compute_corpus() -> dict:
+    sys.path.insert(0, str(HERE / "corpus"))
+    import report
+
+    return {r.snippet.name: corpus_entry(r) for r in report.run_corpus()}
+
+
+def main(argv: list[str]) -> int:
+    if argv != ["--update"]:
+        print(__doc__)
+        return 2
+    sys.path.insert(0, str(HERE.parent))
+    for path, compute in ((CASES_FILE, compute_cases), (CORPUS_FILE, compute_corpus)):
+        old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        new = compute()
+        changed = differences(old, new)
+        _write(path, new)
+        print(f"{path.relative_to(HERE.parent)}: {len(new)} entries, {len(changed)} differences")
+        for line in changed[:200]:
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
