@@ -31,6 +31,7 @@ CASES = [
     ("grad-none-before-backward", "x = torch.ones(3, requires_grad=True)\nw = torch.ones(3, requires_grad=True)\n"
                                   "(w * 2).sum().backward()\nx.grad", {}),
     ("grad-none-before-backward", "x = torch.arange(3.0, requires_grad=True)\nx.grad.item()", {}),
+    ("grad-none-before-backward", "x = torch.ones(3, requires_grad=True)\ny = (x ** 2).sum()\nx.grad * 2", {}),
     # 6
     ("nonleaf-grad-access", "x = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x * 3\n"
                             "(y ** 2).sum().backward()\n(x.grad, y.grad)", {}),

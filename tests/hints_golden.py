@@ -72,7 +72,7 @@ def differences(want, got, where: str = "") -> list[str]:
     if isinstance(want, dict) and isinstance(got, dict):
         out = []
         for k in sorted(set(want) | set(got), key=str):
-            out += differences(want.get(k), got.get(k), f"{where}.{k}")
+            out += differences(want.get(k), got.get(k), f"{where}[{k!r}]")
         return out
     if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
         out = []

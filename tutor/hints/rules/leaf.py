@@ -196,18 +196,45 @@ def _none_before_backward(ctx: Context, x: str) -> Hint:
         if stmt.order > after and not stmt.current:
             for call, tgt, kind in ctx.backward_calls(stmt.node):
                 ran = (stmt, tgt)
+    # The only code worth proving runs backward on one of the learner's own outputs that x reaches; an
+    # invented one ((x * 2).sum()) would fill x.grad with the gradient of a function nobody wrote.
+    outputs = _outputs_reaching(ctx, x)
+    fix = f"{outputs[0]}.backward()" if outputs else ""
     if ran is not None and ran[1] is not None:
         stmt, tgt = ran
         tsrc = source_of(tgt, stmt.source)
         return ctx.hint(
             "grad-none-before-backward",
             f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
-            f"reach {x}, because {tsrc} does not depend on {x}.",
-            f"({x} * 2).sum().backward()  # only an output computed from {x} fills {x}.grad")
+            f"reach {x}, because {tsrc} does not depend on {x}.", fix,
+            words=f"make {tsrc} depend on {x} (use {x} where the output is computed), or run backward() on an "
+                  f"output that does, before reading {x}.grad.")
     return ctx.hint(
         "grad-none-before-backward",
-        f"{x}.grad is None: no backward pass has reached {x} yet, so there is no gradient to use.",
-        f"({x} * 2).sum().backward()  # any output computed from {x} fills {x}.grad")
+        f"{x}.grad is None: no backward pass has reached {x} yet, so there is no gradient to use.", fix)
+
+
+def _outputs_reaching(ctx: Context, x: str, max_nodes: int = 5_000) -> list[str]:
+    """Names of the learner's one-number tensors whose graph leads back to the leaf `x` names."""
+    t = ctx.ns.get(x)
+    if not (ctx.is_tensor(t) and t.is_leaf and t.requires_grad):
+        return []
+    found = []
+    for name, value in list(ctx.ns.items()):
+        if name == x or name.startswith("_") or not ctx.is_tensor(value) or value.grad_fn is None \
+                or value.numel() != 1:
+            continue
+        todo, seen = [value.grad_fn], set()
+        while todo and len(seen) < max_nodes:
+            fn = todo.pop()
+            if fn is None or id(fn) in seen:
+                continue
+            seen.add(id(fn))
+            if getattr(fn, "variable", None) is t:
+                found.append(name)
+                break
+            todo.extend(f for f, _ in fn.next_functions)
+    return found
 
 
 def _made_by(ctx: Context, x: str):
