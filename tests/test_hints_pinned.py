@@ -345,12 +345,12 @@ PINNED = [
      'drop the parentheses after .grad: read x.grad as a value.'),
     ('w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\nw.data.mul_(10)\ny.backward()',
      ['inplace-via-data'],
-     "`w.data.mul_(10)` changed w through .data after y = (w * w).sum() used it. Autograd cannot see such edits (w's version is still 0), so this backward used the new values: a wrong gradient, no error.",
+     "`w.data.mul_(10)` changed w through .data after `y = (w * w).sum()` used it. Autograd cannot see such edits (w's version is still 0), so this backward used the new values: a wrong gradient, no error.",
      'make the change to w under `with torch.no_grad():` before you compute y, or compute y again after the edit, before backward().'),
     ('w = torch.tensor([3.0, -1.0], requires_grad=True)\nh = torch.exp(w)\nd = h.data\nd[0] = 0.0\nh.sum().backward()',
      ['inplace-via-data'],
-     "`d[0] = 0.0` changed h through .data after h = torch.exp(w) used it. Autograd cannot see such edits (h's version is still 0), so this backward used the new values: a wrong gradient, no error.",
-     None),
+     "`d[0] = 0.0` changed h through .data after `h = torch.exp(w)` computed it. Autograd cannot see such edits (h's version is still 0), so this backward used the new values: a wrong gradient, no error.",
+     'compute h again after the edit, before backward().'),  # h is the changed tensor: nothing to do "before h"
 ]
 
 

@@ -332,7 +332,8 @@ def _switched_on(ctx: Context, name: str) -> Stmt | None:
 
 
 def _data_edits(ctx: Context, stmt: Stmt) -> list[tuple[str, str]]:
-    """(tensor name, code) for in-place edits through .data in a statement (and the functions it calls)."""
+    """(tensor name, the edit quoted) for in-place edits through .data in a statement and the functions it
+    calls: `code`, or `code` in f() (called as `f(w)`)."""
     found: list[tuple[str, str]] = []
     aliases = _data_aliases(ctx)
 
@@ -362,12 +363,13 @@ def _data_edits(ctx: Context, stmt: Stmt) -> list[tuple[str, str]]:
                 continue
             n = base_name(target, params)
             if n is not None:
-                found.append((n, source_of(sub, src) if via is None else f"{via}: {ast.unparse(sub)}"))
+                found.append((n, f"`{source_of(sub, src)}`" if via is None else f"`{ast.unparse(sub)}` {via}"))
 
     via = None
     scan(stmt.node, stmt.source, None)
     for callee in reach.callees(ctx, stmt.node, depth=1):
-        via = f"{source_of(callee.call, stmt.source)} runs" if callee.call is not None else callee.name
+        via = f"in {callee.name}()" + (f" (called as `{source_of(callee.call, stmt.source)}`)"
+                                       if callee.call is not None else "")
         for body_stmt in callee.body:
             scan(body_stmt, callee.source, callee.params)
     return found
@@ -425,16 +427,21 @@ def inplace_via_data(ctx: Context):
                     redo = sorted({id(p): p for p in built if p.stmt.order >= made.stmt.order}.values(),
                                   key=lambda p: p.stmt.order)
                     again = "; ".join(f"{p.name} = {p.src()}" for p in redo if p.name)
+                    names = ", ".join(p.name for p in redo if p.name)
+                    # h = torch.exp(w) then h.data edited: the graph saved h itself (it did not "use" h)
+                    role, before = ("computed", "") if made.name == name else (
+                        "used", f" under `with torch.no_grad():` before you compute {made.name}")
                     return ctx.hint(
                         "inplace-via-data",
-                        f"`{code}`{_at(stmt, ctx)} changed {name} through .data after {made.name} = "
-                        f"{made.src()}{_at(made.stmt, ctx)} used it. Autograd cannot see such edits ({name}'s version "
-                        f"is still {version}), so this backward used the new values: a wrong gradient, no error.",
+                        f"{code}{_at(stmt, ctx)} changed {name} through .data after `{made.name} = "
+                        f"{made.src()}`{_at(made.stmt, ctx)} {role} it. Autograd cannot see such edits ({name}'s "
+                        f"version is still {version}), so this backward used the new values: a wrong gradient, "
+                        f"no error.",
                         f"{again}  # compute again after the edit (make edits under torch.no_grad())",
                         candidates=_recompute_candidates(ctx, bstmt, again),
-                        words=f"make the change to {name} under `with torch.no_grad():` before you compute "
-                              f"{made.name}, or compute {', '.join(p.name for p in redo if p.name)} again after "
-                              f"the edit, before backward().")
+                        words=(f"make the change to {name}{before}, or compute {names} again after the edit, "
+                               f"before backward().") if before else
+                              f"compute {names} again after the edit, before backward().")
     return None
 
 
