@@ -35,6 +35,13 @@ PLOT_HELPER = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pypl
                "w = torch.tensor(2.0, requires_grad=True)\nshow(xs, w * xs)")
 
 SITUATIONS = [
+    # a line of the learner's function that returns its result: the fix must still return it (a bare
+    # expression in place of `return ...` cleared the error by making the function return None)
+    ("mixed-dtype-op", "w = torch.tensor([[1.0], [0.5]], requires_grad=True)\ndef forward(x):\n"
+                       "    return torch.mm(x, w)\nX = torch.tensor([[1, 2], [3, 4]])\nout = forward(X)",
+     "a product inside a helper that returns it"),
+    ("int-requires-grad", "def make_param(values):\n    return torch.tensor(values, requires_grad=True)\n"
+                          "p = make_param([1, 2, 3])", "a helper that returns the tensor it builds"),
     ("double-backward", "x = torch.tensor(2.0, requires_grad=True)\ny = x * x; y.backward(); y.backward()",
      "scalar output, both passes in one input"),
     ("double-backward", "x = torch.arange(3.0, requires_grad=True)\ny = x * x\ny.backward(torch.ones_like(y))\n"
@@ -165,6 +172,8 @@ SHOWN = {
 # merely quiet, it returns the gradient; a gradient that added up holds one pass. (expression, expected
 # value or f(namespace) -> expected value)
 AFTER = {
+    "a product inside a helper that returns it": ("out.flatten()", [2.0, 5.0]),  # [1, 2]·[1, .5], [3, 4]·[1, .5]
+    "a helper that returns the tensor it builds": ("p", [1.0, 2.0, 3.0]),
     "scalar intermediate read after backward": ("y.grad", 1.0),
     "vector intermediate printed": ("y.grad", [1.0, 1.0, 1.0]),
     "the read inside a helper defined in an earlier input": ("h.grad", [3.0, 3.0]),

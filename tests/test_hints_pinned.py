@@ -486,3 +486,15 @@ def test_a_graph_freed_inside_a_function_called_earlier_names_that_input():
     assert hints[0].explanation.startswith("the graph of y was freed by an earlier input: `step(y)`")
     assert hints[0].explanation.endswith("That pass used up the values the graph saved, so y.backward() cannot go "
                                          "through it again.")
+
+
+def test_names_on_a_helpers_failing_line_are_read_as_the_helper_saw_them():
+    """`x` on the failing line inside forward() is forward's parameter (the int batch), not the float `x`
+    of the namespace: a rule that read the namespace described the wrong tensor (oracle: the dtypes the
+    script makes)."""
+    script = ("x = torch.ones(2, 2)\nw = torch.tensor([[1.0], [0.5]], requires_grad=True)\n"
+              "def forward(x):\n    return torch.mm(x, w)\nX = torch.tensor([[1, 2], [3, 4]])\nforward(X)")
+    hints = hints_of_last(script)
+    assert [h.id for h in hints] == ["mixed-dtype-op"]
+    assert hints[0].explanation == ("x is int64 (its numbers are Python ints) but the other side is float32; "
+                                    "a product needs one dtype.")

@@ -238,6 +238,8 @@ def inplace_target(node: ast.stmt) -> tuple[str, str] | None:
 class Context:
     """Everything a rule may look at for one outcome."""
 
+    _scope: dict | None = None  # while value() reads a node of a function's failing line: its locals
+
     def __init__(self, scene, outcome):
         self.scene = scene  # a tutor.hints.Scene: namespace, history, state (what the Session handed in)
         self.outcome = outcome
@@ -275,6 +277,33 @@ class Context:
         if self.error is None:
             return None
         return parse_line(self.error.line)
+
+    @cached_property
+    def error_locals(self) -> dict:
+        """The locals of the innermost learner frame of the error when it is a function's (the names on its
+        failing line are that function's), else {}. Read from the traceback; no learner code runs."""
+        exc = getattr(self.error, "exc", None) if self.error is not None else None
+        tb, found = getattr(exc, "__traceback__", None), {}
+        for _ in range(200):
+            if tb is None:
+                break
+            code = tb.tb_frame.f_code
+            if self.input_of_file(code.co_filename) is not None:
+                found = {}
+                if code.co_name != "<module>":
+                    try:
+                        found = dict(tb.tb_frame.f_locals)
+                    except Exception:  # noqa: BLE001
+                        found = {}
+            tb = tb.tb_next
+        return found
+
+    @cached_property
+    def _error_line_nodes(self) -> frozenset[int]:
+        """ids of the failing line's nodes when that line is a function's (see error_locals)."""
+        if not self.error_locals or self.error_tree is None:
+            return frozenset()
+        return frozenset(id(n) for n in ast.walk(self.error_tree))
 
     @property
     def error_source(self) -> str:
@@ -537,12 +566,16 @@ class Context:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with self.torch.no_grad():
+                # a node of a function's failing line: its names are that function's locals first
+                scope, self._scope = self._scope, (self.error_locals if id(node) in self._error_line_nodes else None)
                 try:
                     return self._value(node, 0)
                 except Unknown:
                     raise
                 except Exception as exc:  # noqa: BLE001 - a failed evaluation is just unknown
                     raise Unknown from exc
+                finally:
+                    self._scope = scope
 
     def try_value(self, node: ast.AST, default=None):
         try:
@@ -560,6 +593,8 @@ class Context:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
+            if self._scope is not None and node.id in self._scope:
+                return self._scope[node.id]
             if node.id in self.ns:
                 return self.ns[node.id]
             raise Unknown

@@ -274,6 +274,22 @@ def compiles(code: str) -> bool:
         return False
 
 
+def whole_def(c: Candidate, max_lines: int = 12) -> str | None:
+    """The edited input of `c` when it is one short function definition: what to show when the changed
+    line alone (`return torch.mm(x.to(w.dtype), w)`) does not compile outside its function."""
+    if len(c.replaces) != 1:
+        return None
+    text = next(iter(c.replaces.values())).strip()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    if len(tree.body) == 1 and isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and len(text.splitlines()) <= max_lines:
+        return text
+    return None
+
+
 def innermost_stmt(tree: ast.AST, lineno: int) -> ast.stmt | None:
     """The smallest statement that covers line `lineno` (a simple statement inside a loop, ...)."""
     best = None
@@ -363,6 +379,9 @@ def keeps_the_work(stmt: ast.AST, code: str) -> bool:
     attributes = {r for r in reads if "." in r}
     # the computation is kept: the backward pass it ran and its arithmetic (A @ W must not become A)
     passes = calls & {"backward", "grad"}
+    if isinstance(stmt, ast.Return) and not any(isinstance(n, ast.Return) and n.value is not None
+                                                for n in ast.walk(new)):
+        return False  # `return torch.mm(x, w)` replaced by an expression: the function would return None
     return targets <= new_targets and reads - attributes <= new_reads and attributes <= new_reads | new_sets \
         and passes <= new_calls and _operators(stmt) <= _operators(new)
 
@@ -388,7 +407,8 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
         if deadline is not None and time.monotonic() > deadline:
             hint.tried.append((c.shown, "not tried: the time for trying fixes ran out"))
             break
-        if not compiles(c.shown):
+        shown = c.shown if compiles(c.shown) else whole_def(c)
+        if shown is None:
             hint.tried.append((c.shown, "the code to show does not compile"))
             continue
         result = try_fix(c.replaces, check=c.check, hint_id=hint.id) if c.check else try_fix(
@@ -396,7 +416,7 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
         if deadline is not None:
             deadline += getattr(result, "judged", 0.0)  # a lesson step's judging does not starve the next candidate
         if result.ok:
-            hint.fix, hint.verified, hint.replaces = c.shown, True, dict(c.replaces)
+            hint.fix, hint.verified, hint.replaces = shown, True, dict(c.replaces)
             return
         hint.tried.append((c.shown, result.why))
 

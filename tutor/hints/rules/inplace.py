@@ -160,9 +160,33 @@ def inplace_saved(ctx: Context):
             f"`{s}`{where} changed {name} in place, but the backward pass of {op} needs the value it saved"
             + (f" (version {v.group(2)}; now version {v.group(1)})." if v else "."), fix,
             candidates=saved_candidates(ctx))
+    saved = f"the backward pass of {op} needs the value it saved" + (
+        f" (version {v.group(2)}; now version {v.group(1)})." if v else ".")
+    inner = _inplace_in_helpers(ctx)
+    if len(inner) == 1:  # the one in-place line of the learner's helpers this input or an earlier one called
+        callee, node = inner[0]
+        return ctx.hint(
+            "inplace-saved-tensor",
+            f"`{callee.src(node).strip()}` in {callee.name}(){callee.where()} changed {inplace_target(node)[0]} "
+            f"in place, but {saved}", "", candidates=saved_candidates(ctx))
     return ctx.hint("inplace-saved-tensor",
                     f"A tensor saved by {op} for the backward pass was changed in place afterwards.",
-                    "y = y + 1  # out of place, instead of y += 1", candidates=saved_candidates(ctx))
+                    "", candidates=saved_candidates(ctx))
+
+
+def _inplace_in_helpers(ctx: Context) -> list:
+    """(callee, statement) for each in-place statement in the learner functions the session's statements
+    call (reach.callees, bounded), each function once."""
+    from tutor.hints import reach
+
+    found, seen = [], set()
+    for stmt in reversed(ctx.stmts):
+        for callee in reach.callees(ctx, stmt.node):
+            if id(callee.node) in seen:
+                continue
+            seen.add(id(callee.node))
+            found += [(callee, n) for n in ast.walk(callee.node) if isinstance(n, ast.stmt) and inplace_target(n)]
+    return found
 
 
 def _cloned_where_detached(ctx: Context, a) -> list:
