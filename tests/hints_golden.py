@@ -5,7 +5,10 @@ named another tensor or quoted another line passed them (mutation testing found 
 This file keeps the whole text of every hint given on
 
 * the last input of each triggering script of tests/hints_cases.py (test_fixes_every_id.py compares), and
-* every input of every snippet of the precision corpus, tests/corpus/ (test_corpus.py compares),
+* every input of every snippet of the precision corpus, tests/corpus/ (test_corpus.py compares), and
+* every input of the scripts other hint tests type (tests/test_fixes.py's SITUATIONS and LOOPS,
+  test_hints_pinned.py's PINNED, test_hints_reach.py's CASES and CORRECT, test_hints.py's
+  CORRECT_BUT_NEAR), each in a fresh session seeded with torch.manual_seed(0) (test_hints_golden.py),
 
 as JSON in tests/golden/. A changed hint fails those tests with the difference. When the change is
 intended, regenerate and review the diff before committing:
@@ -28,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 CASES_FILE = GOLDEN / "hints_cases.json"
 CORPUS_FILE = GOLDEN / "hints_corpus.json"
+SCRIPTS_FILE = GOLDEN / "hints_scripts.json"
+SCRIPT_TIMEOUT = 1.0  # seconds per input: some scripts are runaway loops the session stops
 FIELDS = ("id", "title", "text", "fix", "fix_words", "verified", "replaces", "in_place_of")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 
@@ -59,6 +64,43 @@ def case_key(case) -> str:
 def corpus_entry(result) -> list:
     """[[input index, [hint record, ...]], ...] for the snippet's hinted inputs."""
     return [[index, [record(h) for h in hints]] for index, hints in result.hints]
+
+
+def test_scripts() -> list[tuple[str, str]]:
+    """(key, script) for the scripts the other hint tests type, in a stable order, without repeats."""
+    sys.path.insert(0, str(HERE))
+    import test_fixes
+    import test_hints
+    import test_hints_pinned
+    import test_hints_reach
+
+    found = {}
+    for source, scripts in (
+            ("fixes", [s[1] for s in test_fixes.SITUATIONS] + [s[0] for s in test_fixes.LOOPS]),
+            ("pinned", [row[0] for row in test_hints_pinned.PINNED]),
+            ("reach", [c[1] for c in test_hints_reach.CASES] + list(test_hints_reach.CORRECT)),
+            ("near", list(test_hints.CORRECT_BUT_NEAR))):
+        for script in scripts:
+            found.setdefault(script, f"{source}\n{script}")
+    return [(key, script) for script, key in found.items()]
+
+
+def script_entry(script: str) -> list:
+    """[[input index, [hint record, ...]], ...] for the hinted inputs of `script` in a fresh seeded session."""
+    import torch
+
+    from tutor.runner import split_inputs
+    from tutor.session import Session
+
+    torch.manual_seed(0)
+    session = Session(timeout=SCRIPT_TIMEOUT)
+    session.ensure_torch()
+    found = []
+    for text in split_inputs(script):
+        outcome = session.submit(text)
+        if outcome.hints:
+            found.append([outcome.index, [record(h) for h in outcome.hints]])
+    return found
 
 
 def load(path: Path) -> dict:
@@ -103,12 +145,20 @@ def compute_corpus() -> dict:
     return {r.snippet.name: corpus_entry(r) for r in report.run_corpus()}
 
 
+def compute_scripts() -> dict:
+    import tutor.hints as hints_pkg
+
+    hints_pkg.STRICT = True
+    return {key: script_entry(script) for key, script in test_scripts()}
+
+
 def main(argv: list[str]) -> int:
     if argv != ["--update"]:
         print(__doc__)
         return 2
     sys.path.insert(0, str(HERE.parent))
-    for path, compute in ((CASES_FILE, compute_cases), (CORPUS_FILE, compute_corpus)):
+    for path, compute in ((CASES_FILE, compute_cases), (CORPUS_FILE, compute_corpus),
+                          (SCRIPTS_FILE, compute_scripts)):
         old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         new = compute()
         changed = differences(old, new)

@@ -54,12 +54,13 @@ EQUIVALENT = Path(__file__).with_name("equivalent.txt")
 # kept to the tests that read what diagnosis says (ids, words, culprits, fixes), about 80 s niced. Left
 # out: test_trigger_through_runner_json (the same cases again through the JSON front),
 # test_every_rendered_hint_is_compact (47 s, a layout check), test_hints_render.py and
-# test_messy_learner.py (front-end text). test_quoted_messages.py reads the rule files' source: under mutmut they hold every mutant, so it covers hints-core only.
+# test_messy_learner.py (front-end text). test_quoted_messages.py reads the rule files' source: under
+# mutmut they hold every mutant, so it covers hints-core only.
 HINT_TESTS = ["tests/test_hints_pinned.py", "tests/test_hints.py", "tests/test_hints_names.py",
               "tests/test_hints_reach.py", "tests/test_fixes.py", "tests/test_error_context.py",
-              # every hint on the 104 triggering scripts and the 165 corpus snippets, word for word
-              # (tests/hints_golden.py), and every shown fix re-applied: ~12 s
-              "tests/test_fixes_every_id.py", "tests/test_corpus.py",
+              # every hint on the triggering scripts, the corpus snippets and the other tests' scripts, word
+              # for word (tests/hints_golden.py), and every shown fix re-applied: ~25 s
+              "tests/test_fixes_every_id.py", "tests/test_corpus.py", "tests/test_hints_golden.py",
               "--deselect", "tests/test_hints.py::test_trigger_through_runner_json",
               # an elapsed-time bound on verify's own limit: not about hints, and loose only on an idle machine
               "--deselect", "tests/test_fixes.py::test_a_candidate_that_runs_forever_is_stopped_within_the_limit"]

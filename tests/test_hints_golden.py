@@ -1,0 +1,39 @@
+"""Every hint on every input of the scripts the other hint tests type, word for word (tests/hints_golden.py).
+
+Those tests check one thing each (an id, a name, a shown fix that works); this one pins the whole text
+of every hint those scripts get, so a changed clause, culprit, quoted line or fix anywhere fails here.
+After an intended change: `python tests/hints_golden.py --update`, then review `git diff tests/golden/`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import hints_golden  # noqa: E402
+import tutor.hints as hints_pkg  # noqa: E402
+
+SCRIPTS = hints_golden.test_scripts()
+GOLDEN = hints_golden.load(hints_golden.SCRIPTS_FILE)
+
+
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    monkeypatch.setattr(hints_pkg, "STRICT", True)
+
+
+@pytest.mark.parametrize("key,script", SCRIPTS, ids=[f"{k.split(chr(10))[0]}-{i}" for i, (k, _) in enumerate(SCRIPTS)])
+def test_every_hint_of_the_script_is_the_reviewed_one(key, script):
+    assert key in GOLDEN, "no golden copy: run `python tests/hints_golden.py --update` and review it"
+    got = hints_golden.script_entry(script)
+    if got != GOLDEN[key]:  # a fix tried under a wall-clock limit may have run out on a loaded machine
+        got = hints_golden.script_entry(script)
+    assert got == GOLDEN[key], "\n".join(hints_golden.differences(GOLDEN[key], got))
+
+
+def test_the_golden_copy_has_no_stale_script():
+    assert set(GOLDEN) == {key for key, _ in SCRIPTS}
