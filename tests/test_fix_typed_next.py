@@ -77,3 +77,20 @@ def test_a_fix_inside_a_loop_is_shown_with_its_loop_and_typed_next_updates_every
     assert hint.fix == "for p in params:\n    with torch.no_grad(): p -= 0.1 * p.grad", hint.fix
     assert session.submit(hint.fix).ok
     assert [p.tolist() for p in session.namespace["params"]] == [pytest.approx([0.8, -1.6]), pytest.approx([2.4])]
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_copy_that_runs_the_latest_input_again_starts_from_what_it_held_before(fork):
+    """The latest input, edited, runs again on a copy: the lists it grew in place (results.append) hold the
+    items they held before it, and grads it filled are taken back, in the fork and in the replay alike."""
+    session = Session(timeout=5)
+    submit_all(session, ["x = torch.tensor([1.0, 2.0], requires_grad=True)", "out = [0.0]"])
+    session.submit("for k in range(2):\n    (x * x).sum().backward()\n    out.append(x.grad[0].item())")
+    latest = session.history[-1].index
+    assert session.namespace["out"] == [0.0, 2.0, 4.0]  # the learner's loop added up
+    seen = verify.try_fix(
+        session, {latest: "for k in range(2):\n    x.grad = None\n    (x * x).sum().backward()\n"
+                          "    out.append(x.grad[0].item())"},
+        check=lambda copy, outcome: repr(copy.namespace["out"]), fork=fork)
+    assert seen.why == "[0.0, 2.0, 2.0]"  # not [0.0, 2.0, 4.0, 2.0, 2.0], not [0.0, 2.0, 4.0 + ...]
+    assert session.namespace["out"] == [0.0, 2.0, 4.0] and session.namespace["x"].grad.tolist() == [4.0, 8.0]

@@ -148,7 +148,7 @@ def test_a_subclass_override_is_never_run_by_the_watcher_and_its_grad_is_still_s
     namespace = {"t": t}
     Logged.calls.clear()
     before = gradwatch.snapshot(namespace)
-    assert Logged.calls == [] and before == {}
+    assert Logged.calls == [] and list(before) == ["t"] and before["t"].grad is None
     with torch._C.DisableTorchFunctionSubclass():
         t.grad = torch.full((2,), 4.0)
     Logged.calls.clear()
@@ -248,5 +248,21 @@ def test_values_that_are_not_tensors_or_cannot_be_read_are_never_reported():
     namespace = {"params": [unreadable], "duck": duck, "m": OddModule()}
     assert [n for n, _ in gradwatch.named_tensors(namespace)] == ["duck"]
     before = gradwatch.snapshot(namespace)
-    assert before == {}  # duck's .grad is not a tensor: nothing to remember
+    assert before["duck"].grad is None and before["duck"].copy is None  # its .grad is not a tensor: read as none
     assert gradwatch.changes(before, namespace) == []
+
+
+def test_a_snapshot_lets_verify_take_back_a_grad_the_input_gave():
+    """tutor.verify restores .grad from the snapshot taken before the latest input (its copy runs that
+    input again): a tensor that had no grad must get none back, one that had a grad gets its old one."""
+    from tutor import verify
+
+    x = torch.ones(2, requires_grad=True)
+    w = torch.ones(2, requires_grad=True)
+    (3 * w).sum().backward()
+    before = gradwatch.snapshot({"x": x, "w": w})
+    (2 * x).sum().backward()  # the input: x gets a grad, w's grows
+    (2 * w).sum().backward()
+    verify._restore_grads(before)
+    assert x.grad is None
+    assert torch.equal(w.grad, torch.full((2,), 3.0))

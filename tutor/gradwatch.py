@@ -80,16 +80,17 @@ def _parameters(module) -> list:
 
 
 def _seen(t) -> _Seen | None:
-    """What to compare with after the input; None when there is no grad (any grad then is a change)."""
+    """What to compare with after the input, and what verify restores in a copy (tutor.verify: a tensor
+    without a grad is recorded too, so that a grad the input gave it can be taken away again)."""
     grad = _grad_of(t)
     if grad is None:
-        return None
+        return _Seen(t, None, -1, None)
     copy = _copy(grad) if grad.numel() <= KEEP_OLD_MAX else None
     return _Seen(t, grad, grad._version, copy)
 
 
 def snapshot(namespace: dict) -> dict[str, _Seen]:
-    """Each named tensor's grad as it is now (tensors without one and unreadable values are left out)."""
+    """Each named tensor's grad as it is now (unreadable values are left out)."""
     seen: dict[str, _Seen] = {}
 
     def walk():
@@ -118,10 +119,10 @@ def changes(before: dict[str, _Seen], namespace: dict) -> list[GradChange]:
             if grad is not None:
                 found.append(GradChange(name, _copy(grad)))
             return
-        if grad is old.grad and grad._version == old.version:
+        if grad is old.grad and (grad is None or grad._version == old.version):
             return
         new = _copy(grad) if grad is not None else None
-        found.append(GradChange(name, new, old.copy, old_known=old.copy is not None))
+        found.append(GradChange(name, new, old.copy, old_known=old.grad is None or old.copy is not None))
 
     def walk():
         torch = torchload.loaded()

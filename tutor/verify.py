@@ -62,8 +62,11 @@ class Result:
 
 
 def remember_before(session, index: int, grads: dict) -> None:
-    """Keep what the namespace held just before code input `index` ran (a shallow copy, microseconds)."""
-    session.state[BEFORE_KEY] = (index, dict(session.namespace), grads)
+    """Keep what the namespace held just before code input `index` ran (a shallow copy, microseconds; lists
+    copied too, since a loop's `results.append(...)` changes them in place and a copy that runs the input
+    again must start from the items they held)."""
+    bindings = {k: list(v) if type(v) is list and len(v) <= 10_000 else v for k, v in session.namespace.items()}
+    session.state[BEFORE_KEY] = (index, bindings, grads)
 
 
 def compiles(code: str) -> str | None:

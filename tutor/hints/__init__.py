@@ -83,6 +83,9 @@ def diagnose(outcome, scene: Scene) -> list:
     for hint in hints:
         _prove(ctx, hint, scene.try_fix, deadline)
         hint.fix_in_place_of = _in_place_of(hint, outcome, scene) if hint.fix else ""
+    from tutor.hints.fixes import MOOT
+
+    hints = [h for h in hints if not any(why == MOOT for _, why in h.tried)]
     if hints:
         scene.state[STATE_KEY] = {"index": outcome.index, "input": outcome.input, "hints": hints}
     return hints

@@ -421,6 +421,11 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
         hint.tried.append((c.shown, result.why))
 
 
+# A candidate's check answers this when the fix changes nothing the learner's code reads or prints: the
+# mistake the rule saw had no effect here, and the hint is dropped (hints._prove).
+MOOT = "with the fix, everything the code read and printed is the same: the mistake changed nothing here"
+
+
 # What to change, in words, when no code could be verified in the learner's state.
 WORDS = {
     "double-backward": "compute the output again before the second backward pass (each pass needs a fresh "

@@ -484,6 +484,68 @@ def _loops_with_backward(ctx: Context, tree: ast.AST):
     return found
 
 
+def _loop_results(ctx: Context, nodes: list) -> list[str]:
+    """Names the loop stores its results in: bound by `=`/`+=` or grown by .append/.extend, minus the loop
+    variables and the tensors being differentiated."""
+    names, loop_vars = set(), set()
+    for node in nodes:
+        for s in ast.walk(node):
+            if isinstance(s, (ast.For, ast.comprehension)):
+                loop_vars |= set(assigned_names(s.target))
+            elif isinstance(s, ast.Assign):
+                for t in s.targets:
+                    names |= set(assigned_names(t))
+            elif isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name):
+                names.add(s.target.id)
+            elif isinstance(s, ast.Call) and isinstance(s.func, ast.Attribute) and s.func.attr in ("append", "extend") \
+                    and isinstance(s.func.value, ast.Name):
+                names.add(s.func.value.id)
+    return sorted(n for n in names - loop_vars if n in ctx.ns and not (
+        ctx.is_tensor(ctx.ns[n]) and ctx.ns[n].requires_grad))
+
+
+def _plain(value, torch, depth: int = 0):
+    """A copy of a loop result that can be compared later (numbers, tensors, lists and tuples of them), or
+    None when it is something else."""
+    if depth > 3:
+        return None
+    if type(value) in (int, float, bool):
+        return value
+    if type(value) in (list, tuple) and len(value) <= 1000:
+        items = [_plain(v, torch, depth + 1) for v in value]
+        return None if any(i is None for i in items) else (type(value), items)
+    if isinstance(value, torch.Tensor) and value.numel() <= 100_000:
+        return value.detach().clone()
+    return None
+
+
+def _same(a, b, torch) -> bool:
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape \
+            and a.dtype == b.dtype and bool(torch.equal(a, b))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return a[0] is b[0] and len(a[1]) == len(b[1]) and all(_same(x, y, torch) for x, y in zip(a[1], b[1]))
+    return type(a) is type(b) and a == b
+
+
+def _changes_the_reads(ctx: Context, nodes: list):
+    """A check for the reset-in-the-loop candidate: when the loop's results and printout are the same with
+    the reset (x.grad[i] read after y[i].backward(), which adds only to x.grad[i]), the sum was never read:
+    the check answers fixes.MOOT and the hint is dropped (hints._prove)."""
+    torch = ctx.torch
+    kept = {n: _plain(ctx.ns[n], torch) for n in _loop_results(ctx, nodes)}
+    kept = {n: v for n, v in kept.items() if v is not None}
+    printed = ctx.outcome.stdout
+
+    def check(copy, outcome):
+        if not kept and not printed:
+            return None  # nothing the loop keeps or prints to compare: the hint stands
+        same = all(_same(_plain(copy.namespace.get(n), torch), v, torch) for n, v in kept.items())
+        return fixes.MOOT if same and outcome.stdout == printed else None
+
+    return check
+
+
 @rule(40)
 def accumulation_through_calls(ctx: Context):
     """backward() inside a loop or a helper, .grad never reset, and the sum read as if it were one gradient."""
@@ -520,6 +582,8 @@ def accumulation_through_calls(ctx: Context):
         reset = f"{change.name}.grad = None"
         site = ctx.current_site if callee is None else ctx.site(callee.index) if callee.index else None
         found = [fixes.in_loop_body(site, loop, reset)] if site is not None and site.source.rstrip() == src.rstrip() else []
+        if found and found[0] is not None:  # the reads may not see the sum (x.grad[i] after y[i].backward())
+            found[0].check = _changes_the_reads(ctx, nodes)
         return ctx.hint(
             "grad-accumulation",
             f"the loop{where} runs {paren(b, calls[0].func.value)}.backward() and reads .grad on every step but "

@@ -82,8 +82,17 @@ def inplace_on_leaf(ctx: Context):
             stmt = node
             break
     if stmt is None:
-        return ctx.hint("inplace-on-leaf", "An in-place operation changed a leaf that requires grad.",
-                        "with torch.no_grad(): ...  # for a parameter update")
+        step = next((n for n in ast.walk(tree) if _is_grad_step(n)), None) if tree is not None else None
+        if step is not None:  # `self.w -= lr * self.w.grad` in a method: a leaf held by an attribute
+            s = ctx.error_src(step)
+            target = step.target if isinstance(step, ast.AugAssign) else step.value.func.value
+            return ctx.hint(
+                "inplace-on-leaf",
+                f"`{s}` is a gradient step on the leaf {ctx.error_src(target)}, and with grad mode on autograd "
+                f"refuses to change a leaf it differentiates.", "", candidates=_steps_under_no_grad(ctx),
+                words=f"make the update under `with torch.no_grad():` (`with torch.no_grad(): {s}`), and the "
+                      f"other parameter updates next to it too.")
+        return ctx.hint("inplace-on-leaf", "An in-place operation changed a leaf that requires grad.", "")
     x, how = inplace_target(stmt)
     s = ctx.error_src(stmt)
     candidates = _leaf_candidates(ctx, stmt)
@@ -102,6 +111,39 @@ def inplace_on_leaf(ctx: Context):
         "inplace-on-leaf",
         f"{x} is a leaf that requires grad: `{s}` would overwrite the values autograd differentiates with "
         f"respect to.", fix, candidates=candidates)
+
+
+def _is_grad_step(node: ast.AST) -> bool:
+    """`p -= lr * p.grad`, `self.w -= ...`, `p.sub_(lr * p.grad)`: an in-place statement that reads a .grad."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, (ast.Name, ast.Attribute, ast.Subscript)):
+        body = node.value
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) \
+            and node.value.func.attr.endswith("_") and not node.value.func.attr.startswith("_"):
+        body = node.value
+    else:
+        return False
+    return any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(body))
+
+
+def _steps_under_no_grad(ctx: Context) -> list:
+    """Every gradient step of the function the error happened in, each under `with torch.no_grad():` (the
+    first one alone would move the error to the next: `self.b -= lr * self.b.grad`)."""
+    from tutor.hints.rules.common import enclosing_def
+
+    site = ctx.error_site
+    if site is None or site.stmt is None:
+        return []
+    holder = enclosing_def(site.tree, site.stmt)
+    steps = [n for n in ast.walk(holder if holder is not None else site.stmt) if isinstance(n, ast.stmt)
+             and _is_grad_step(n) and "\n" not in site.segment(n)]
+    text, shown = site.source, []
+    for n in sorted(steps, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        code = f"with torch.no_grad(): {site.segment(n)}"
+        text = fixes.replace_stmt(text, n, code) if text is not None else None
+        shown.insert(0, code)
+    if text is None or not shown:
+        return []
+    return [fixes.Candidate("\n".join(shown), {site.index: text})]
 
 
 def _leaf_candidates(ctx: Context, stmt: ast.stmt) -> list:
