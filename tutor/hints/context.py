@@ -116,9 +116,26 @@ def paren(text: str, node: ast.AST | None = None) -> str:
         return text
     if node is None and text.replace(".", "").replace("_", "").isalnum():
         return text
-    if text.startswith("(") and text.endswith(")"):
+    if text.startswith("(") and text.endswith(")") and _one_group(text):
         return text
     return f"({text})"
+
+
+def _one_group(text: str) -> bool:
+    """Whether the first "(" of `text` closes at its last character: `(x + 1)`, not `(a) + (b)`."""
+    depth, quote = 0, None
+    for i, ch in enumerate(text):
+        if quote is not None:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0 and i < len(text) - 1:
+                return False
+    return depth == 0
 
 
 def dotted(node: ast.AST) -> str | None:

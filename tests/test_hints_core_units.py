@@ -1,0 +1,97 @@
+"""Small pieces of tutor/hints that every rule leans on, each against an independent oracle (Python's own
+parser, the builtins, hand-written expectations). Mutation testing found these unpinned: a wrong answer
+here shows up as a wrong quote or a wrong fix in some hint, rarely in the one a test looks at.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tutor.hints import Scene, diagnose, fixes, reach
+from tutor.hints.context import Context, paren
+from tutor.outcome import Outcome
+from tutor.session import Session
+
+EXPRESSIONS = ["x", "x.grad", "x_1", "w.grad.data", "f(x)", "x[0]", "x + 1", "-x", "x ** 2", "(x + 1)",
+               "(a) + (b)", "(a + b) * (c + d)", "f(a)(b)", "(x)[0] + 1", "'(' + s + ')'", "(x, y)", "[x][0]",
+               "a if c else b", "lambda t: t", "x @ w.T", "(x ** 2).sum() + (y).sum()"]
+
+
+@pytest.mark.parametrize("text", EXPRESSIONS)
+@pytest.mark.parametrize("with_node", [False, True])
+def test_paren_makes_a_method_apply_to_the_whole_expression(text, with_node):
+    """Oracle: Python's parser. In `paren(text) + '.sum()'`, .sum() must be called on the whole of text."""
+    node = ast.parse(text, mode="eval").body if with_node else None
+    call = ast.parse(paren(text, node) + ".sum()", mode="eval").body
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "sum"
+    assert ast.dump(call.func.value) == ast.dump(ast.parse(text, mode="eval").body), paren(text, node)
+
+
+def test_paren_leaves_names_and_single_groups_alone():
+    assert [paren(t) for t in ("x", "x.grad", "x_1", "(x + 1)")] == ["x", "x.grad", "x_1", "(x + 1)"]
+    assert paren("x + 1") == "(x + 1)" and paren("(a) + (b)") == "((a) + (b))"
+
+
+def test_replace_stmt_keeps_the_learners_comment_unless_the_new_code_has_its_own():
+    src = "a = 1\ny = x * 2  # scale\nz = 3\n"
+    node = ast.parse(src).body[1]
+    assert fixes.replace_stmt(src, node, "y = x * 3") == "a = 1\ny = x * 3  # scale\nz = 3\n"
+    assert fixes.replace_stmt(src, node, "y = x * 3  # mine") == "a = 1\ny = x * 3  # mine\nz = 3\n"
+    inner = "for i in range(2):\n    y = x * 2  # scale\n"
+    stmt = ast.parse(inner).body[0].body[0]
+    assert fixes.replace_stmt(inner, stmt, "y = x * 3\nprint(y)") == \
+        "for i in range(2):\n    y = x * 3\n    print(y)  # scale\n"
+
+
+def context(namespace: dict, text: str = "pass") -> Context:
+    return Context(Scene(namespace), Outcome(text, index=1))
+
+
+def test_value_uses_builtin_len_only_when_the_learner_did_not_rebind_it():
+    import torch
+
+    x = torch.ones(3)
+    node = ast.parse("len(x)", mode="eval").body
+    assert context({"x": x}).try_value(node) == 3
+    assert context({"x": x, "len": lambda t: 99}).try_value(node) is None  # their len is their code: not run
+
+
+def test_prove_skips_candidates_without_an_edit_and_repeats():
+    from tutor.outcome import Hint
+
+    tried = []
+
+    def try_fix(replaces, check=None, hint_id=None):
+        tried.append(dict(replaces))
+        from tutor.verify import Result
+        return Result(ok=False, why="no")
+
+    hint = Hint("double-backward", "t", "e")
+    same = fixes.Candidate("y = 1", {2: "y = 1"})
+    fixes.prove(hint, [fixes.Candidate("x = 1", {}), same, fixes.Candidate("y = 1", {2: "y = 1"}), None],
+                try_fix, "words")
+    assert tried == [{2: "y = 1"}]  # the empty edit never ran, the repeat once
+    assert hint.tried == [("y = 1", "no")] and hint.fix_words == "words" and not hint.verified
+
+
+def test_a_syntax_error_gets_no_autograd_diagnosis():
+    """Half-typed code says nothing about autograd: no rule may run on it (a rule that did would guess)."""
+    session = Session(timeout=5)
+    out = session.submit("x = torch.ones(2, requires_grad=True")
+    assert out.error is not None and out.error.type == "SyntaxError" and out.hints == []
+
+
+def test_callees_follow_helpers_to_the_depth_limit_and_no_further():
+    """reach.callees: a chain of helpers f0 -> f1 -> ... is followed MAX_DEPTH functions deep ("f calls g
+    calls h"), never further (and never to MAX_CALLEES)."""
+    n = reach.MAX_DEPTH + 3
+    lines = [f"def f{i}(t):\n    return f{i + 1}(t)" for i in range(n)] + [f"def f{n}(t):\n    return t"]
+    session = Session(timeout=5)
+    for text in lines:
+        session.submit(text)
+    out = session.submit("f0(1)")
+    ctx = Context(Scene(session.namespace, list(session.history)), out)
+    names = [c.name for c in reach.callees(ctx, ast.parse("f0(1)"))]
+    assert reach.MAX_DEPTH == 3 and names == ["f0", "f1", "f2"], names
