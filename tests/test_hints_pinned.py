@@ -498,3 +498,24 @@ def test_names_on_a_helpers_failing_line_are_read_as_the_helper_saw_them():
     assert [h.id for h in hints] == ["mixed-dtype-op"]
     assert hints[0].explanation == ("x is int64 (its numbers are Python ints) but the other side is float32; "
                                     "a product needs one dtype.")
+
+
+def test_a_grad_left_none_by_a_detached_copy_names_the_copy():
+    """Oracle: torch. c is computed from b = a.detach(), so c.backward() never reaches a and a.grad stays
+    None (printed or shown); the hint must name the detach, not claim that c does not depend on a."""
+    import torch
+
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = a.detach()
+    b.requires_grad = True
+    (b * 2).sum().backward()
+    assert a.grad is None and b.grad is not None
+    for last in ("a.grad", "print(a.grad)"):
+        hints = hints_of_last("a = torch.tensor([1.0, 2.0], requires_grad=True)\nb = a.detach()\n"
+                              f"b.requires_grad = True\nc = (b * 2).sum()\nc.backward()\n{last}")
+        assert [h.id for h in hints] == ["grad-none-before-backward"], last
+        assert hints[0].explanation == (
+            "a.grad is still None: the backward pass you ran (c.backward()) did not reach a, because c was "
+            "computed from b = a.detach(), a copy of a's values cut from its graph: no gradient flows back "
+            "through it.")
+        assert not hints[0].verified and "b.grad" in hints[0].fix_words

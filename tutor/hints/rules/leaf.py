@@ -203,6 +203,16 @@ def _none_before_backward(ctx: Context, x: str) -> Hint:
     if ran is not None and ran[1] is not None:
         stmt, tgt = ran
         tsrc = source_of(tgt, stmt.source)
+        cut = _cut_from(ctx, x, tgt, stmt.source)
+        if cut is not None:  # b = a.detach(), then c from b: c depends on a's numbers, not on a
+            name, made = cut
+            return ctx.hint(
+                "grad-none-before-backward",
+                f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
+                f"reach {x}, because {tsrc} was computed from {name} = {made}, a copy of {x}'s values cut from "
+                f"its graph: no gradient flows back through it.", fix,
+                words=f"compute {tsrc} from {x} itself where the gradient should reach {x} (a detached copy is "
+                      f"a constant), or read {name}.grad if {name} is the tensor you meant to differentiate.")
         return ctx.hint(
             "grad-none-before-backward",
             f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
@@ -212,6 +222,25 @@ def _none_before_backward(ctx: Context, x: str) -> Hint:
     return ctx.hint(
         "grad-none-before-backward",
         f"{x}.grad is None: no backward pass has reached {x} yet, so there is no gradient to use.", fix)
+
+
+def _cut_from(ctx: Context, x: str, target: ast.AST, source: str) -> tuple[str, str] | None:
+    """(name, its right-hand side) when what `target` was computed from includes `name = x.detach()` (or
+    x.data, or a torch.tensor(x) copy): the graph from the output stops there, before x."""
+    for piece in chain(ctx, target, source):
+        if piece.name is None or piece.stmt is None:
+            continue
+        for node in ast.walk(piece.node):
+            base = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "detach":
+                base = node.func.value
+            elif isinstance(node, ast.Attribute) and node.attr == "data":
+                base = node.value
+            elif isinstance(node, ast.Call) and call_name(node) == "tensor" and node.args:
+                base = node.args[0]
+            if isinstance(base, ast.Name) and base.id == x:
+                return piece.name, piece.src()
+    return None
 
 
 def _outputs_reaching(ctx: Context, x: str, max_nodes: int = 5_000) -> list[str]:
@@ -527,12 +556,15 @@ def _params(callee) -> set[str]:
 @rule(45)
 def grad_none_after_backward(ctx: Context):
     """`x.grad` shows None after a backward that did not reach x (not before any backward: that is normal)."""
-    if ctx.tree is None or ctx.error is not None or not ctx.outcome.has_value or ctx.outcome.value is not None:
+    if ctx.tree is None or ctx.error is not None or ctx.outcome.has_value and ctx.outcome.value is not None:
         return None
     body = ctx.tree.body
     if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return None
     node = body[0].value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print" \
+            and len(node.args) == 1 and not node.keywords and ctx.outcome.stdout.strip() == "None":
+        node = node.args[0]  # print(x.grad) printed None
     if not (isinstance(node, ast.Attribute) and node.attr == "grad" and isinstance(node.value, ast.Name)):
         return None
     t = ctx.tensor(node.value.id)
