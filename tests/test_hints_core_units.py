@@ -95,3 +95,22 @@ def test_callees_follow_helpers_to_the_depth_limit_and_no_further():
     ctx = Context(Scene(session.namespace, list(session.history)), out)
     names = [c.name for c in reach.callees(ctx, ast.parse("f0(1)"))]
     assert reach.MAX_DEPTH == 3 and names == ["f0", "f1", "f2"], names
+
+
+def test_an_edit_inside_a_top_level_loop_is_shown_with_its_loop():
+    """Typed alone, the changed line would run once, outside the loop: splice, insert_before and
+    insert_after show the whole loop as edited; at the top level, the statement alone."""
+    src = "for k in range(3):\n    l = f(x)\n    l.backward()\n    step()\nz = l + 1\n"
+    tree = ast.parse(src)
+    loop, top = tree.body
+    back = loop.body[1]
+    site = fixes.Site(4, src, tree, back)
+    c = site.splice(back.value.func.value, "l.sum()")
+    assert c.shown == "for k in range(3):\n    l = f(x)\n    l.sum().backward()\n    step()"
+    assert c.replaces == {4: src.replace("l.backward()", "l.sum().backward()")}
+    assert site.insert_before(back, "x.grad = None").shown == \
+        "for k in range(3):\n    l = f(x)\n    x.grad = None\n    l.backward()\n    step()"
+    assert site.insert_after(back, "print(x.grad)").shown == \
+        "for k in range(3):\n    l = f(x)\n    l.backward()\n    print(x.grad)\n    step()"
+    outside = fixes.Site(4, src, tree, top)
+    assert outside.splice(top.value.left, "l.detach()").shown == "z = l.detach() + 1"

@@ -75,14 +75,16 @@ class Site:
         text = insert_before(self.source, node, new_code)
         if text is None:
             return None
-        return Candidate((shown or f"{new_code.strip()}\n{self.segment(node).strip()}").strip(), {self.index: text})
+        return Candidate((shown or self.in_context(node, text) or f"{new_code.strip()}\n{self.segment(node).strip()}").strip(),
+                         {self.index: text})
 
     def insert_after(self, node: ast.AST, new_code: str, shown: str | None = None) -> Candidate | None:
         """`new_code` right after the statement `node` (same indentation); shows `node`'s text, then it."""
         text = insert_after(self.source, node, new_code)
         if text is None:
             return None
-        return Candidate((shown or f"{self.segment(node).strip()}\n{new_code.strip()}").strip(), {self.index: text})
+        return Candidate((shown or self.in_context(node, text) or f"{self.segment(node).strip()}\n{new_code.strip()}").strip(),
+                         {self.index: text})
 
     def splice(self, node: ast.AST, new_text: str, shown_node: ast.AST | None = None) -> Candidate | None:
         """The expression `node` replaced by `new_text`; shows the statement that holds it."""
@@ -92,7 +94,8 @@ class Site:
         holder = shown_node or self.stmt
         shown = new_text
         if holder is not None:
-            shown = splice(self.segment(holder), _shift(node, holder), new_text) or new_text
+            shown = self.in_context(holder, text) or splice(self.segment(holder), _shift(node, holder), new_text) \
+                or new_text
         return Candidate(shown.strip(), {self.index: text})
 
     def splice_all(self, edits: list[tuple[ast.AST, str]], shown_node: ast.AST | None = None) -> Candidate | None:
