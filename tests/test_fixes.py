@@ -35,6 +35,11 @@ PLOT_HELPER = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pypl
                "w = torch.tensor(2.0, requires_grad=True)\nshow(xs, w * xs)")
 
 SITUATIONS = [
+    # every tensor whose grad adds up is reset in the loop, not only the first one named
+    ("grad-accumulation", "w = torch.tensor([1.0, 2.0], requires_grad=True)\nb = torch.tensor(0.5, requires_grad=True)\n"
+                          "seen = []\nfor step in range(2):\n    loss = (w * 3).sum() + b * 2\n    loss.backward()\n"
+                          "    seen.append((w.grad.tolist(), b.grad.item()))",
+     "two parameters read in a loop"),
     # a line of the learner's function that returns its result: the fix must still return it (a bare
     # expression in place of `return ...` cleared the error by making the function return None)
     ("mixed-dtype-op", "w = torch.tensor([[1.0], [0.5]], requires_grad=True)\ndef forward(x):\n"
@@ -172,6 +177,7 @@ SHOWN = {
 # merely quiet, it returns the gradient; a gradient that added up holds one pass. (expression, expected
 # value or f(namespace) -> expected value)
 AFTER = {
+    "two parameters read in a loop": ("[b.grad.item(), *w.grad.tolist()]", [2.0, 3.0, 3.0]),  # one pass: d/db 2b... = 2
     "a product inside a helper that returns it": ("out.flatten()", [2.0, 5.0]),  # [1, 2]·[1, .5], [3, 4]·[1, .5]
     "a helper that returns the tensor it builds": ("p", [1.0, 2.0, 3.0]),
     "scalar intermediate read after backward": ("y.grad", 1.0),

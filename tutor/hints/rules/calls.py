@@ -579,7 +579,8 @@ def accumulation_through_calls(ctx: Context):
         change = stepped[0]
         b = ast.unparse(calls[0].func.value)
         where = f" in {callee.name}(){callee.where()}" if callee is not None else ""
-        reset = f"{change.name}.grad = None"
+        # every tensor whose grad adds up is reset (w alone would leave b's grad growing)
+        reset = "\n".join(f"{g.name}.grad = None" for g in stepped)
         site = ctx.current_site if callee is None else ctx.site(callee.index) if callee.index else None
         found = [fixes.in_loop_body(site, loop, reset)] if site is not None and site.source.rstrip() == src.rstrip() else []
         if found and found[0] is not None:  # the reads may not see the sum (x.grad[i] after y[i].backward())
@@ -590,7 +591,8 @@ def accumulation_through_calls(ctx: Context):
             f"never resets it, so each read after the first sees a running sum ({change.name}.grad is now "
             f"{brief(change.new)}).",
             f"{reset}  # first thing in the loop body, before backward()", candidates=found,
-            words=f"reset {change.name}.grad (`{reset}`) as the first thing in the loop body, before backward().")
+            words=f"reset {' and '.join(g.name + '.grad' for g in stepped)} (`{'; '.join(reset.splitlines())}`) as the "
+                  f"first thing in the loop body, before backward().")
     if not changes:
         return None
     # 2. a helper that runs backward(), called again on a tensor that still holds the last gradient
