@@ -37,3 +37,12 @@ def test_every_hint_of_the_script_is_the_reviewed_one(key, script):
 
 def test_the_golden_copy_has_no_stale_script():
     assert set(GOLDEN) == {key for key, _ in SCRIPTS}
+
+
+def test_readme_states_how_many_scripts_the_golden_copies_hold():
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    cases = len(hints_golden.load(hints_golden.CASES_FILE))
+    corpus = len(hints_golden.load(hints_golden.CORPUS_FILE))
+    assert f"on the {cases} triggering scripts" in readme
+    assert f"on every input of the {corpus} corpus snippets" in readme
+    assert f"on the {len(GOLDEN)} scripts the other hint tests type" in readme
