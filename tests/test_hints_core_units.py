@@ -114,3 +114,50 @@ def test_an_edit_inside_a_top_level_loop_is_shown_with_its_loop():
         "for k in range(3):\n    l = f(x)\n    l.backward()\n    print(x.grad)\n    step()"
     outside = fixes.Site(4, src, tree, top)
     assert outside.splice(top.value.left, "l.detach()").shown == "z = l.detach() + 1"
+
+
+def test_one_pass_accepts_exactly_the_gradient_of_one_pass():
+    """grad-accumulation's check (rules/accumulation.one_pass): after a fix, each .grad must hold what this
+    input's pass added (new - old, worked out from the values before and after), nothing else."""
+    import torch
+
+    from tutor.hints.rules.accumulation import one_pass
+    from tutor.outcome import GradChange
+
+    check = one_pass([GradChange("x", torch.tensor([5.0, 7.0]), torch.tensor([2.0, 3.0]))])
+
+    class Copy:
+        def __init__(self, **namespace):
+            self.namespace = namespace
+
+    def with_grad(values):
+        t = torch.zeros(2, requires_grad=True)
+        t.grad = torch.tensor(values) if values is not None else None
+        return t
+
+    assert check(Copy(x=with_grad([3.0, 4.0])), None) is None  # exactly the one pass: 5 - 2, 7 - 3
+    assert check(Copy(x=with_grad([3.0, 4.0 + 1e-7])), None) is None  # float rounding is fine
+    assert check(Copy(), None) == "x is gone after the fix"
+    assert check(Copy(x=with_grad(None)), None) == "x.grad is None after the fix: no backward pass filled it"
+    assert check(Copy(x=with_grad([5.0, 7.0])), None) == "x.grad is [5, 7], not the one pass's [3, 4]"
+    wrong_shape = torch.zeros(3, requires_grad=True)
+    wrong_shape.grad = torch.ones(3)
+    assert check(Copy(x=wrong_shape), None).startswith("x.grad is [1, 1, 1], not")
+
+
+def test_resets_grad_reads_every_way_of_resetting():
+    """One reader of resets for every rule (reach.resets_grad); each line below resets a gradient except
+    the last two, which zero a tensor itself."""
+    code = ("x.grad.zero_()\nw.grad.data.zero_()\nm.lin.weight.grad = None\nb.grad[:] = 0\nc.grad.fill_(0)\n"
+            "torch.nn.init.zeros_(d.grad)\nz.zero_()\nq.data.zero_()")
+    assert reach.resets_grad(ast.parse(code)) == {"x", "w", "m.lin.weight", "b", "c", "d"}
+    assert reach.resets_grad(ast.parse("opt.zero_grad()")) == {"*"}
+    assert reach.resets_grad(ast.parse("y = x.grad * 2")) == set()
+
+
+def test_a_gradient_reset_by_slice_assignment_is_not_called_an_accumulation():
+    session = Session(timeout=5)
+    for text in ("b = torch.ones(2, requires_grad=True)", "(b * 2).sum().backward()"):
+        session.submit(text)
+    out = session.submit("b.grad[:] = 0\n(b * 3).sum().backward()")
+    assert out.ok and out.hints == [] and out.gradients[0].new.tolist() == [3.0, 3.0]

@@ -315,7 +315,8 @@ def returned(callee: Callee) -> list[ast.expr]:
 
 
 def resets_grad(node: ast.AST) -> set[str]:
-    """Text of the tensors whose .grad `node` resets: `x.grad = None`, `x.grad.zero_()`, `opt.zero_grad()` ('*')."""
+    """Text of the tensors whose .grad `node` resets: `x.grad = None`, `x.grad.zero_()`, `x.grad.data.zero_()`,
+    `x.grad.fill_(0)`, `x.grad[:] = 0`, `torch.nn.init.zeros_(x.grad)`, `opt.zero_grad()` ('*')."""
     from tutor.hints.context import source_of
 
     names = set()
@@ -334,6 +335,8 @@ def resets_grad(node: ast.AST) -> set[str]:
         if isinstance(sub, (ast.Assign, ast.AugAssign)):
             targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
             for t in targets:
+                if isinstance(t, ast.Subscript):  # x.grad[:] = 0
+                    t = t.value
                 if isinstance(t, ast.Attribute) and t.attr == "grad":
                     names.add(source_of(t.value))
     return names

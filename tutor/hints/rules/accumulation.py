@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from tutor.hints import fixes
-from tutor.hints.context import Context, assigned_names, call_name, is_true, keyword, names_in, paren, source_of
+from tutor.hints import fixes, reach
+from tutor.hints.context import Context, call_name, is_true, keyword, names_in, source_of
 from tutor.hints.rules.common import rule, brief
 
 
@@ -22,34 +22,14 @@ def accumulation(ctx: Context):
         return None
     if any(isinstance(t, ast.Attribute) and t.attr == "grad" for _, t, _ in calls):
         return None  # x.grad.backward(): the grad-of-grad rule explains it
-    resets = _grad_resets(ctx.tree)
-    loops = [n for n in ast.walk(ctx.tree) if isinstance(n, (ast.For, ast.While))]
+    resets = reach.resets_grad(ctx.tree)
     site = ctx.current_site
-    for change in ctx.outcome.gradients:
+    for change in ctx.outcome.gradients:  # (an input with a loop never gets here: see handles_accumulation)
         if change.new is None:
             continue
         if not ctx.is_tensor(change.new) or not change.new.is_floating_point():
             continue
-        # the same backward run several times in one loop, without a reset in the loop
-        for loop in loops:
-            inner = [c for c, _, _ in calls if any(c is s for s in ast.walk(loop))]
-            assigned = {n for s in ast.walk(loop) if isinstance(s, (ast.Assign, ast.For))
-                        for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
-                        for n in assigned_names(t)}
-            in_loop = _grad_resets(loop)
-            if change.name in in_loop or "all" in in_loop:
-                continue
-            if inner and change.name not in assigned and change.name.split(".")[0] not in assigned:
-                b = source_of(inner[0].func.value, ctx.source)
-                reset = f"{change.name}.grad = None"
-                return ctx.hint(
-                    "grad-accumulation",
-                    f"the loop calls {paren(b, inner[0].func.value)}.backward() on every step and never resets "
-                    f"{change.name}.grad, so the steps add up: {change.name}.grad is now {brief(change.new)}.",
-                    f"{reset}  # first thing in the loop body",
-                    candidates=[fixes.in_loop_body(site, loop, reset)] if site else [],
-                    words=f"reset {change.name}.grad (`{reset}`) as the first thing in the loop body.")
-        if change.name in resets or "all" in resets:
+        if change.name in resets or "*" in resets:
             continue
         old = change.old
         if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != change.new.shape:
@@ -74,25 +54,6 @@ def accumulation(ctx: Context):
             f"{change.name}.grad.zero_()  # before the next backward", candidates=candidates,
             words=f"reset {change.name}.grad (`{change.name}.grad = None`) before the next backward pass.")
     return None
-
-
-def _grad_resets(tree: ast.AST) -> set[str]:
-    """Names whose .grad the code resets (x.grad.zero_(), x.grad = None); 'all' for zero_grad()."""
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and call_name(node) == "zero_grad":
-            names.add("all")
-        if isinstance(node, ast.Call) and call_name(node) == "zero_" and isinstance(node.func, ast.Attribute):
-            base = node.func.value
-            if isinstance(base, ast.Attribute) and base.attr == "data":
-                base = base.value
-            if isinstance(base, ast.Attribute) and base.attr == "grad":
-                names.add(source_of(base.value))
-        if isinstance(node, ast.Assign):
-            for t in node.targets:
-                if isinstance(t, ast.Attribute) and t.attr == "grad":
-                    names.add(source_of(t.value))
-    return names
 
 
 def _left_by(ctx: Context, name: str) -> str:
