@@ -207,4 +207,10 @@ CASES = [
                             "    loss = (w - 1) ** 2\n    loss.backward()\n    step(w, 0.1)", {}),
     ("update-rebinds-name", "w = torch.ones(3, requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\n"
                             "(w.sum() * 2 + b).sum().backward()\nfor p in [w, b]:\n    p = p - 0.1 * p.grad", {}),
+    # variants the first cases did not reach (found by mutation testing): torch.mm, the `th` alias, int()
+    ("dot-matmul-shapes", "A = torch.ones(2, 3)\nB = torch.ones(2, 3)\ntorch.mm(A, B)", {}),
+    ("tensor-copy-construct", "import torch as th\nx = th.tensor(2.0, requires_grad=True)\ny = th.tensor(x ** 2)\n"
+                              "y.backward()", {}),
+    ("item-breaks-graph", "x = torch.tensor(3.0, requires_grad=True)\ny = torch.tensor(int(x) ** 2)\ny.backward()", {}),
+    ("format-tensor", "x = torch.tensor([1.0, 2.0], requires_grad=True)\nprint(f\"{x:.2f}\")", {}),
 ]

@@ -156,6 +156,10 @@ def undecorated(source: str) -> str:
 # fork of the session with wall-clock limits meant for a learner at a keyboard (0.5 s a candidate, 1.2 s
 # an input); niced on a loaded machine, a fork can miss them and a test of fixes fails for no mutant's
 # sake, which would count as a kill. The limits are raised in the copy; a test that sets its own wins.
+# And candidates are replayed in the process instead of a fork: mutmut learns which tests reach which
+# function in the test process only, so code that ran only in a forked copy (a candidate's check, such
+# as grad-accumulation's comparison of a loop's results) looked reached by no test, and a mutant there
+# "survived" tests that kill it (seen: test_corpus kills calls._same's mutants, never run for them).
 SLOW_MACHINE = """
 
 # -- added by tests/mutation/run.py: wall-clock limits for a niced run on a loaded machine --
@@ -164,6 +168,7 @@ import tutor.verify as _verify  # noqa: E402
 
 _verify.LIMIT = 10.0
 _verify.try_fix.__kwdefaults__["limit"] = 10.0
+_verify.USE_FORK = False
 _hints.VERIFY_BUDGET = 30.0
 """
 
