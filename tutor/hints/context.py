@@ -296,24 +296,27 @@ class Context:
         return parse_line(self.error.line)
 
     @cached_property
+    def learner_frames(self) -> list:
+        """(frame, line number) of each frame of the error's traceback that runs the learner's code (an input,
+        a cell, a function they defined), outermost first, at most 50."""
+        exc = getattr(self.error, "exc", None) if self.error is not None else None
+        tb, found = getattr(exc, "__traceback__", None), []
+        while tb is not None and len(found) < 50:
+            if self.input_of_file(tb.tb_frame.f_code.co_filename) is not None:
+                found.append((tb.tb_frame, tb.tb_lineno))
+            tb = tb.tb_next
+        return found
+
+    @cached_property
     def error_locals(self) -> dict:
         """The locals of the innermost learner frame of the error when it is a function's (the names on its
         failing line are that function's), else {}. Read from the traceback; no learner code runs."""
-        exc = getattr(self.error, "exc", None) if self.error is not None else None
-        tb, found = getattr(exc, "__traceback__", None), {}
-        for _ in range(200):
-            if tb is None:
-                break
-            code = tb.tb_frame.f_code
-            if self.input_of_file(code.co_filename) is not None:
-                found = {}
-                if code.co_name != "<module>":
-                    try:
-                        found = dict(tb.tb_frame.f_locals)
-                    except Exception:  # noqa: BLE001
-                        found = {}
-            tb = tb.tb_next
-        return found
+        if not self.learner_frames or self.learner_frames[-1][0].f_code.co_name == "<module>":
+            return {}
+        try:
+            return dict(self.learner_frames[-1][0].f_locals)
+        except Exception:  # noqa: BLE001
+            return {}
 
     @cached_property
     def _error_line_nodes(self) -> frozenset[int]:

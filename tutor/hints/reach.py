@@ -218,9 +218,6 @@ class Frame:
 
 def error_frames(ctx: Context) -> list[Frame]:
     """The learner's frames of the current error, outermost first (locals read from the traceback)."""
-    error = ctx.error
-    exc = getattr(error, "exc", None) if error is not None else None
-    tb = getattr(exc, "__traceback__", None)
     frames: list[Frame] = []
     codes = {}
     for value in ctx.ns.values():
@@ -232,19 +229,16 @@ def error_frames(ctx: Context) -> list[Frame]:
                 codes[inner.__code__] = inner
         for f in _methods(value):  # a class's methods (model.step() fails inside step)
             codes.setdefault(f.__code__, f)
-    while tb is not None and len(frames) < 50:
-        frame = tb.tb_frame
-        code = frame.f_code
-        if ctx.input_of_file(code.co_filename) is not None:
-            import linecache
+    import linecache
 
-            line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
-            try:
-                local = dict(frame.f_locals) if code.co_name != "<module>" else {}
-            except Exception:  # noqa: BLE001
-                local = {}
-            frames.append(Frame(code.co_name, tb.tb_lineno, line, local, codes.get(code)))
-        tb = tb.tb_next
+    for frame, lineno in ctx.learner_frames:
+        code = frame.f_code
+        line = linecache.getline(code.co_filename, lineno).strip()
+        try:
+            local = dict(frame.f_locals) if code.co_name != "<module>" else {}
+        except Exception:  # noqa: BLE001
+            local = {}
+        frames.append(Frame(code.co_name, lineno, line, local, codes.get(code)))
     return frames
 
 
