@@ -519,3 +519,16 @@ def test_a_grad_left_none_by_a_detached_copy_names_the_copy():
             "computed from b = a.detach(), a copy of a's values cut from its graph: no gradient flows back "
             "through it.")
         assert not hints[0].verified and "b.grad" in hints[0].fix_words
+
+
+def test_an_in_place_change_inside_a_helper_is_quoted_from_the_helper_that_built_the_graph():
+    """Two helpers change tensors in place; only act() built the graph the backward pass goes through
+    (normalize() worked on data that never required grad), so act()'s line is the one quoted."""
+    script = ("def normalize(t):\n    t -= t.mean()\n    return t\n"
+              "def act(t):\n    s = torch.sigmoid(t)\n    s.clamp_(max=0.9)\n    return s\n"
+              "X = normalize(torch.randn(4))\nx = torch.tensor([0.5, 3.0], requires_grad=True)\ny = act(x)\n"
+              "y.sum().backward()")
+    hints = hints_of_last(script)
+    assert [h.id for h in hints] == ["inplace-saved-tensor"]
+    assert hints[0].explanation == ("`s.clamp_(max=0.9)` in act() changed s in place, but the backward pass of "
+                                    "Sigmoid needs the value it saved (version 0; now version 1).")

@@ -217,13 +217,19 @@ def inplace_saved(ctx: Context):
 
 
 def _inplace_in_helpers(ctx: Context) -> list:
-    """(callee, statement) for each in-place statement in the learner functions the session's statements
-    call (reach.callees, bounded), each function once."""
+    """(callee, statement) for each in-place statement in the learner functions called where the graph of
+    the failing backward was built: the failing input and the assignments its output came from (a helper
+    that changed some other tensor in place is not a suspect), each function once."""
     from tutor.hints import reach
+    from tutor.hints.rules.common import chain
 
+    built = [ctx.tree] if ctx.tree is not None else []
+    for _call, target, _kind in ctx.backward_calls(ctx.tree) if ctx.tree is not None else []:
+        if target is not None:
+            built += [p.stmt.node for p in chain(ctx, target, ctx.source) if p.stmt is not None]
     found, seen = [], set()
-    for stmt in reversed(ctx.stmts):
-        for callee in reach.callees(ctx, stmt.node):
+    for node in built:
+        for callee in reach.callees(ctx, node):
             if id(callee.node) in seen:
                 continue
             seen.add(id(callee.node))
