@@ -213,4 +213,11 @@ CASES = [
                               "y.backward()", {}),
     ("item-breaks-graph", "x = torch.tensor(3.0, requires_grad=True)\ny = torch.tensor(int(x) ** 2)\ny.backward()", {}),
     ("format-tensor", "x = torch.tensor([1.0, 2.0], requires_grad=True)\nprint(f\"{x:.2f}\")", {}),
+    ("grad-returns-tuple", "x = torch.tensor([1.0, 2.0], requires_grad=True)\ntorch.autograd.grad((x ** 2).sum(), x).sum()",
+     {}),
+    ("float-equality-check", "x = torch.linspace(0.1, 10, 100, requires_grad=True)\n(x ** 3 - 1 / x).sum().backward()\n"
+                             "def check(t):\n    u = t.detach()\n    return torch.equal(t.grad, 3 * u ** 2 + 1 / u ** 2)\n"
+                             "check(x)", {}),
+    ("manual-update-nonleaf", "w = torch.tensor([1.0, -2.0], requires_grad=True)\n(w ** 2).sum().backward()\n"
+                              "w = w - 0.1 * torch.sign(w.grad)", {}),
 ]

@@ -8,7 +8,8 @@ This file keeps the whole text of every hint given on
 * every input of every snippet of the precision corpus, tests/corpus/ (test_corpus.py compares), and
 * every input of the scripts other hint tests type (tests/test_fixes.py's SITUATIONS and LOOPS,
   test_hints_pinned.py's PINNED, test_hints_reach.py's CASES and CORRECT, test_hints.py's
-  CORRECT_BUT_NEAR), each in a fresh session seeded with torch.manual_seed(0) (test_hints_golden.py),
+  CORRECT_BUT_NEAR, and every triggering script respaced, `f( x )`), each in a fresh session seeded with
+  torch.manual_seed(0) (test_hints_golden.py),
 
 as JSON in tests/golden/. A changed hint fails those tests with the difference. When the change is
 intended, regenerate and review the diff before committing:
@@ -66,9 +67,36 @@ def corpus_entry(result) -> list:
     return [[index, [record(h) for h in hints]] for index, hints in result.hints]
 
 
+def respaced(script: str) -> str:
+    """`script` with a space inside every pair of brackets, `f( x )` and `x[ 0 ]` (tokens, so strings stay as
+    they are): the same program as the learner might type it. Hints quote the learner's text, so a rule that
+    quoted Python's own rendering of the code (ast.unparse) instead shows up here."""
+    import io
+    import tokenize
+
+    lines = script.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    tokens = list(tokenize.generate_tokens(io.StringIO(script).readline))
+    at = []
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.OP:
+            continue
+        if tok.string in "([" and i + 1 < len(tokens) and tokens[i + 1].string not in ")]" \
+                and tokens[i + 1].start[0] == tok.end[0] and tokens[i + 1].type != tokenize.NL:
+            at.append(starts[tok.end[0] - 1] + tok.end[1])
+        elif tok.string in ")]" and i > 0 and tokens[i - 1].string not in "([" and tokens[i - 1].end[0] == tok.start[0]:
+            at.append(starts[tok.start[0] - 1] + tok.start[1])
+    for pos in sorted(set(at), reverse=True):
+        script = script[:pos] + " " + script[pos:]
+    return script
+
+
 def test_scripts() -> list[tuple[str, str]]:
     """(key, script) for the scripts the other hint tests type, in a stable order, without repeats."""
     sys.path.insert(0, str(HERE))
+    import hints_cases
     import test_fixes
     import test_hints
     import test_hints_pinned
@@ -79,7 +107,8 @@ def test_scripts() -> list[tuple[str, str]]:
             ("fixes", [s[1] for s in test_fixes.SITUATIONS] + [s[0] for s in test_fixes.LOOPS]),
             ("pinned", [row[0] for row in test_hints_pinned.PINNED]),
             ("reach", [c[1] for c in test_hints_reach.CASES] + list(test_hints_reach.CORRECT)),
-            ("near", list(test_hints.CORRECT_BUT_NEAR))):
+            ("near", list(test_hints.CORRECT_BUT_NEAR)),
+            ("spaced", [respaced(c[1]) for c in hints_cases.CASES])):
         for script in scripts:
             found.setdefault(script, f"{source}\n{script}")
     return [(key, script) for script, key in found.items()]

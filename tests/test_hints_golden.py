@@ -46,3 +46,23 @@ def test_readme_states_how_many_scripts_the_golden_copies_hold():
     assert f"on the {cases} triggering scripts" in readme
     assert f"on every input of the {corpus} corpus snippets" in readme
     assert f"on the {len(GOLDEN)} scripts the other hint tests type" in readme
+
+
+def test_respacing_a_script_changes_no_diagnosis():
+    """`f( x )` is the same program as `f(x)`: every triggering script, respaced, gets the same hint ids on
+    the same inputs as typed plainly. Their words then quote the learner's own spacing, which the golden
+    copy pins."""
+    from hints_cases import CASES
+    from tutor.runner import split_inputs
+
+    def ids(script):
+        return [(index, [h["id"] for h in hints]) for index, hints in hints_golden.script_entry(script)]
+
+    broken = []
+    for hint_id, script, _opts in CASES:
+        spaced = hints_golden.respaced(script)
+        assert spaced != script and len(split_inputs(spaced)) == len(split_inputs(script))
+        plain, respaced = ids(script), ids(spaced)
+        if respaced != plain or not plain or hint_id not in plain[-1][1]:
+            broken.append((hint_id, spaced, plain, respaced))
+    assert broken == [], broken
