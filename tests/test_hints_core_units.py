@@ -161,3 +161,56 @@ def test_a_gradient_reset_by_slice_assignment_is_not_called_an_accumulation():
         session.submit(text)
     out = session.submit("b.grad[:] = 0\n(b * 3).sum().backward()")
     assert out.ok and out.hints == [] and out.gradients[0].new.tolist() == [3.0, 3.0]
+
+
+def test_parse_line_gives_a_block_header_a_body_and_keeps_a_trailing_name():
+    from tutor.hints.context import parse_line
+
+    loop = parse_line("for row in X").body[0]  # a header typed without its colon
+    assert isinstance(loop, ast.For) and ast.unparse(loop.iter) == "X"
+    assert isinstance(parse_line("if x.sum() > 0:").body[0], ast.If)
+    assert ast.unparse(parse_line("y = x * 2").body[0]) == "y = x * 2"
+    assert parse_line("") is None and parse_line("y = (") is None
+
+
+def test_backward_calls_know_autograd_grad_by_keyword_and_not_a_learners_own_grad():
+    import torch
+
+    ctx = context({"torch": torch, "grad": torch.autograd.grad})
+    found = ctx.backward_calls(ast.parse("torch.autograd.grad(outputs=y, inputs=x)\ngrad(z, x)\nw.backward()"))
+    assert [(ast.unparse(t), k) for _, t, k in found] == [("y", "grad"), ("z", "grad"), ("w", "backward")]
+    own = context({"torch": torch, "grad": lambda f, x: 0})  # the learner's own grad(): not autograd
+    assert [ast.unparse(t) for _, t, _ in own.backward_calls(ast.parse("grad(z, x)\nw.backward()"))] == ["w"]
+
+
+def test_creates_graph_reads_the_keyword_as_written():
+    def call(text):
+        return ast.parse(text, mode="eval").body
+
+    assert reach.creates_graph(call("torch.autograd.grad(y, x, create_graph=True)"))
+    assert reach.creates_graph(call("torch.autograd.grad(y, x, create_graph=flag)"))  # maybe: not ruled out
+    assert not reach.creates_graph(call("torch.autograd.grad(y, x, create_graph=False)"))
+    assert not reach.creates_graph(call("torch.autograd.grad(y, x)"))
+
+
+def test_splice_all_shows_the_statement_with_every_edit():
+    src = "a = 1\ny = f(x) + g(x)\n"
+    tree = ast.parse(src)
+    stmt = tree.body[1]
+    site = fixes.Site(2, src, tree, stmt)
+    calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    c = site.splice_all([(calls[0].args[0], "x.detach()"), (calls[1].args[0], "x.detach()")])
+    assert c.shown == "y = f(x.detach()) + g(x.detach())"
+    assert c.replaces == {2: "a = 1\ny = f(x.detach()) + g(x.detach())\n"}
+
+
+def test_the_error_context_marks_the_tensor_whose_version_the_message_names():
+    """Two tensors of the same shape on the failing line; torch's message names the saved one's version:
+    that one is marked (▶), the other not."""
+    session = Session(timeout=5)
+    for text in ("x = torch.ones(3, requires_grad=True)", "a = x * 1", "b = torch.exp(x)", "b.add_(1)"):
+        session.submit(text)
+    out = session.submit("(a + b).sum().backward()")
+    assert out.error is not None and "is at version 1" in out.error.message
+    marks = {s.name: s.failing for s in out.tensors}
+    assert marks.get("b") is True and not marks.get("a"), marks

@@ -417,7 +417,7 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
         result = try_fix(c.replaces, check=c.check, hint_id=hint.id) if c.check else try_fix(
             c.replaces, hint_id=hint.id)
         if deadline is not None:
-            deadline += getattr(result, "judged", 0.0)  # a lesson step's judging does not starve the next candidate
+            deadline += result.judged  # a lesson step's judging does not starve the next candidate
         if result.ok:
             hint.fix, hint.verified, hint.replaces = shown, True, dict(c.replaces)
             return
