@@ -518,3 +518,20 @@ def test_code_that_raises_keyboardinterrupt_itself_is_not_a_ctrl_c(lesson_sessio
     session.submit("y = (x * x).sum()")
     out = session.submit("y.backward()")
     assert out.ok and "✓ Passed" in text_of(out)
+
+
+@pytest.mark.parametrize("answer,mark", [("yes", "✗"), ("error", "✓")])
+def test_the_status_line_marks_a_step_with_its_own_verdict(tmp_path, answer, mark):
+    """A wrong prediction ends the step (it is done) but was not right: the status line must not show ✓
+    beside the ✗ the step just gave (one voice)."""
+    session = Session(timeout=20)
+    Coach(session, catalog=load_catalog(), store=ProgressStore(tmp_path / "p.sqlite3"))
+    session.submit("%lesson non-scalar-backward")
+    session.submit("%next")
+    assert "step 2/18 predict ·" in session.status()
+    out = session.submit(f"%answer {answer}")
+    verdict = text_of(out)
+    assert (f"✗ you said {answer}" in verdict) == (mark == "✗")
+    status = session.status()
+    assert f"step 2/18 predict {mark} ·" in status, status
+    assert ("✓" in status) == (mark == "✓")

@@ -259,7 +259,8 @@ class Coach:
         step = self.step
         done = sum(1 for s in self.lesson.steps if s.id in self.records and self.records[s.id].done)
         rec = self.records.get(step.id)
-        mark = " ✓" if rec is not None and rec.done else ""
+        # the step's own verdict: a wrong prediction is over (done) but was not right, so no ✓ for it
+        mark = {"passed": " ✓", "missed": " ✗", "skipped": " »"}.get(rec.status, "") if rec is not None else ""
         number = self.catalog.number(self.lesson.id)
         prefix = f"lesson {number}: " if number else "lesson "
         what = "Enter/%next" if (rec is not None and rec.done) or isinstance(step, Text) else _todo(step)
