@@ -417,7 +417,7 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
         result = try_fix(c.replaces, check=c.check, hint_id=hint.id) if c.check else try_fix(
             c.replaces, hint_id=hint.id)
         if deadline is not None:
-            deadline += result.judged  # a lesson step's judging does not starve the next candidate
+            deadline += getattr(result, "judged", 0.0)  # a lesson step's judging does not starve the next candidate
         if result.ok:
             hint.fix, hint.verified, hint.replaces = shown, True, dict(c.replaces)
             return
@@ -425,7 +425,7 @@ def prove(hint, candidates: list[Candidate], try_fix, words: str, deadline: floa
 
 
 # A candidate's check answers this when the fix changes nothing the learner's code reads or prints: the
-# mistake the rule saw had no effect here, and the hint is dropped (hints._prove).
+# mistake the rule saw had no effect here, and the hint is dropped (hints.diagnose).
 MOOT = "with the fix, everything the code read and printed is the same: the mistake changed nothing here"
 
 

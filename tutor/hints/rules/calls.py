@@ -531,7 +531,7 @@ def _same(a, b, torch) -> bool:
 def _changes_the_reads(ctx: Context, nodes: list):
     """A check for the reset-in-the-loop candidate: when the loop's results and printout are the same with
     the reset (x.grad[i] read after y[i].backward(), which adds only to x.grad[i]), the sum was never read:
-    the check answers fixes.MOOT and the hint is dropped (hints._prove)."""
+    the check answers fixes.MOOT and the hint is dropped (hints.diagnose)."""
     torch = ctx.torch
     kept = {n: _plain(ctx.ns[n], torch) for n in _loop_results(ctx, nodes)}
     kept = {n: v for n, v in kept.items() if v is not None}
