@@ -102,7 +102,7 @@ def test_a_module_whose_parameters_fail_is_skipped_and_at_most_1000_parameters_a
     namespace["many"] = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(1)) for _ in range(1001)])
     names = [name for name, _ in gradwatch.named_tensors(namespace)]
     assert names[-1] == "x" and len(names) == 1001
-    assert names[0] == "many.0" and names[-2] == "many.999"
+    assert names[0] == "many[0]" and names[-2] == "many[999]"  # as Python reads them: many.0 is a syntax error
 
 
 def test_an_unchanged_tensor_does_not_hide_a_later_change():

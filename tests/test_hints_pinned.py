@@ -532,3 +532,38 @@ def test_an_in_place_change_inside_a_helper_is_quoted_from_the_helper_that_built
     assert [h.id for h in hints] == ["inplace-saved-tensor"]
     assert hints[0].explanation == ("`s.clamp_(max=0.9)` in act() changed s in place, but the backward pass of "
                                     "Sigmoid needs the value it saved (version 0; now version 1).")
+
+
+def test_an_in_place_change_of_a_view_names_the_leaf_it_views():
+    """Oracle: torch. b = a.view(4) is not a leaf (it has a ViewBackward0); changing it in place changes
+    a, the leaf. The hint must not call b a leaf."""
+    import torch
+
+    a = torch.ones(2, 2, requires_grad=True)
+    b = a.view(4)
+    assert not b.is_leaf and b._base is a
+    hints = hints_of_last("a = torch.ones(2, 2, requires_grad=True)\nb = a.view(4)\nb.add_(1)")
+    assert [h.id for h in hints] == ["inplace-on-leaf"]
+    assert hints[0].explanation == ("b is a view of the leaf a, which requires grad: `b.add_(1)` would overwrite "
+                                    "a's values, the ones autograd differentiates with respect to.")
+
+
+def test_a_modules_gradients_adding_up_in_a_loop_are_reset_with_zero_grad(monkeypatch):
+    """The parameters of net = nn.Sequential(...) are named as Python reads them (net[0].weight, not the
+    syntax error net.0.weight), and the proven reset is net.zero_grad() first in the loop body."""
+    from tutor import verify
+
+    monkeypatch.setattr(hints_pkg, "VERIFY_BUDGET", 60.0)
+    monkeypatch.setitem(verify.try_fix.__kwdefaults__, "limit", 10.0)
+    script = ("torch.manual_seed(0)\nnet = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU(), "
+              "torch.nn.Linear(2, 1))\nX = torch.randn(8, 3)\ny = torch.randn(8, 1)\nfor epoch in range(2):\n"
+              "    loss = ((net(X) - y) ** 2).mean()\n    loss.backward()\n    with torch.no_grad():\n"
+              "        for p in net.parameters():\n            p -= 0.1 * p.grad")
+    session = Session(timeout=5.0)
+    session.ensure_torch()
+    out = [session.submit(text) for text in split_inputs(script)][-1]
+    assert [g.name for g in out.gradients][:2] == ["net[0].weight", "net[0].bias"]
+    hint = out.hints[0]
+    assert hint.id == "grad-accumulation" and hint.verified, (hint.fix_words, hint.tried)
+    assert hint.fix == "for epoch in range(2):\n    net.zero_grad()\n    ..."
+    assert "(net[0].weight.grad is now a (2, 3) tensor)" in hint.explanation

@@ -65,7 +65,13 @@ def named_tensors(namespace: dict):
         elif guard.is_instance(value, torch.nn.Module):
             params = guard.read(_parameters, value, default=[], seconds=PHASE_SECONDS)
             for pname, p in params:
-                yield f"{name}.{pname}", p
+                yield name + python_path(pname), p
+
+
+def python_path(pname: str) -> str:
+    """A parameter's dotted name as Python reads it after the module's name: '0.weight' -> '[0].weight'
+    (net.0.weight is a syntax error; net[0].weight is the tensor), 'lin.bias' -> '.lin.bias'."""
+    return "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in pname.split("."))
 
 
 def _parameters(module) -> list:

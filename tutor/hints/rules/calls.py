@@ -579,8 +579,16 @@ def accumulation_through_calls(ctx: Context):
         change = stepped[0]
         b = ast.unparse(calls[0].func.value)
         where = f" in {callee.name}(){callee.where()}" if callee is not None else ""
-        # every tensor whose grad adds up is reset (w alone would leave b's grad growing)
-        reset = "\n".join(f"{g.name}.grad = None" for g in stepped)
+        # every tensor whose grad adds up is reset (w alone would leave b's grad growing); a module's
+        # parameters (net[0].weight, ...) all at once, with the module's zero_grad()
+        lines = []
+        for g in stepped:
+            root = g.name.split("[")[0].split(".")[0]
+            module = ctx.torch is not None and isinstance(ctx.ns.get(root), ctx.torch.nn.Module) and g.name != root
+            line = f"{root}.zero_grad()" if module else f"{g.name}.grad = None"
+            if line not in lines:
+                lines.append(line)
+        reset = "\n".join(lines)
         site = ctx.current_site if callee is None else ctx.site(callee.index) if callee.index else None
         found = [fixes.in_loop_body(site, loop, reset)] if site is not None and site.source.rstrip() == src.rstrip() else []
         if found and found[0] is not None:  # the reads may not see the sum (x.grad[i] after y[i].backward())
@@ -591,8 +599,8 @@ def accumulation_through_calls(ctx: Context):
             f"never resets it, so each read after the first sees a running sum ({change.name}.grad is now "
             f"{brief(change.new)}).",
             f"{reset}  # first thing in the loop body, before backward()", candidates=found,
-            words=f"reset {' and '.join(g.name + '.grad' for g in stepped)} (`{'; '.join(reset.splitlines())}`) as the "
-                  f"first thing in the loop body, before backward().")
+            words=f"reset {change.name + '.grad' if lines == [f'{change.name}.grad = None'] else 'the gradients'} "
+                  f"(`{'; '.join(lines)}`) as the first thing in the loop body, before backward().")
     if not changes:
         return None
     # 2. a helper that runs backward(), called again on a tensor that still holds the last gradient

@@ -107,10 +107,25 @@ def inplace_on_leaf(ctx: Context):
         fix = f"{new}  # a new tensor; or with torch.no_grad(): {s} to change {x} itself"
     else:
         fix = f"with torch.no_grad(): {s}  # or set the values before requires_grad_()"
+    base = _viewed_leaf(ctx, x)
+    if base is not None:  # b = a.view(4); b.add_(1): b is no leaf, it shares a's memory
+        return ctx.hint(
+            "inplace-on-leaf",
+            f"{x} is a view of the leaf {base}, which requires grad: `{s}` would overwrite {base}'s values, "
+            f"the ones autograd differentiates with respect to.", fix, candidates=candidates)
     return ctx.hint(
         "inplace-on-leaf",
         f"{x} is a leaf that requires grad: `{s}` would overwrite the values autograd differentiates with "
         f"respect to.", fix, candidates=candidates)
+
+
+def _viewed_leaf(ctx: Context, x: str) -> str | None:
+    """The name of the leaf that `x` is a view of (x = a.view(4), a[0], a.T), or None."""
+    t = ctx.tensor(x)
+    base = getattr(t, "_base", None) if t is not None and not t.is_leaf else None
+    if base is None:
+        return None
+    return next((name for name, value in ctx.ns.items() if value is base and not name.startswith("_")), None)
 
 
 def _is_grad_step(node: ast.AST) -> bool:
