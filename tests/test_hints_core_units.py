@@ -214,3 +214,38 @@ def test_the_error_context_marks_the_tensor_whose_version_the_message_names():
     assert out.error is not None and "is at version 1" in out.error.message
     marks = {s.name: s.failing for s in out.tensors}
     assert marks.get("b") is True and not marks.get("a"), marks
+
+
+def test_value_evaluates_tensor_methods_and_whole_expressions():
+    import torch
+
+    ctx = context({"x": torch.tensor([1.0, 2.0, 3.0])})
+    assert ctx.try_value(ast.parse("x.sum()", mode="eval").body).item() == 6.0  # a tensor's builtin method
+    assert ctx.try_value(ast.parse("x.max()", mode="eval")).item() == 3.0  # an ast.Expression, whole
+
+
+def test_backward_calls_include_torch_autograd_backward():
+    import torch
+
+    ctx = context({"torch": torch})
+    found = ctx.backward_calls(ast.parse("torch.autograd.backward(y)\ntorch.autograd.backward(tensors=z)"))
+    assert [(ast.unparse(t), k) for _, t, k in found] == [("y", "backward"), ("z", "backward")]
+
+
+def test_a_site_on_a_line_of_two_statements_is_the_one_at_the_column():
+    src = "a = 1; y.backward()\n"
+    ctx = context({}, src)
+    assert ast.unparse(ctx.site(1, 1, 0).stmt) == "a = 1"
+    assert ast.unparse(ctx.site(1, 1, 7).stmt) == "y.backward()"  # its first column exactly
+    assert ast.unparse(ctx.site(1, 1, 12).stmt) == "y.backward()"
+
+
+def test_autograd_errors_of_every_kind_get_the_tensor_context():
+    """The error context (one line per tensor on the failing line) is for autograd errors: a TypeError from
+    torch.autograd.grad is one, an unrelated TypeError is not."""
+    session = Session(timeout=5)
+    session.submit("x = torch.ones(2, requires_grad=True)")
+    grad_call = session.submit("torch.autograd.grad(x.sum())")
+    assert grad_call.error.type == "TypeError" and [t.name for t in grad_call.tensors] == ["x"]
+    unrelated = session.submit("z = len(5)")
+    assert unrelated.error.type == "TypeError" and unrelated.tensors == []
