@@ -249,3 +249,17 @@ def test_autograd_errors_of_every_kind_get_the_tensor_context():
     assert grad_call.error.type == "TypeError" and [t.name for t in grad_call.tensors] == ["x"]
     unrelated = session.submit("z = len(5)")
     assert unrelated.error.type == "TypeError" and unrelated.tensors == []
+
+
+def test_replace_all_edits_several_statements_and_shows_them_in_order():
+    src = "w.grad.zero_()\nb.grad.zero_()\nloss.backward()\n"
+    tree = ast.parse(src)
+    site = fixes.Site(3, src, tree, tree.body[0])
+    c = site.replace_all([(tree.body[1], "b.grad = None"), (tree.body[0], "w.grad = None")])
+    assert c.shown == "w.grad = None\nb.grad = None"
+    assert c.replaces == {3: "w.grad = None\nb.grad = None\nloss.backward()\n"}
+    loop_src = "for k in range(2):\n    w.grad.zero_()\n    b.grad.zero_()\n    loss.backward()\n"
+    loop_tree = ast.parse(loop_src)
+    body = loop_tree.body[0].body
+    c = fixes.Site(3, loop_src, loop_tree, body[0]).replace_all([(body[0], "w.grad = None"), (body[1], "b.grad = None")])
+    assert c.shown == "for k in range(2):\n    w.grad = None\n    b.grad = None\n    loss.backward()"

@@ -98,6 +98,18 @@ class Site:
                 or new_text
         return Candidate(shown.strip(), {self.index: text})
 
+    def replace_all(self, edits: list[tuple[ast.stmt, str]]) -> Candidate | None:
+        """Several statements replaced at once (applied from the last up, so earlier positions stay valid);
+        shows the top-level loop holding the first (as replace does), else the new code in source order."""
+        ordered = sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset))
+        text = self.source
+        for node, code in reversed(ordered):
+            text = replace_stmt(text, node, code) if text is not None else None
+        if text is None or not ordered:
+            return None
+        shown = self.in_context(ordered[0][0], text) or "\n".join(code for _, code in ordered)
+        return Candidate(shown.strip(), {self.index: text})
+
     def splice_all(self, edits: list[tuple[ast.AST, str]], shown_node: ast.AST | None = None) -> Candidate | None:
         """Several expressions replaced at once (they must not overlap); shows the statement that holds them."""
         if not edits:

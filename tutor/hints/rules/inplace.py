@@ -151,14 +151,8 @@ def _steps_under_no_grad(ctx: Context) -> list:
     holder = enclosing_def(site.tree, site.stmt)
     steps = [n for n in ast.walk(holder if holder is not None else site.stmt) if isinstance(n, ast.stmt)
              and _is_grad_step(n) and "\n" not in site.segment(n)]
-    text, shown = site.source, []
-    for n in sorted(steps, key=lambda n: (n.lineno, n.col_offset), reverse=True):
-        code = f"with torch.no_grad(): {site.segment(n)}"
-        text = fixes.replace_stmt(text, n, code) if text is not None else None
-        shown.insert(0, code)
-    if text is None or not shown:
-        return []
-    return [fixes.Candidate("\n".join(shown), {site.index: text})]
+    found = site.replace_all([(n, f"with torch.no_grad(): {site.segment(n)}") for n in steps])
+    return [found] if found is not None else []
 
 
 def _leaf_candidates(ctx: Context, stmt: ast.stmt) -> list:

@@ -42,35 +42,32 @@ def grad_zero_none(ctx: Context):
 
 
 def _zero_resets(tree: ast.AST) -> list[ast.Expr]:
-    """Every statement `<t>.grad.zero_()` in `tree`, last first (so edits keep earlier positions valid)."""
+    """Every statement `<t>.grad.zero_()` in `tree`."""
     found = [n for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
              and isinstance(n.value.func, ast.Attribute) and n.value.func.attr == "zero_"
              and isinstance(n.value.func.value, ast.Attribute) and n.value.func.value.attr == "grad"
              and not n.value.args]
-    return sorted(found, key=lambda n: (n.lineno, n.col_offset), reverse=True)
+    return found
 
 
 def _zero_candidates(ctx: Context) -> list:
     """Every `t.grad.zero_()` of the failing input rewritten at once (a training loop zeroes w and b before
     the first backward: fixing only the line that raised makes the next one raise): first as
     `t.grad = None`, then guarded with `if t.grad is not None:`."""
-    from tutor.hints.fixes import Candidate, replace_stmt, segment
+    from tutor.hints.fixes import segment
 
     site = ctx.error_site
     if site is None:
         return []
     found = []
     for style in ("none", "guard"):
-        text, shown = site.source, []
+        edits = []
         for stmt in _zero_resets(site.tree):
             base = segment(site.source, stmt.value.func.value.value)
-            code = f"{base}.grad = None" if style == "none" else f"if {base}.grad is not None:\n    {base}.grad.zero_()"
-            text = replace_stmt(text, stmt, code) if text is not None else None
-            shown.append(code)
-        if text is not None and shown:  # inside a loop, shown with its loop (as Site.replace does)
-            first = _zero_resets(site.tree)[-1]
-            found.append(Candidate(site.in_context(first, text) or "\n".join(reversed(shown)), {site.index: text}))
-    return found
+            edits.append((stmt, f"{base}.grad = None" if style == "none"
+                          else f"if {base}.grad is not None:\n    {base}.grad.zero_()"))
+        found.append(site.replace_all(edits))  # inside a loop, shown with its loop
+    return [c for c in found if c is not None]
 
 
 def _grad_attr_in_error(ctx: Context) -> tuple[ast.Attribute, str] | None:
@@ -142,7 +139,6 @@ def _attribute_update_hint(ctx: Context, x: str, t) -> Hint | None:
     """self.w.grad is None because a method rebinds self.w = self.w - lr * self.w.grad: after the first
     step self.w names a computed tensor, not the leaf (manual-update-nonleaf, one level down)."""
     from tutor.hints import reach
-    from tutor.hints.fixes import Candidate
 
     frames = reach.error_frames(ctx)
     callee = reach.callee_for_frame(ctx, frames[-1]) if frames else None
@@ -156,9 +152,7 @@ def _attribute_update_hint(ctx: Context, x: str, t) -> Hint | None:
     site = ctx.site(callee.index)
     candidates = []
     for reset in (True, False):  # D2L's sgd also resets the gradient; then the update alone
-        found = _in_place_updates(site, updates, reset) if site is not None else None
-        if found is not None:
-            candidates.append(Candidate(found[1], {callee.index: found[0]}))
+        candidates.append(_in_place_updates(site, updates, reset) if site is not None else None)
     return ctx.hint(
         "manual-update-nonleaf",
         f"`{line}` in {callee.name}(){callee.where()} rebinds {x} to a computed tensor (grad_fn={grad_fn_name(t)}): "
@@ -169,23 +163,21 @@ def _attribute_update_hint(ctx: Context, x: str, t) -> Hint | None:
               f"so it stays the same leaf.")
 
 
-def _in_place_updates(site, updates: list[ast.Assign], reset: bool) -> tuple[str, str] | None:
-    """(the input with each `T = T - ... T.grad` written as `T -= ...` under no_grad, the code shown), or None."""
-    from tutor.hints.fixes import replace_stmt, segment
+def _in_place_updates(site, updates: list[ast.Assign], reset: bool):
+    """A Candidate: each `T = T - ... T.grad` of `updates` written as `T -= ...` under no_grad (then
+    `T.grad = None` when `reset`), or None."""
+    from tutor.hints.fixes import segment
     from tutor.hints.rules.common import in_place_update
 
-    text, shown = site.source, []
-    for u in sorted(updates, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+    edits = []
+    for u in updates:
         same = next((n for n in ast.walk(site.tree) if isinstance(n, ast.Assign) and n.lineno == u.lineno
                      and n.col_offset == u.col_offset), None)
-        if same is None or text is None:
+        if same is None:
             return None
-        target = segment(site.source, same.targets[0])
         code = f"with torch.no_grad():\n    {in_place_update(same.targets[0], same.value, site.source)}"
-        code += f"\n{target}.grad = None" if reset else ""
-        text = replace_stmt(text, same, code)
-        shown.append(code)
-    return (text, "\n".join(reversed(shown))) if text is not None and shown else None
+        edits.append((same, code + (f"\n{segment(site.source, same.targets[0])}.grad = None" if reset else "")))
+    return site.replace_all(edits)
 
 
 def _none_before_backward(ctx: Context, x: str) -> Hint:
