@@ -263,3 +263,76 @@ def test_replace_all_edits_several_statements_and_shows_them_in_order():
     body = loop_tree.body[0].body
     c = fixes.Site(3, loop_src, loop_tree, body[0]).replace_all([(body[0], "w.grad = None"), (body[1], "b.grad = None")])
     assert c.shown == "for k in range(2):\n    w.grad = None\n    b.grad = None\n    loss.backward()"
+
+
+@pytest.mark.parametrize("header, context_name", [
+    ("with torch.no_grad():", "no_grad"),
+    ("with torch.autograd.grad_mode.no_grad():", "no_grad"),  # the last part of a dotted name counts
+    ("with torch.set_grad_enabled(False):", "no_grad"),
+    ("with torch.set_grad_enabled(True):", None),  # recording stays on
+    ("with torch.inference_mode():", "inference_mode"),
+    ("with torch.enable_grad():", "enable_grad"),
+    ("with open('f') as h:", None),
+    ("with no_grad_scope():", None),  # a learner's own name that only contains a context's name
+])
+def test_flatten_gives_each_statement_the_grad_mode_of_its_with_block(header, context_name):
+    from tutor.hints.context import flatten
+
+    tree = ast.parse(f"{header}\n    y = x * 2\nz = y + 1\n")
+    contexts = {ast.unparse(node): ctx for node, ctx in flatten(tree.body)}
+    assert contexts["y = x * 2"] == ((context_name,) if context_name else ())
+    assert contexts["z = y + 1"] == ()
+
+
+@pytest.mark.parametrize("text", ["f(a,\n  b,\n  c,\n  d)", "x = [1,\n     2]", "y = (1 +\n\n     2)", "z = 3"])
+def test_source_segment_agrees_with_the_standard_library(text):
+    from tutor.hints.context import source_segment
+
+    source = f"pre = 0\n{text}\npost = 1\n"
+    for node in ast.walk(ast.parse(source)):
+        if hasattr(node, "end_lineno"):
+            assert source_segment(source, node) == ast.get_source_segment(source, node)
+
+
+def test_assignment_finds_annotated_augmented_and_loop_bindings():
+    ctx = context({}, "a: int = 3\nb = 1\nb += a\nfor c in range(2):\n    pass\n")
+    assert ast.unparse(ctx.assignment("a").value) == "3"
+    found = ctx.assignment("b")
+    assert found.augmented and ast.unparse(found.value) == "a"
+    assert ctx.assignment("c").value is None and ctx.assignment("nothing") is None
+
+
+def test_past_outcomes_stop_at_the_last_successful_reset():
+    from tutor.outcome import ErrorInfo
+
+    failed_reset = Outcome("%reset", kind="command", index=4, error=ErrorInfo("TutorError", "no"))
+    history = [Outcome("a = 1", index=1), Outcome("%reset", kind="command", index=2), Outcome("b = 2", index=3),
+               failed_reset, Outcome("%who", kind="command", index=5), Outcome("c = 3", index=6)]
+    ctx = Context(Scene({}, history=history), Outcome("d = 4", index=7))
+    assert [o.input for o in ctx.past_outcomes()] == ["b = 2", "c = 3"]
+
+
+def test_a_candidate_whose_shown_code_does_not_compile_is_listed_as_not_tried():
+    from tutor.outcome import Hint
+
+    ran = []
+
+    def try_fix(replaces, check=None, hint_id=None):
+        ran.append(replaces)
+
+    hint = Hint("double-backward", "t", "e")
+    fixes.prove(hint, [fixes.Candidate("y = (", {1: "y = 1"})], try_fix, "words")
+    assert ran == [] and hint.tried == [("y = (", "the code to show does not compile")]
+    assert (hint.fix, hint.verified, hint.fix_words) == ("", False, "words")
+
+
+def test_a_fix_for_inputs_no_longer_in_the_history_quotes_nothing():
+    from tutor.hints import _in_place_of
+    from tutor.outcome import Hint
+
+    hint = Hint("double-backward", "t", "e", fix="y = 1")
+    hint.replaces = {3: "y = 1"}  # input 3 is not in this (reset) history
+    assert _in_place_of(hint, Outcome("z = 2", index=5), Scene({}, history=[Outcome("w = 0", index=4)])) == ""
+    hint.replaces = {4: "w = 1"}
+    assert _in_place_of(hint, Outcome("z = 2", index=5), Scene({}, history=[Outcome("w = 0", index=4)])) == \
+        "`w = 0`, then run the inputs after it again"

@@ -247,7 +247,7 @@ def inplace_target(node: ast.stmt) -> tuple[str, str] | None:
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         f = node.value.func
         if (isinstance(f, ast.Attribute) and f.attr.endswith("_") and not f.attr.startswith("_")
-                and f.attr not in ("requires_grad_", "retain_grad_") and isinstance(f.value, ast.Name)):
+                and f.attr != "requires_grad_" and isinstance(f.value, ast.Name)):
             return f.value.id, "method"
     return None
 

@@ -59,7 +59,7 @@ def _error_tensors(ctx: Context) -> list[TensorState]:
         states.append(_state(ctx, name, value))
         if len(states) >= MAX_TENSORS:
             break
-    _mark(ctx, tree, states, frames)
+    _mark(ctx, tree, states)
     return states
 
 
@@ -78,7 +78,7 @@ def _state(ctx: Context, name: str, t) -> TensorState:
                        grad, version)
 
 
-def _mark(ctx: Context, tree: ast.AST, states: list[TensorState], frames) -> None:
+def _mark(ctx: Context, tree: ast.AST, states: list[TensorState]) -> None:
     """Mark the operand the error is about."""
     if not states:
         return
