@@ -9,12 +9,17 @@ This file keeps the whole text of every hint given on
 * every input of the scripts other hint tests type (tests/test_fixes.py's SITUATIONS and LOOPS,
   test_hints_pinned.py's PINNED, test_hints_reach.py's CASES and CORRECT, test_hints.py's
   CORRECT_BUT_NEAR, and every triggering script respaced, `f( x )`), each in a fresh session seeded with
-  torch.manual_seed(0) (test_hints_golden.py),
+  torch.manual_seed(0) (test_hints_golden.py), and
+* every input of the branch scripts, tests/branch_scripts/FAMILY.py (`SCRIPTS`, one list per rule
+  family): learner code written to reach the branches of the rules the other scripts never reach
+  (a helper's frame, an alias, a loop, a second tensor...), in tests/golden/branches_FAMILY.json
+  (test_hints_branches.py),
 
 as JSON in tests/golden/. A changed hint fails those tests with the difference. When the change is
 intended, regenerate and review the diff before committing:
 
-    python tests/hints_golden.py --update      # rewrite tests/golden/hints_*.json, print what changed
+    python tests/hints_golden.py --update      # rewrite tests/golden/*.json, print what changed
+    python tests/hints_golden.py --update branches_control   # only these golden files (names as in golden/)
     git diff tests/golden/                     # read every changed sentence against its input
 
 Memory addresses (0x7f...) are masked. The fix shown can depend on wall-clock limits (each candidate
@@ -33,6 +38,7 @@ GOLDEN = HERE / "golden"
 CASES_FILE = GOLDEN / "hints_cases.json"
 CORPUS_FILE = GOLDEN / "hints_corpus.json"
 SCRIPTS_FILE = GOLDEN / "hints_scripts.json"
+BRANCHES = HERE / "branch_scripts"  # FAMILY.py: SCRIPTS, a list of learner scripts (inputs split as `run` does)
 SCRIPT_TIMEOUT = 1.0  # seconds per input: some scripts are runaway loops the session stops
 FIELDS = ("id", "title", "text", "fix", "fix_words", "verified", "replaces", "in_place_of")
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
@@ -181,13 +187,48 @@ def compute_scripts() -> dict:
     return {key: script_entry(script) for key, script in test_scripts()}
 
 
+def branch_families() -> list[str]:
+    """The rule families that have branch scripts (tests/branch_scripts/FAMILY.py)."""
+    return sorted(p.stem for p in BRANCHES.glob("*.py") if not p.stem.startswith("_"))
+
+
+def branch_scripts(family: str) -> list[str]:
+    """The scripts of tests/branch_scripts/FAMILY.py, in order, without repeats."""
+    import runpy
+
+    scripts = runpy.run_path(str(BRANCHES / f"{family}.py"))["SCRIPTS"]
+    return list(dict.fromkeys(scripts))
+
+
+def branch_file(family: str) -> Path:
+    return GOLDEN / f"branches_{family}.json"
+
+
+def compute_branches(family: str) -> dict:
+    import tutor.hints as hints_pkg
+
+    hints_pkg.STRICT = True
+    return {script: script_entry(script) for script in branch_scripts(family)}
+
+
+def golden_files() -> dict[str, tuple[Path, object]]:
+    """name (the file's stem) -> (golden file, what computes it)."""
+    found = {CASES_FILE.stem: (CASES_FILE, compute_cases), CORPUS_FILE.stem: (CORPUS_FILE, compute_corpus),
+             SCRIPTS_FILE.stem: (SCRIPTS_FILE, compute_scripts)}
+    for family in branch_families():
+        found[branch_file(family).stem] = (branch_file(family), lambda family=family: compute_branches(family))
+    return found
+
+
 def main(argv: list[str]) -> int:
-    if argv != ["--update"]:
+    files = golden_files()
+    if argv[:1] != ["--update"] or any(name not in files for name in argv[1:]):
         print(__doc__)
+        print("golden files:", ", ".join(files))
         return 2
     sys.path.insert(0, str(HERE.parent))
-    for path, compute in ((CASES_FILE, compute_cases), (CORPUS_FILE, compute_corpus),
-                          (SCRIPTS_FILE, compute_scripts)):
+    for name in argv[1:] or list(files):
+        path, compute = files[name]
         old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         new = compute()
         changed = differences(old, new)

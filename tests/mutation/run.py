@@ -61,7 +61,7 @@ HINT_TESTS = ["tests/test_hints_pinned.py", "tests/test_hints.py", "tests/test_h
               # every hint on the triggering scripts, the corpus snippets and the other tests' scripts, word
               # for word (tests/hints_golden.py), and every shown fix re-applied: ~25 s
               "tests/test_fixes_every_id.py", "tests/test_corpus.py", "tests/test_hints_golden.py",
-              "tests/test_hints_core_units.py",
+              "tests/test_hints_core_units.py", "tests/test_hints_branches.py",
               "--deselect", "tests/test_hints.py::test_trigger_through_runner_json",
               # an elapsed-time bound on verify's own limit: not about hints, and loose only on an idle machine
               "--deselect", "tests/test_fixes.py::test_a_candidate_that_runs_forever_is_stopped_within_the_limit"]
