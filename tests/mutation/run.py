@@ -71,7 +71,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "lesson": (["tutor/lesson.py"], ["tests/test_lesson_api.py", "tests/test_tolerances.py",
                                      "tests/test_lesson_checks_pinned.py"]),
     "calculus": (["tutor/calculus.py"], ["tests/test_calculus.py", "tests/test_tolerances.py",
-                                         "tests/test_calculus_pinned.py"]),
+                                         "tests/test_calculus_pinned.py", "tests/test_calculus_units.py"]),
     "evaluate": (["tutor/evaluate.py"], ["tests/test_session.py", "tests/test_limits_and_records.py",
                                          "tests/test_evaluate_pinned.py"]),
     "runner": (["tutor/runner.py"], ["tests/test_runner.py", "tests/test_limits_and_records.py",
