@@ -336,3 +336,60 @@ def test_a_fix_for_inputs_no_longer_in_the_history_quotes_nothing():
     hint.replaces = {4: "w = 1"}
     assert _in_place_of(hint, Outcome("z = 2", index=5), Scene({}, history=[Outcome("w = 0", index=4)])) == \
         "`w = 0`, then run the inputs after it again"
+
+
+def _evaluator_namespace():
+    import torch
+
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    return {"torch": torch, "x": x, "y": x * 2, "p": torch.tensor([4.0, 5.0]), "n": 3, "lst": [1, 2, 3],
+            "tup": (1, 2), "m": torch.ones(2, 2)}
+
+
+# Expressions diagnosis may evaluate to read the learner's values: the answer must be Python's own
+SAFE = ["x.shape", "x.dtype", "x.requires_grad", "x.is_leaf", "x.ndim", "x.T", "m.mT", "x.grad", "x.data",
+        "x.shape[0]", "x.dtype.is_floating_point", "x[0]", "x[1:]", "x[::2]", "m[0, 1]", "m[:, 0]", "lst[1]",
+        "lst[0:2]", "tup[-1]", "n + 1", "n - 1", "n * 2", "n / 2", "n // 2", "n % 5", "2 ** 3", "2 ** 64",
+        "p @ p", "-n", "+n", "-" * 30 + "n", "n < 4", "n <= 3", "n > 3", "n >= 4", "n == 3", "n != 3", "len(lst)",
+        "len(x)", "torch.ones(2)", "torch.float32", "x.sum()", "x.sum().shape", "(x * 2).mean()", "p.abs()",
+        "torch.tensor(2.0) * 3", "torch.zeros(n)", "x.detach()", "(1, n)", "[n, 2]", "p.reshape(2, 1)"]
+
+# ...and what it must refuse (None): anything with a side effect, randomness, a huge result or a private name
+REFUSED = ["x._version", "x.add_", "p.add_(1)", "torch.float32.__class__", "2 ** 65", "~n", "not n", "n is 3",
+           "n < 4 < 5", "print(n)", "torch.zeros(*lst)", "torch.zeros(10_000_001)", "undefined", "lst + lst",
+           "-" * 31 + "n", "torch.rand(2)", "torch.randn(2)", "torch.normal(0.0, 1.0, (2,))",
+           "torch.bernoulli(p / 8)", "torch.multinomial(p, 1)", "torch.poisson(p)", "torch.dropout(p, 0.5, True)",
+           "torch.seed()", "torch.save(p, 'never_written.pt')", "torch.load('never_written.pt')",
+           "torch.set_printoptions(precision=1)", "x.sum().backward()", "x.backward", "x.retain_grad()",
+           "x.register_hook", "p.numpy()", "p.sum().item()", "p.tolist()", "p.cuda", "p.pin_memory",
+           "torch.empty(2)", "torch.autograd.grad(x.sum(), x)", "n.real", "tup.count(1)",
+           "open('never_written.pt', 'w')", "x.grad_fn.next_functions", "lst[0](1)"]
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_the_safe_evaluator_gives_pythons_own_value(text):
+    import torch
+
+    ns = _evaluator_namespace()
+    got = context(ns).try_value(ast.parse(text, mode="eval").body, default="refused")
+    want = eval(text, dict(_evaluator_namespace()))  # noqa: S307 - the oracle: Python itself
+    if isinstance(want, torch.Tensor):
+        assert isinstance(got, torch.Tensor) and got.shape == want.shape and torch.equal(got, want.detach())
+    else:
+        assert got == want and type(got) is type(want)
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_the_safe_evaluator_refuses_side_effects_randomness_and_private_names(text, tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.chdir(tmp_path)
+    ns = _evaluator_namespace()
+    torch.manual_seed(0)
+    expected_next = torch.rand(1).item()
+    torch.manual_seed(0)
+    assert context(ns).try_value(ast.parse(text, mode="eval").body, default="refused") == "refused"
+    assert torch.rand(1).item() == expected_next  # no random number was drawn, the seed was not changed
+    assert list(tmp_path.iterdir()) == []  # nothing was written
+    assert ns["x"].grad is None and not ns["x"].retains_grad and ns["p"].tolist() == [4.0, 5.0]
+    assert str(torch.tensor(0.123456)) == "tensor(0.1235)"  # print options unchanged
