@@ -393,3 +393,89 @@ def test_the_safe_evaluator_refuses_side_effects_randomness_and_private_names(te
     assert list(tmp_path.iterdir()) == []  # nothing was written
     assert ns["x"].grad is None and not ns["x"].retains_grad and ns["p"].tolist() == [4.0, 5.0]
     assert str(torch.tensor(0.123456)) == "tensor(0.1235)"  # print options unchanged
+
+
+@pytest.mark.parametrize("loop, shown", [
+    ("for i in range(3):  # train\n    y = x * 2\n",
+     "for i in range(3):  # train\n    x.grad = None\n    ..."),
+    ("for i in range(3):\n    y = x * 2\n", "for i in range(3):\n    x.grad = None\n    ..."),
+    ("for i in range(3): y = x * 2\n", "x.grad = None"),  # a one-line loop: the new line alone
+    ("while (\n    n < 3\n):\n    n += 1\n", "x.grad = None"),  # a header of several lines
+])
+def test_a_line_put_first_in_a_loop_is_shown_under_its_header(loop, shown):
+    source = "n = 0\n" + loop
+    tree = ast.parse(source)
+    site = fixes.Site(4, source, tree, tree.body[1])
+    found = fixes.in_loop_body(site, tree.body[1], "x.grad = None")
+    assert found.shown == shown
+    new_loop = ast.parse(found.replaces[4]).body[1]
+    assert ast.unparse(new_loop.body[0]) == "x.grad = None" and len(new_loop.body) == len(tree.body[1].body) + 1
+
+
+@pytest.mark.parametrize("call, arg, new", [
+    ("y.backward()", "retain_graph=True", "y.backward(retain_graph=True)"),
+    ("y.backward(g)", "retain_graph=True", "y.backward(g, retain_graph=True)"),
+    ("y.backward(gradient=g)", "retain_graph=True", "y.backward(gradient=g, retain_graph=True)"),
+    ("y.backward(retain_graph=False)", "retain_graph=True", None),  # the learner's own keyword: not doubled
+    ("f(a)", "b", "f(a, b)"),
+])
+def test_add_argument_appends_once(call, arg, new):
+    source = f"z = 1\n{call}\n"
+    tree = ast.parse(source)
+    node = tree.body[1].value
+    found = fixes.Site(2, source, tree, tree.body[1]).add_argument(node, arg)
+    assert (found and found.replaces[2]) == (f"z = 1\n{new}\n" if new else None)
+    assert found is None or found.shown == new
+
+
+def test_whole_def_shows_only_one_short_function():
+    short = "def f(x):\n    return x * 2\n"
+    assert fixes.whole_def(fixes.Candidate("return x * 2", {1: short})) == short.strip()
+    assert fixes.whole_def(fixes.Candidate("return x * 2", {1: short, 2: "y = 1"})) is None  # two inputs
+    long = "def f(x):\n" + "    x = x + 1\n" * 12 + "    return x\n"
+    assert fixes.whole_def(fixes.Candidate("return x", {1: long})) is None
+    assert fixes.whole_def(fixes.Candidate("return x", {1: short + "y = f(1)\n"})) is None  # not the def alone
+    assert fixes.whole_def(fixes.Candidate("return x", {1: "def f(:\n"})) is None
+
+
+def test_prove_tries_at_most_max_tries_candidates():
+    from tutor.outcome import Hint
+    from tutor.verify import Result
+
+    ran = []
+
+    def try_fix(replaces, check=None, hint_id=None):
+        ran.append(replaces)
+        return Result(ok=False, why="still fails")
+
+    hint = Hint("double-backward", "t", "e")
+    fixes.prove(hint, [fixes.Candidate(f"y = {i}", {1: f"y = {i}"}) for i in range(fixes.MAX_TRIES + 2)], try_fix, "w")
+    assert len(ran) == fixes.MAX_TRIES == len(hint.tried) and hint.fix == "" and hint.fix_words == "w"
+
+
+def test_a_replacement_must_keep_a_definition_it_replaces():
+    stmt = ast.parse("def f(x):\n    return x * 2\n").body[0]
+    assert not fixes.keeps_the_work(stmt, "x * 2")
+    assert fixes.keeps_the_work(stmt, "def f(x):\n    return x.double() * 2")
+    assert not fixes.keeps_the_work(stmt, "def f(x:")  # not Python
+
+
+@pytest.mark.parametrize("source, where, new, want", [
+    ("a = 1; b = 2\n", 1, "c = 0", "a = 1; c = 0; b = 2\n"),  # before the second statement of a line
+    ("a = 1\nb = 2\n", 1, "c = 0", "a = 1\nc = 0\nb = 2\n"),
+    ("if a:\n    b = 2\n", "body", "c = 0\nd = 1", "if a:\n    c = 0\n    d = 1\n    b = 2\n"),
+])
+def test_insert_before_keeps_the_statement_and_its_indentation(source, where, new, want):
+    tree = ast.parse(source)
+    node = tree.body[0].body[0] if where == "body" else tree.body[where]
+    assert fixes.insert_before(source, node, new) == want
+
+
+@pytest.mark.parametrize("source, where, new, want", [
+    ("a = 1; b = 2\n", 0, "c = 0", "a = 1; c = 0; b = 2\n"),  # after the first statement of a line
+    ("a = 1\nb = 2", 1, "c = 0", "a = 1\nb = 2\nc = 0"),  # no newline at the end stays so
+    ("a = 1\nb = 2\n", 0, "c = 0", "a = 1\nc = 0\nb = 2\n"),
+])
+def test_insert_after_keeps_the_statement_and_the_end_of_the_text(source, where, new, want):
+    tree = ast.parse(source)
+    assert fixes.insert_after(source, tree.body[where], new) == want

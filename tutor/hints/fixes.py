@@ -332,7 +332,7 @@ def in_loop_body(site: Site, loop: ast.stmt, new_code: str) -> Candidate | None:
     if text is None:
         return None
     header = site.segment(loop).split("\n", 1)[0]
-    if not header.rstrip().endswith(":"):
+    if not strip_comments(header).endswith(":"):  # `for ...: body` on one line, or a header of several lines
         return Candidate(new_code.strip(), {site.index: text})
     shown = header + "\n" + "".join(f"    {line}\n" for line in new_code.strip().split("\n")) + "    ..."
     return Candidate(shown, {site.index: text})
