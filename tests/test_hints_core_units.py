@@ -432,8 +432,9 @@ def test_whole_def_shows_only_one_short_function():
     short = "def f(x):\n    return x * 2\n"
     assert fixes.whole_def(fixes.Candidate("return x * 2", {1: short})) == short.strip()
     assert fixes.whole_def(fixes.Candidate("return x * 2", {1: short, 2: "y = 1"})) is None  # two inputs
-    long = "def f(x):\n" + "    x = x + 1\n" * 12 + "    return x\n"
-    assert fixes.whole_def(fixes.Candidate("return x", {1: long})) is None
+    twelve = "def f(x):\n" + "    x = x + 1\n" * 10 + "    return x"
+    assert fixes.whole_def(fixes.Candidate("return x", {1: twelve})) == twelve  # up to 12 lines
+    assert fixes.whole_def(fixes.Candidate("return x", {1: twelve.replace("def f(x):", "def f(x):\n    x = x + 1")})) is None
     assert fixes.whole_def(fixes.Candidate("return x", {1: short + "y = f(1)\n"})) is None  # not the def alone
     assert fixes.whole_def(fixes.Candidate("return x", {1: "def f(:\n"})) is None
 
