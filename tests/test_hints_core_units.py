@@ -480,3 +480,21 @@ def test_insert_before_keeps_the_statement_and_its_indentation(source, where, ne
 def test_insert_after_keeps_the_statement_and_the_end_of_the_text(source, where, new, want):
     tree = ast.parse(source)
     assert fixes.insert_after(source, tree.body[where], new) == want
+
+
+def test_an_edit_inside_a_class_is_shown_as_the_class_or_as_its_method_moved_left():
+    short = "class M:\n    @staticmethod\n    def loss(p):\n        return p.numpy()\n"
+    tree = ast.parse(short)
+    method = tree.body[0].body[0]
+    call = method.body[0].value
+    site = fixes.Site(1, short, tree, method.body[0])
+    found = site.splice(call.func.value, "p.detach()")
+    assert found.shown == short.replace("p.numpy()", "p.detach().numpy()").strip()  # the class, typed again whole
+    long = short + "".join(f"    def f{i}(self):\n        return {i}\n" for i in range(5))
+    tree = ast.parse(long)
+    method = tree.body[0].body[0]
+    site = fixes.Site(1, long, tree, method.body[0])
+    found = site.splice(method.body[0].value.func.value, "p.detach()", shown_node=method)
+    assert found.shown == "def loss(p):\n    return p.detach().numpy()"  # too long: the method, flush left
+    assert found.replaces[1] == long.replace("p.numpy()", "p.detach().numpy()")
+    assert site.flush(method.body[0]) == "return p.numpy()"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import io
+import textwrap
 import time
 import tokenize
 from dataclasses import dataclass, field
@@ -50,6 +51,15 @@ class Site:
     def segment(self, node: ast.AST) -> str:
         return segment(self.source, node)
 
+    def flush(self, node: ast.AST, text: str | None = None) -> str | None:
+        """`text` (default: `node`'s own) moved left as a whole, as it would be typed at the prompt: a
+        segment's first line starts at the node, its other lines keep the indentation of the method or
+        loop body they come from."""
+        text = self.segment(node) if text is None else text
+        if text is None:
+            return None
+        return textwrap.dedent(" " * getattr(node, "col_offset", 0) + text).strip()
+
     def replace(self, node: ast.AST, new_code: str) -> Candidate | None:
         """The statement `node` (default: self.stmt) replaced by `new_code` (one or more statements). Inside a
         top-level loop, `with` or `if`, the code shown is that whole statement as edited (up to SHOWN_LINES
@@ -60,10 +70,11 @@ class Site:
         return Candidate(self.in_context(node, text) or new_code.strip(), {self.index: text})
 
     def in_context(self, node: ast.AST, text: str) -> str:
-        """The top-level loop, `with` or `if` holding `node`, as it reads in the edited `text` ("" when
-        `node` is not inside one, or it is longer than SHOWN_LINES)."""
+        """The top-level loop, `with`, `if` or class holding `node`, as it reads in the edited `text` ("" when
+        `node` is not inside one, or it is longer than SHOWN_LINES): a method's line alone, typed at the
+        prompt, would define nothing in the class."""
         top = next((t for t in getattr(self.tree, "body", []) if t is not node and isinstance(
-            t, (ast.For, ast.While, ast.With, ast.If)) and any(sub is node for sub in ast.walk(t))), None)
+            t, (ast.For, ast.While, ast.With, ast.If, ast.ClassDef)) and any(sub is node for sub in ast.walk(t))), None)
         if top is None:
             return ""
         old_lines, new_lines = self.source.splitlines(), text.splitlines()
@@ -75,7 +86,7 @@ class Site:
         text = insert_before(self.source, node, new_code)
         if text is None:
             return None
-        return Candidate((shown or self.in_context(node, text) or f"{new_code.strip()}\n{self.segment(node).strip()}").strip(),
+        return Candidate((shown or self.in_context(node, text) or f"{new_code.strip()}\n{self.flush(node)}").strip(),
                          {self.index: text})
 
     def insert_after(self, node: ast.AST, new_code: str, shown: str | None = None) -> Candidate | None:
@@ -83,7 +94,7 @@ class Site:
         text = insert_after(self.source, node, new_code)
         if text is None:
             return None
-        return Candidate((shown or self.in_context(node, text) or f"{self.segment(node).strip()}\n{new_code.strip()}").strip(),
+        return Candidate((shown or self.in_context(node, text) or f"{self.flush(node)}\n{new_code.strip()}").strip(),
                          {self.index: text})
 
     def splice(self, node: ast.AST, new_text: str, shown_node: ast.AST | None = None) -> Candidate | None:
@@ -94,8 +105,8 @@ class Site:
         holder = shown_node or self.stmt
         shown = new_text
         if holder is not None:
-            shown = self.in_context(holder, text) or splice(self.segment(holder), _shift(node, holder), new_text) \
-                or new_text
+            shown = self.in_context(holder, text) or self.flush(holder, splice(
+                self.segment(holder), _shift(node, holder), new_text)) or new_text
         return Candidate(shown.strip(), {self.index: text})
 
     def replace_all(self, edits: list[tuple[ast.stmt, str]]) -> Candidate | None:
@@ -119,9 +130,10 @@ class Site:
         text = self.source
         for node, new_text in ordered:
             text = splice(text, node, new_text) if text is not None else None
-        shown = self.text_with(holder, edits) if holder is not None else None
         if text is None:
             return None
+        shown = (self.in_context(holder, text) or self.flush(holder, self.text_with(holder, edits))) \
+            if holder is not None else None
         return Candidate((shown if shown is not None else text).strip(), {self.index: text})
 
     def text_with(self, holder: ast.AST, edits: list[tuple[ast.AST, str]]) -> str | None:
