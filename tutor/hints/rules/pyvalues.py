@@ -98,24 +98,36 @@ def float_asked_for_backward(ctx: Context):
     if found is None:
         return None
     code, where = found
+    made = code if code != rsrc else "its .item()" if code.endswith(".item()") else "float()"
     return ctx.hint(
         "item-breaks-graph",
-        f"{rsrc} is a Python number, not a tensor: {code}{where} turned the tensor into a plain number, so "
+        f"{rsrc} is a Python number, not a tensor: {made}{where} turned the tensor into a plain number, so "
         f"there is no graph to call .{m.group(1)}() on.",
         f"keep the tensor: drop .item() there and call .item() only to print the value")
 
 
-def _python_number_origin(ctx: Context, node: ast.AST, depth: int = 0) -> tuple[str, str] | None:
-    """Where a Python number came from: (the .item()/float() call, ' in In [n]' or ' in f()')."""
-    if depth > 5:
-        return None
+def _to_number(call: ast.AST) -> bool:
+    """`t.item()` or `float(t)`: a call that makes a Python number of a tensor."""
+    return isinstance(call, ast.Call) and (call_name(call) == "item" or (
+        isinstance(call.func, ast.Name) and call.func.id == "float"))
+
+
+def _python_number_origin(ctx: Context, node: ast.AST, before: int | None = None) -> tuple[str, str] | None:
+    """Where a Python number came from: (the .item()/float() call, ' in In [n]' or ' in f()'). A loop
+    variable is followed to what it runs over (`for l in losses:`, losses a list of .item() numbers)."""
     if isinstance(node, ast.Name):
-        a = ctx.assignment(node.id)
-        if a is None or a.value is None:
+        a = ctx.assignment(node.id, before)
+        if a is None:
             return None
-        for sub in ast.walk(a.value):
-            if isinstance(sub, ast.Call) and (call_name(sub) == "item" or (
-                    isinstance(sub.func, ast.Name) and sub.func.id == "float")):
+        value, loop = a.value, a.stmt.node
+        if value is None and isinstance(loop, ast.For) and isinstance(loop.target, ast.Name):
+            value = loop.iter
+            if isinstance(value, ast.Name):  # assigned before the loop: each step goes back in time
+                return _python_number_origin(ctx, value, a.stmt.order)
+        if value is None:
+            return None
+        for sub in ast.walk(value):
+            if _to_number(sub):
                 label = ctx.input_name(a.stmt.index) if not a.stmt.current else ""
                 where = f" in {label}" if label else ""
                 return source_of(sub, a.stmt.source), where
@@ -123,9 +135,9 @@ def _python_number_origin(ctx: Context, node: ast.AST, depth: int = 0) -> tuple[
                 callee = reach.callee_of(ctx, sub)
                 if callee is not None and _item_in_returns(callee) is not None:
                     return _item_in_returns(callee)
-        return _python_number_origin(ctx, a.value, depth + 1) if not isinstance(a.value, ast.Name) else None
+        return None
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Call) and call_name(sub) == "item":
+        if _to_number(sub):
             return ctx.error_src(sub), ""
         if isinstance(sub, ast.Call):
             callee = reach.callee_of(ctx, sub)
@@ -146,8 +158,7 @@ def _item_in_returns(callee) -> tuple[str, str] | None:
                                                             for t in n.targets)]
         for v in values:
             for r in ast.walk(v):
-                if isinstance(r, ast.Call) and (call_name(r) == "item" or (
-                        isinstance(r.func, ast.Name) and r.func.id == "float")):
+                if _to_number(r):
                     return callee.src(r), f" in {callee.name}(){callee.where()}"
     return None
 
@@ -199,9 +210,7 @@ def python_float_equality(ctx: Context):
             continue
         try:
             a, b = _number(ctx, left), _number(ctx, right)
-        except Unknown:
-            continue
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - Unknown, or arithmetic the learner's line did not do (end values)
             continue
         if not (isinstance(a, float) or isinstance(b, float)) or a == b:
             continue
@@ -209,11 +218,18 @@ def python_float_equality(ctx: Context):
             continue
         sa, sb = source_of(left, ctx.source), source_of(right, ctx.source)
         last = " (the loop's last values)" if any(isinstance(s, (ast.For, ast.While)) for s in ctx.tree.body) else ""
+        eq = isinstance(node.ops[0], ast.Eq)
+        close = f"{'' if eq else 'not '}math.isclose({sa}, {sb}, rel_tol=1e-5)"
+        holder = next(s for s in ctx.tree.body if any(n is node for n in ast.walk(s)))
+        found = ctx.current_site.splice(node, close, shown_node=holder)
         return ctx.hint(
             "float-equality-check",
-            f"{sa} is {a!r} and {sb} is {b!r}{last}: they differ by {abs(a - b):.2g}, float rounding, so == "
-            f"says False although the derivative is right.",
-            f"math.isclose({sa}, {sb}, rel_tol=1e-5)  # compares with a tolerance")
+            f"{sa} is {a!r} and {sb} is {b!r}{last}: they differ by {abs(a - b):.2g}, float rounding, so "
+            f"{'==' if eq else '!='} says {not eq} although the derivative is right.",
+            f"{close}  # compares with a tolerance",
+            candidates=[found] if found is not None else [],
+            words=f"compare the Python numbers with a tolerance, {close}, instead of "
+                  f"{'==' if eq else '!='}.")
     return None
 
 
@@ -228,10 +244,8 @@ def exact_compare_in_helper(ctx: Context):
             return None
     elif value is not False:
         return None
-    body = ctx.tree.body
-    if not body or not isinstance(body[-1], ast.Expr):
-        return None
-    for callee in reach.callees(ctx, body[-1].value, depth=1):
+    last = ctx.tree.body[-1]  # an input has a value only when it ends in an expression
+    for callee in reach.callees(ctx, last.value, depth=1):
         for ret in reach.returned(callee):
             for sub in ast.walk(ret):
                 pair = None
