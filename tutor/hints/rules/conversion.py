@@ -129,8 +129,7 @@ def _plot_hint(ctx: Context, call: ast.Call, src, failed: bool) -> Hint:
         if isinstance(node, (ast.List, ast.Tuple)):
             node.elts = [detached(e) for e in node.elts]
             return node
-        v = ctx.try_value(node)
-        if ctx.is_tensor(v) and v.requires_grad:
+        if _requires_grad(ctx, node, ctx.try_value(node)):
             rg_args.append(src(node))
             return ast.parse(f"{paren(src(node), node)}.detach()", mode="eval").body
         return node
@@ -148,6 +147,21 @@ def _plot_hint(ctx: Context, call: ast.Call, src, failed: bool) -> Hint:
     return ctx.hint("plot-requires-grad-tensor", why, unparse(new), candidates=_detached_args(ctx, call, src))
 
 
+def _curves(args: list) -> list:
+    """The arguments of a plotting call, a list or tuple of curves taken item by item."""
+    found = []
+    for arg in args:
+        found += _curves(arg.elts) if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
+    return found
+
+
+def _requires_grad(ctx: Context, node: ast.AST, v) -> bool:
+    """Whether the tensor `v` (the value of `node`) requires grad. The evaluator computes an expression like
+    `2 * x - 3` without recording, so an expression counts when a name in it requires grad."""
+    return ctx.is_tensor(v) and (v.requires_grad or not isinstance(node, ast.Name)
+                                 and bool(ctx.requires_grad_names(node)))
+
+
 def _detached_args(ctx: Context, call: ast.Call, src) -> list:
     """The plotting call, in the learner's own statement (the line that failed or the one this input
     typed), with .detach() after each argument that requires grad."""
@@ -158,9 +172,9 @@ def _detached_args(ctx: Context, call: ast.Call, src) -> list:
         if found is None:
             continue
         edits = []
-        for arg in found.args:
+        for arg in _curves(found.args):
             v = ctx.try_value(arg) if site.index == ctx.outcome.index else None
-            if ctx.is_tensor(v) and v.requires_grad:
+            if _requires_grad(ctx, arg, v):
                 edits.append((arg, f"{paren(site.segment(arg), arg)}.detach()"))
         return [site.splice_all(edits)] if edits else []
     return []
@@ -194,6 +208,9 @@ def float_result_methods(ctx: Context):
         if isinstance(node, ast.Attribute) and node.attr == m.group(2):
             receiver = node.value
             break
+    if receiver is None and kind == "float":  # raised inside torch: F.mse_loss(pred, y) with pred a float
+        receiver = next((n for n in ast.walk(tree) if isinstance(n, ast.Name)
+                         and isinstance(ctx.try_value(n), float) and _math_made(ctx, n)), None)
     if receiver is None:
         return None
     rsrc = ctx.error_src(receiver)
@@ -223,6 +240,12 @@ def float_result_methods(ctx: Context):
     return None
 
 
+def _math_made(ctx: Context, name: ast.Name) -> bool:
+    """Whether a math.* call on a tensor that requires grad made the float `name` holds."""
+    return any(ctx.requires_grad_names(c.args[0]) for p in chain(ctx, name, ctx.error_source or ctx.source)
+               for c in find_calls(p.node, lambda c: is_math_call(ctx, c)) if c.args)
+
+
 @rule(30)
 def math_value_error(ctx: Context):
     if not ctx.error_is(("ValueError", "TypeError"), "only one element tensors can be converted",
@@ -240,6 +263,8 @@ def math_value_error(ctx: Context):
                 f"torch.{node.func.attr}({arg})  # elementwise, and autograd can follow it")
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
                 and isinstance(node.left.value, str):
+            if isinstance(node.right, ast.Tuple):  # '... %f' % (epoch + 1, l): which item is the tensor
+                return _percent_tuple(ctx, node.right)
             x = ctx.error_src(node.right)
             return ctx.hint(
                 "format-tensor",
@@ -249,13 +274,27 @@ def math_value_error(ctx: Context):
     return None
 
 
+def _percent_tuple(ctx: Context, items: ast.Tuple) -> Hint:
+    """`'epoch %d, loss %f' % (epoch + 1, l)` with l a tensor of several numbers (the losses of a batch)."""
+    many = [(e, v) for e in items.elts if ctx.is_tensor(v := ctx.try_value(e)) and v.numel() > 1]
+    node = many[0][0] if many else items
+    x, px = ctx.error_src(node), paren(ctx.error_src(node), node)
+    what = f"{x} is a tensor with {many[0][1].numel()} elements" if many else f"{x} holds a tensor with several elements"
+    return ctx.hint(
+        "format-tensor",
+        f"'%' formatting needs one number for each %-field, but {what}.",
+        "",
+        words=f"give % one number for {x}: {px}.mean() or {px}.sum() if that is the value you mean, or format "
+              f"each of {px}.tolist().")
+
+
 def _percent_each(ctx: Context, node: ast.BinOp) -> list:
     """`'%.3f' % x` in the learner's statement as the same format applied to each number of x, joined."""
     from tutor.hints.rules.common import node_by_text
 
     site = ctx.error_site
     found = node_by_text(site, ast.BinOp, ctx.error_src(node)) if site is not None else None
-    if found is None or isinstance(found.right, ast.Tuple):
+    if found is None:
         return []
     fmt, x = site.segment(found.left), site.segment(found.right)
     return [site.splice(found, f"', '.join({fmt} % v for v in {paren(x, found.right)}.tolist())")]
@@ -347,13 +386,14 @@ def _uses_outside(value: ast.AST, cuts: list[ast.Call], name: str) -> bool:
 def math_on_rg(ctx: Context):
     if ctx.tree is None or ctx.error is not None:
         return None
-    calls = [(c, ctx.source, None) for c in find_calls(ctx.tree, lambda c: is_math_call(ctx, c))]
+    def math_call(c: ast.Call) -> bool:
+        return is_math_call(ctx, c) and bool(c.args)  # every math.* function takes an argument
+
+    calls = [(c, ctx.source, None) for c in find_calls(ctx.tree, math_call)]
     for call, fdef, fsrc in ctx.called_functions(ctx.tree):
         if any(ctx.is_tensor(v := ctx.try_value(a)) and v.requires_grad for a in call.args):
-            calls += [(c, fsrc, fdef.name) for c in find_calls(fdef, lambda c: is_math_call(ctx, c))]
+            calls += [(c, fsrc, fdef.name) for c in find_calls(fdef, math_call)]
     for c, src, fname in calls:
-        if not c.args:
-            continue
         arg = source_of(c.args[0], src)
         if fname is None:
             v = ctx.try_value(c.args[0])
@@ -415,10 +455,7 @@ def _frame_locals(ctx: Context) -> dict:
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename.startswith("<input-") and code.co_name != "<module>":
-            try:
-                found = dict(tb.tb_frame.f_locals)
-            except Exception:  # noqa: BLE001 - a frame we cannot read is just unknown
-                found = {}
+            found = dict(tb.tb_frame.f_locals)
         tb = tb.tb_next
     return found
 
@@ -427,15 +464,12 @@ def _holds_rg(ctx: Context, v, depth: int = 0) -> bool:
     """Whether `v` is a tensor that requires grad, or a list/tuple/dict holding one."""
     if depth > 3:
         return False
-    try:
-        if ctx.is_tensor(v):
-            return bool(v.requires_grad)
-        if isinstance(v, (list, tuple)):
-            return any(_holds_rg(ctx, e, depth + 1) for e in list(v)[:1000])
-        if isinstance(v, dict):
-            return any(_holds_rg(ctx, e, depth + 1) for e in list(v.values())[:1000])
-    except Exception:  # noqa: BLE001 - a learner object we cannot read
-        return False
+    if ctx.is_tensor(v):
+        return bool(v.requires_grad)
+    if isinstance(v, (list, tuple)):
+        return any(_holds_rg(ctx, e, depth + 1) for e in list(v)[:1000])
+    if isinstance(v, dict):
+        return any(_holds_rg(ctx, e, depth + 1) for e in list(v.values())[:1000])
     return False
 
 
@@ -536,4 +570,32 @@ def numpy_fix(ctx: Context, hint: Hint, hint_id: str = "numpy-on-requires-grad")
                    f"cannot carry a graph.")
     return ctx.hint(hint_id, explanation, "",
                     candidates=_numpy_candidates(ctx, site, culprit, local),
-                    words=f"call .detach() on {who} before it reaches NumPy (or stay in torch).")
+                    words=_numpy_words(ctx, site, culprit, who, one, local))
+
+
+def _plain_value(ctx: Context, node: ast.AST, local: dict, current: bool):
+    """The value of a name, `name[constant]` (a dict of lists too), or an expression of this input; else None."""
+    if isinstance(node, ast.Name):
+        return _name_value(ctx, local, node.id)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        base = _plain_value(ctx, node.value, local, current)
+        try:
+            return base[node.slice.value] if isinstance(base, (dict, list, tuple)) else None
+        except (KeyError, IndexError, TypeError):
+            return None
+    return ctx.try_value(node) if current and not local else None
+
+
+def _numpy_words(ctx: Context, site, culprit: ast.AST, who: str, one: bool, local: dict) -> str:
+    """What to detach: the tensor itself, or each tensor of a list (a list has no .detach())."""
+    what = site.segment(culprit)
+    if isinstance(culprit, (ast.ListComp, ast.GeneratorExp)):
+        return f"call .detach() on {site.segment(culprit.elt)} in {what} before it reaches NumPy (or stay in torch)."
+    if not one:
+        value = _plain_value(ctx, culprit, local, site.index == ctx.outcome.index)
+        if isinstance(value, (list, tuple)):
+            return (f"detach each tensor of {what} before it reaches NumPy ([t.detach() for t in {what}]), or "
+                    f"stay in torch.")
+        if ctx.is_tensor(value):
+            who = what
+    return f"call .detach() on {who} before it reaches NumPy (or stay in torch)."
