@@ -116,9 +116,12 @@ def _grad_tuple_name(ctx: Context, node: ast.AST) -> tuple[str, ast.Call | None,
     return None
 
 
+SEQUENCE = "can't multiply sequence by non-int"  # lr * grads: a tuple times a float
+
+
 @rule(20)
 def grad_tuple_error(ctx: Context):
-    if not (ctx.error_is("AttributeError", "'tuple' object") or ctx.error_is("TypeError", "tuple")):
+    if not (ctx.error_is("AttributeError", "'tuple' object") or ctx.error_is("TypeError", "tuple", SEQUENCE)):
         return None
     for node in _culprits_first(ctx, list(ctx.error_nodes())):
         found = _grad_tuple_name(ctx, node)
@@ -156,11 +159,8 @@ def _unpack_candidates(ctx: Context, name: str) -> list:
     a = ctx.assignment(name)
     if a is None or not isinstance(a.stmt.node, ast.Assign) or len(a.stmt.node.targets) != 1:
         return []
-    site = ctx.site_of(a.stmt)
-    target = site.stmt.targets[0] if site is not None and isinstance(site.stmt, ast.Assign) else None
-    if not isinstance(target, ast.Name) or target.id != name:
-        return []
-    found = site.splice(target, f"({name},)", site.stmt)
+    site = ctx.site_of(a.stmt)  # the same statement, `name = ...` (None once its input left the history)
+    found = site.splice(site.stmt.targets[0], f"({name},)", site.stmt) if site is not None else None
     return [found] if found is not None else []
 
 

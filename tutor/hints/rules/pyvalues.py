@@ -11,6 +11,7 @@ import re
 from tutor.hints import reach
 from tutor.hints.context import Context, Unknown, call_name, paren, source_of
 from tutor.hints.rules.common import SUPERSEDES, rule
+from tutor.hints.rules.grad_api import SEQUENCE, _unpack_candidates
 
 SUPERSEDES.setdefault("tensor-copy-construct", set()).add("item-breaks-graph")
 
@@ -272,8 +273,8 @@ def grad_tuple_from_helper(ctx: Context):
     """A helper returns torch.autograd.grad's tuple; the caller uses it as a tensor (silently or not)."""
     if ctx.tree is None:
         return None
-    if ctx.error is not None and not (ctx.error_is("TypeError", "tuple") or ctx.error_is("AttributeError",
-                                                                                          "'tuple' object")):
+    if ctx.error is not None and not (ctx.error_is("TypeError", "tuple", SEQUENCE) or ctx.error_is(
+            "AttributeError", "'tuple' object")):
         return None
     for node in (ctx.error_nodes() if ctx.error is not None else ast.walk(ctx.tree)):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
@@ -298,7 +299,7 @@ def grad_tuple_from_helper(ctx: Context):
                 f"torch.autograd.grad returns, a tuple with one gradient per input, so {what} works on the "
                 f"tuple, not on the gradient.",
                 f"({op.id},) = {source_of(a.value, a.stmt.source)}  # or return torch.autograd.grad(...)[0] in "
-                f"{callee.name}()")
+                f"{callee.name}()", candidates=_unpack_candidates(ctx, op.id))
     return None
 
 
