@@ -41,11 +41,17 @@ def _pairs(stmt: ast.Assign) -> list[tuple[str, ast.expr]]:
     return []
 
 
-def _kept(body: list[ast.stmt], name: str) -> bool:
+def _kept(body: list[ast.stmt], name: str, update: ast.stmt) -> bool:
     """Whether the new value of `name` leaves the function or loop: returned, yielded, stored into a
-    container or an attribute, appended, or handed to a call."""
+    container or an attribute, appended, or handed to a call. Only code after `update` sees the new value
+    (`norms.append(p.grad.norm())` before it reads the old one), unless a loop inside `body` runs it again."""
+    looped = any(isinstance(s, (ast.For, ast.While)) and any(n is update for n in ast.walk(s))
+                 for b in body for s in ast.walk(b))
+    end = (update.end_lineno, update.end_col_offset)
     for stmt in body:
         for sub in ast.walk(stmt):
+            if not looped and (getattr(sub, "lineno", 0), getattr(sub, "col_offset", 0)) < end:
+                continue
             if isinstance(sub, (ast.Return, ast.Yield, ast.YieldFrom)) and sub.value is not None and \
                     any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub.value)):
                 return True
@@ -96,22 +102,21 @@ def _rebinds(body: list[ast.stmt], owned: set[str]):
     return found
 
 
-def _params(node: ast.AST) -> set[str]:
-    args = getattr(node, "args", None)
-    if args is None:
-        return set()
+def _params(node: ast.FunctionDef) -> set[str]:
+    args = node.args
     every = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
     return {a.arg for a in every}
 
 
 def _passed(callee: reach.Callee, name: str, loop: ast.For | None, source_of) -> str:
-    """What the caller handed in that `name` stands for: `[w, b]` for `for p in params`, `w` for `w`."""
+    """What the caller handed in that `name` stands for: `[w, b]` for `for p in params`, `w` for `w`; a
+    loop over a name the helper does not take (a global list) names that list."""
     holder = name
     if loop is not None and isinstance(loop.iter, ast.Name):
         holder = loop.iter.id
-    arg = callee.params.get(holder) if callee is not None else None
+    arg = callee.params.get(holder)
     if arg is None:
-        return ""
+        return holder if holder != name else ""
     return source_of(arg)
 
 
@@ -126,7 +131,7 @@ def update_rebinds_name(ctx: Context):
             places.append((callee, callee.node.body, _params(callee.node), callee.index, callee.source))
     for callee, body, owned, index, source in places:
         for stmt, name, loop in _rebinds(body, owned):
-            if _kept(loop.body if loop is not None else body, name):
+            if _kept(loop.body if loop is not None else body, name, stmt):
                 continue
             return _hint(ctx, callee, stmt, name, loop, index, source)
     return None
@@ -147,17 +152,14 @@ def _hint(ctx: Context, callee, stmt: ast.Assign, name: str, loop, index: int, s
         subject, what, keep = "the function's own parameter", passed or f"the tensor {name} named", "keeps its"
     explanation = (f"`{line}`{where} binds {name}, {subject}, to a new tensor; {what} {keep} old values, "
                    f"so the update changes nothing and training learns nothing.")
-    updates = _in_place(stmt, source)
-    site = ctx.site(index, stmt.lineno, stmt.col_offset)
-    candidates = []
-    if site is not None and updates:
-        body = "\n".join(f"    {u}" for u in updates)
-        target = next((n for n in ast.walk(site.tree) if isinstance(n, ast.Assign)
-                       and n.lineno == stmt.lineno and n.col_offset == stmt.col_offset), None)
-        if target is not None:
-            candidates.append(site.replace(target, f"with torch.no_grad():\n{body}"))
+    updates = _in_place(stmt, source)  # one per name bound: `name` at least
+    body = "\n".join(f"    {u}" for u in updates)
+    site = ctx.site(index)  # `stmt` found again in its input by position (a one-line loop holds two statements)
+    target = next((n for n in ast.walk(site.tree) if isinstance(n, ast.Assign) and n.lineno == stmt.lineno
+                   and n.col_offset == stmt.col_offset), None) if site is not None else None
+    candidates = [site.replace(target, f"with torch.no_grad():\n{body}")] if target is not None else []
     words = (f"change the tensor itself, in place and outside the graph: `with torch.no_grad(): "
-             f"{updates[0] if updates else f'{name} -= lr * {name}.grad'}` instead of `{line}`.")
+             f"{updates[0]}` instead of `{line}`.")
     return ctx.hint("update-rebinds-name", explanation, "", candidates=candidates, words=words)
 
 
