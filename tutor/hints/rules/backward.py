@@ -19,7 +19,6 @@ from tutor.hints.rules.common import (
     piece_site,
     stmt_value_src,
     torch_instead,
-    Piece,
     chain,
     failing_call_at_site,
     in_a_loop,
@@ -30,7 +29,12 @@ from tutor.hints.rules.common import (
     torch_tensor_call,
     non_differentiable,
     _last_output,
+    site_and_node,
 )
+
+
+# factories with no requires_grad= argument (the tensor shares memory with what it is made from)
+NO_REQUIRES_GRAD_ARG = {"from_numpy", "as_tensor"}
 
 
 def _requires_grad_set_order(ctx: Context, name: str) -> int | None:
@@ -91,19 +95,25 @@ def no_grad_fn(ctx: Context):
 
     # 2. built under inference_mode / no_grad
     tval = ctx.try_value(target) if target is not None else None
+    # the statement typed inside `with torch.inference_mode():` is named when the chain has it (y for
+    # y[0]); else the target is only known to be an inference tensor
+    inside = any(p.stmt is not None and "inference_mode" in p.stmt.contexts for p in pieces)
     for p in pieces:
         contexts = p.stmt.contexts if p.stmt is not None else ()
-        is_inf = ctx.is_tensor(tval) and tval.is_inference() and p is pieces[0]
+        is_inf = ctx.is_tensor(tval) and tval.is_inference() and p is pieces[0] and not inside
         if "inference_mode" in contexts or is_inf:
-            if is_inf and target_assign is not None and target_assign.value is not None:
-                p = Piece(target_assign.value, target_assign.stmt.source, target_assign.stmt, t)
-            where = f"{p.name} = {p.src()}" if p.name else t
+            if is_inf:  # where it was made is not in sight (a loop variable, a function's result)
+                return ctx.hint(
+                    "inference-mode-backward",
+                    f"{t} is an inference tensor: it was made under torch.inference_mode(), where nothing is "
+                    f"recorded, so it has no graph to differentiate.",
+                    f"compute {t} outside `with torch.inference_mode():`")
+            where = f"{p.name} = {p.src()}"
             return ctx.hint(
                 "inference-mode-backward",
                 f"{where} ran inside `with torch.inference_mode():`, where nothing is recorded, so "
                 f"{t} has no graph to differentiate.",
-                f"{where}  # outside the with block, then {verb}" if p.name else
-                f"compute {t} outside `with torch.inference_mode():`")
+                f"{where}  # outside the with block, then {verb}")
         if "no_grad" in contexts:
             return ctx.hint(
                 "no-grad-then-backward",
@@ -182,6 +192,9 @@ def no_grad_fn(ctx: Context):
                     f"{t} = {rhs}  # compute it again now, then {t}.backward()")
 
     # 5. requires_grad never set
+    if not leaves and not any_rg:  # made by a chain of calls (torch.arange(20.0).reshape(5, 4)): created there
+        leaves = [p.name for p in pieces[1:] if p.name and p.stmt is not None and ctx.tensor(p.name) is not None
+                  and not any(ctx.tensor(m) is not None for m in names_in(p.node))]
     plain = [n for n in leaves if not ctx.tensor(n).requires_grad]
     if leaves and not any_rg:
         n = plain[0]
@@ -191,13 +204,26 @@ def no_grad_fn(ctx: Context):
         fix = f"{n}.requires_grad_(True)  # then compute {t} again"
         made = ""
         candidates = []
-        if a is not None and isinstance(a.value, ast.Call) and is_factory(a.value):
-            call = a.value
-            if not ctx.tensor(n).is_floating_point():
-                call = floatified(call)
+        floating = ctx.tensor(n).is_floating_point()
+        if a is not None and isinstance(a.value, ast.Call) and is_factory(a.value) and \
+                call_name(a.value) not in NO_REQUIRES_GRAD_ARG:
+            call = a.value if floating else floatified(a.value)
             fix = f"{n} = {unparse(with_keyword(call, 'requires_grad', ast.Constant(True)))}  # then compute {t} again"
             made = f" ({n} = {stmt_value_src(a.stmt, a.value)})"
-            candidates = _created_with_requires_grad(ctx, a, ctx.tensor(n).is_floating_point())
+            candidates = _created_with_requires_grad(ctx, a, floating)
+        elif a is not None and a.value is not None and not a.unpacked and not a.augmented:
+            # torch.from_numpy(...), A.reshape(...), X[:, 0]: switched on where it is made
+            value = stmt_value_src(a.stmt, a.value)
+            new = f"{paren(value, a.value)}{'' if floating else '.float()'}.requires_grad_()"
+            fix = f"{n} = {new}  # then compute {t} again"
+            made = f" ({n} = {value})"
+            site, node = site_and_node(ctx, a.stmt.index, a.value)
+            candidates = [site.splice(node, new)] if site is not None else []
+        elif a is not None and a.unpacked:  # x, y = torch.tensor(1.0), torch.tensor(2.0): switched on right after
+            site = ctx.site_of(a.stmt)
+            same = [m for m in plain if (am := ctx.assignment(m)) is not None and am.stmt is a.stmt]
+            candidates = [site.insert_after(site.stmt, "\n".join(f"{m}.requires_grad_(True)" for m in same))] \
+                if site is not None else []
         return ctx.hint(
             "backward-no-grad-fn",
             f"{n} was created without requires_grad=True{made}, so nothing computed from it was recorded "
@@ -217,12 +243,17 @@ def double_backward(ctx: Context):
     if not ctx.error_is("RuntimeError", "backward through the graph a second time"):
         return None
     found = ctx.failing_backward()
-    t = found[3] if found else "y"
-    target = found[1] if found else None
-    kind = found[2] if found else "backward"
+    if found is None:  # the pass is not written as backward()/torch.autograd.grad (an alias): no names to give
+        return ctx.hint(
+            "double-backward",
+            "a backward pass already went through this graph and freed the values it saved; this pass needs "
+            "them again.", "",
+            words="compute the output again before this pass (each pass needs a fresh graph), or pass "
+                  "retain_graph=True to the pass that comes first.")
+    call, target, kind, t = found
     verb = f"{paren(t, target)}.backward()" if kind == "backward" else f"torch.autograd.grad({t}, ...)"
     at = failing_call_at_site(ctx)
-    a = ctx.assignment(t) if found and isinstance(target, ast.Name) else None
+    a = ctx.assignment(t) if isinstance(target, ast.Name) else None
     in_loop = ctx.tree is not None and any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(ctx.tree))
     if in_loop and a is not None and a.stmt.current and "loop" in a.stmt.contexts:
         # the loop rebuilds t, so a part built once outside the loop is shared
@@ -279,7 +310,8 @@ def _double_backward_fixes(ctx: Context, at, root: str | None, kind: str) -> lis
         ra = ctx.assignment(root)
         own = [ra.stmt] if ra is not None and ra.value is not None else []
         leaves = [n for n in leaves_in(ctx, pieces) if ctx.tensor(n).requires_grad and
-                  ctx.grad_of(ctx.tensor(n)) is not None] if kind == "backward" else []
+                  ctx.grad_of(ctx.tensor(n)) is not None] if kind == "backward" and not _passes_on_others(
+            ctx, root, ra.stmt if ra is not None else None) else []
         resets = [f"{n}.grad = None" for n in leaves]
         stmts = sorted({id(s): s for s in own + [p.stmt for p in computed]}.values(), key=lambda s: s.order)
         for rebuild in ([s.src() for s in own], [s.src() for s in stmts]):
@@ -297,19 +329,17 @@ def _double_backward_fixes(ctx: Context, at, root: str | None, kind: str) -> lis
         if calls:
             earlier = ctx.site_of(stmt)
             if earlier is not None:
-                again = [c for c, tgt, k in ctx.backward_calls(earlier.stmt)
+                again = [c for c, tgt, k in ctx.backward_calls(earlier.stmt)  # `calls`, in the site's own tree
                          if tgt is not None and _root_name(ctx, tgt) == root]
-                if again:
-                    found.append(earlier.add_argument(again[-1], "retain_graph=True"))
+                found.append(earlier.add_argument(again[-1], "retain_graph=True"))
             break
     return found
 
 
 def _call_site_root(ctx: Context, target: ast.AST | None):
     """For a pass inside a helper: (site of the calling input, the calling statement, the learner's name
-    for the tensor the helper differentiates), from the helper's parameters and the call's arguments."""
-    if target is None or not ctx.error or len(ctx.error.frames) < 2:
-        return None, None, None
+    for the tensor the helper differentiates), from the helper's parameters and the call's arguments.
+    Called only for an error inside a function (ctx.in_function: two frames at least)."""
     fname = ctx.error.frames[1][0]
     top = ctx.site(ctx.outcome.index, ctx.error.frames[0][1])
     fd = ctx.function_def(ctx.ns.get(fname)) if fname in ctx.ns else None
@@ -333,21 +363,28 @@ def _call_site_root(ctx: Context, target: ast.AST | None):
 
 
 def _root_name(ctx: Context, target: ast.AST) -> str | None:
-    """The named, computed tensor a target expression starts from: y for y, y.sum(), (y * 2)[0]."""
+    """The named, computed tensor a target expression starts from: y for y, y.sum(), (y * 2)[0], and
+    torch.sum(y) or loss_fn(out, t) (the first computed name, the method chain's receiver first)."""
+    names = names_in(target)
     node = target
-    while True:
-        if isinstance(node, ast.Name):
-            t = ctx.tensor(node.id)
-            return node.id if t is not None and t.grad_fn is not None else None
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            node = node.func.value
-        elif isinstance(node, (ast.Attribute, ast.Subscript)):
-            node = node.value
-        elif isinstance(node, ast.BinOp):
-            names = [n for n in names_in(node) if (t := ctx.tensor(n)) is not None and t.grad_fn is not None]
-            return names[0] if names else None
-        else:
-            return None
+    while isinstance(node, (ast.Attribute, ast.Subscript)) or isinstance(node, ast.Call) and isinstance(
+            node.func, ast.Attribute):
+        node = node.func.value if isinstance(node, ast.Call) else node.value
+    if isinstance(node, ast.Name):
+        names = [node.id] + [n for n in names if n != node.id]
+    return next((n for n in names if (t := ctx.tensor(n)) is not None and t.grad_fn is not None), None)
+
+
+def _passes_on_others(ctx: Context, root: str, since) -> bool:
+    """A backward pass through another output since `root` was made (loss1.backward() before
+    loss2.backward()): the gradients it left are wanted, not a repeat for a reset to undo."""
+    for stmt in ctx.stmts:
+        if since is not None and stmt.order <= since.order or isinstance(stmt.node, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        for _, tgt, kind in ctx.backward_calls(stmt.node):
+            if tgt is not None and _root_name(ctx, tgt) not in (None, root):
+                return True
+    return False
 
 
 @rule(20)
@@ -483,10 +520,12 @@ def _second_derivative(ctx: Context, owner: str, site, again: bool = False) -> l
     taken with torch.autograd.grad(..., create_graph=True), then differentiated; the output computed again
     first (from its own assignment) when `again` or when the graph is gone."""
     out = _last_output(ctx)
-    if site is None or site.stmt is None or not out.isidentifier():
+    if site is None or site.stmt is None:
         return []
     grads = (f"(d{owner},) = torch.autograd.grad({out}, {owner}, create_graph=True)\n"
              f"torch.autograd.grad(d{owner}, {owner})")
+    if not out.isidentifier():  # an expression ((x ** 3).backward(...)): computed anew where it is written
+        return [site.replace(site.stmt, grads)]
     found = [] if again else [site.replace(site.stmt, grads)]
     a = ctx.assignment(out)
     if a is not None and a.value is not None and not a.unpacked and not a.augmented:
@@ -541,9 +580,8 @@ def _again_then_outside(ctx: Context, piece) -> list:
     """For a result computed under no_grad: computed again right before the failing pass (what to type
     next), else its statement taken out of the with block where it was typed."""
     site = ctx.error_site
-    found = []
-    if site is not None and site.stmt is not None and piece.name:
+    found = []  # `piece` is a named statement of the history (its no_grad context came from it)
+    if site is not None and site.stmt is not None:
         found.append(site.insert_before(site.stmt, f"{piece.name} = {piece.src()}"))
-    if piece.stmt is not None:
-        found.append(outside_block(ctx, piece.stmt))
+    found.append(outside_block(ctx, piece.stmt))
     return found

@@ -9,6 +9,7 @@ tensor edited through .data in another input. They name the input and the code t
 from __future__ import annotations
 
 import ast
+from itertools import takewhile
 
 from tutor.hints import fixes, reach
 from tutor.hints.context import Context, Stmt, assigned_names, call_name, dotted, names_in, paren, source_of
@@ -49,9 +50,9 @@ def _from_grad_call(call: ast.Call, text: str, name: str, place: str) -> _Cause 
     if not reach.is_grad_call(call) or reach.creates_graph(call):
         return None
     new = ast.unparse(call)[:-1] + ", create_graph=True)"
+    made = f"{name} came from {text}{place}" if name != text else f"{text}{place} ran"  # used in place
     return _Cause("grad-of-grad-no-create-graph",
-                  f"{name} came from {text}{place} without create_graph=True: a plain tensor, with no graph "
-                  f"to differentiate again.",
+                  f"{made} without create_graph=True: a plain tensor, with no graph to differentiate again.",
                   new + (f"  #{place.split(' (defined')[0]}" if place else ""))
 
 
@@ -215,9 +216,7 @@ def _text(node: ast.AST, src: str, callee: reach.Callee | None) -> str:
 def _grad_disabled_before(ctx: Context, stmt: Stmt) -> Stmt | None:
     """The `torch.set_grad_enabled(False)` still in force when `stmt` ran."""
     off = None
-    for s in ctx.stmts:
-        if s.order >= stmt.order:
-            break
+    for s in takewhile(lambda s: s.order < stmt.order, ctx.stmts):
         node = s.node
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and call_name(node.value) == \
                 "set_grad_enabled" and node.value.args and isinstance(node.value.args[0], ast.Constant):
@@ -291,9 +290,7 @@ def requires_grad_after_forward(ctx: Context):
         switched = _switched_on(ctx, n)
         if switched is None:
             continue
-        for stmt in reversed(ctx.stmts):
-            if stmt.order <= switched.order:
-                break
+        for stmt in takewhile(lambda s: s.order > switched.order, reversed(ctx.stmts)):
             for call, target, kind in ctx.backward_calls(stmt.node):
                 if target is None or kind != "backward":
                     continue
@@ -390,9 +387,9 @@ def _data_aliases(ctx: Context) -> dict[str, str]:
 
 
 def _recompute_candidates(ctx: Context, bstmt, again: str) -> list:
-    """`again` (the graph computed anew) inserted right before the backward statement."""
+    """`again` (the graph computed anew: `name = value` statements) inserted right before the backward statement."""
     site = ctx.site_of(bstmt)
-    if site is None or not again:
+    if site is None:
         return []
     found = site.insert_before(site.stmt, again)
     return [found] if found is not None else []
@@ -449,20 +446,15 @@ def inplace_via_data(ctx: Context):
 
 
 def handles_accumulation(ctx: Context) -> bool:
-    """True when the input has a loop or calls learner code: `accumulation_through_calls` judges it."""
+    """True when the input (parsed: ctx.tree) has a loop or calls learner code: `accumulation_through_calls`
+    judges it."""
     tree = ctx.tree
-    if tree is None:
-        return False
     return any(isinstance(n, (ast.For, ast.While)) for n in ast.walk(tree)) or reach.calls_learner_code(ctx, tree)
 
 
 def _grad_reads(node: ast.AST) -> bool:
     return any(isinstance(s, ast.Attribute) and s.attr == "grad" and isinstance(s.ctx, ast.Load)
-               and not _is_reset_target(s) for s in ast.walk(node))
-
-
-def _is_reset_target(node: ast.Attribute) -> bool:
-    return False
+               for s in ast.walk(node))
 
 
 def _loops_with_backward(ctx: Context, tree: ast.AST):
@@ -651,7 +643,7 @@ def _backward_on(ctx: Context, stmt: Stmt, name: str) -> str | None:
                     continue
                 root = names_in(target)[:1]
                 if root and (root[0] in bound or (root[0] == name and name not in callee.params)):
-                    return f"{source_of(callee.call, stmt.source)}`, whose `{ast.unparse(call)}"
+                    return f"{source_of(callee.call, stmt.source)}`, which runs `{ast.unparse(call)}"
     return None
 
 
