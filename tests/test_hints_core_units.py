@@ -498,3 +498,43 @@ def test_an_edit_inside_a_class_is_shown_as_the_class_or_as_its_method_moved_lef
     assert found.shown == "def loss(p):\n    return p.detach().numpy()"  # too long: the method, flush left
     assert found.replaces[1] == long.replace("p.numpy()", "p.detach().numpy()")
     assert site.flush(method.body[0]) == "return p.numpy()"
+
+
+def test_run_rules_skips_a_rule_that_cannot_tell_and_one_that_breaks_unless_strict(monkeypatch):
+    from tutor.hints import rules
+    from tutor.hints.context import Unknown
+    from tutor.outcome import Hint
+
+    def unknown(ctx):
+        raise Unknown
+
+    def broken(ctx):
+        raise KeyError("bug in a rule")
+
+    def two(ctx):
+        return [Hint("double-backward", "t", "e"), Hint("grad-accumulation", "t", "e")]
+
+    def silent(ctx):
+        return None
+
+    monkeypatch.setattr(rules, "RULES", [(5, unknown), (1, broken), (7, silent), (3, two)])
+    ctx = context({})
+    assert [(p, h.id) for p, h in rules.run_rules(ctx)] == [(3, "double-backward"), (3, "grad-accumulation")]
+    with pytest.raises(KeyError):
+        rules.run_rules(ctx, strict=True)
+    monkeypatch.setattr(rules, "RULES", [(5, unknown), (3, two)])
+    assert len(rules.run_rules(ctx, strict=True)) == 2  # Unknown is "this rule cannot tell", never a failure
+
+
+def test_a_hint_drops_the_ones_it_supersedes_but_never_itself(monkeypatch):
+    from tutor.hints import rules
+    from tutor.outcome import Hint
+
+    def two(ctx):
+        return [Hint("double-backward", "t", "e"), Hint("grad-accumulation", "t", "e")]
+
+    monkeypatch.setattr(rules, "RULES", [(3, two)])
+    monkeypatch.setattr(rules, "SUPERSEDES", {"double-backward": ("grad-accumulation", "double-backward")})
+    assert [h.id for _, h in rules.run_rules(context({}))] == ["double-backward"]
+    monkeypatch.setattr(rules, "SUPERSEDES", {"non-scalar-backward": ("grad-accumulation",)})  # not given: no effect
+    assert [h.id for _, h in rules.run_rules(context({}))] == ["double-backward", "grad-accumulation"]

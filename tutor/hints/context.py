@@ -444,9 +444,6 @@ class Context:
                     return Assignment(name, stmt, None)
         return None
 
-    def statements_matching(self, pred, after: int = -1) -> list[Stmt]:
-        return [s for s in self.stmts if s.order > after and pred(s)]
-
     def backward_calls(self, node: ast.AST) -> list[tuple[ast.Call, ast.expr | None, str]]:
         """(call, target, kind) for `t.backward(...)` ("backward") and `torch.autograd.grad(t, ...)` ("grad")."""
         found = []

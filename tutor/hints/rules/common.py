@@ -10,7 +10,6 @@ from typing import Callable
 
 from tutor.display import shape_text
 from tutor.hints.context import FACTORIES, Context, Stmt, call_name, dotted, names_in, source_of
-from tutor.outcome import Hint
 
 
 RULES: list[tuple[int, Callable[[Context], object]]] = []
@@ -92,19 +91,8 @@ def is_factory(call: ast.AST) -> bool:
     return name.startswith(("torch.", "th.")) and call_name(call) in FACTORIES
 
 
-def first_line(ctx: Context, hint_id: str, explanation: str, fix: str = "") -> Hint:
-    return ctx.hint(hint_id, explanation, fix)
-
-
 def stmt_value_src(stmt: Stmt, node: ast.AST | None) -> str:
     return source_of(node, stmt.source) if node is not None else "?"
-
-
-def describe_assignment(ctx: Context, name: str) -> str | None:
-    a = ctx.assignment(name)
-    if a is None or a.value is None:
-        return None
-    return f"{name} = {stmt_value_src(a.stmt, a.value)}"
 
 
 @dataclass
