@@ -1,11 +1,13 @@
-"""Branch scripts for tutor/hints/rules/conversion.py (math.*, SymPy, NumPy, '%' formatting and plotting of tensors that require grad)."""
+"""Branch scripts for tutor/hints/rules/conversion.py (math.*, SymPy, NumPy, '%' formatting and plotting of
+tensors that require grad)."""
 
 SCRIPTS = [
     # math.tanh made a float, then F.mse_loss(pred, ...) fails inside torch ('float' object has no attribute 'size'):
     # no attribute on the learner's line; the float's name is found and its math.* origin named
     'import math\nimport torch\nimport torch.nn.functional as F\nw = torch.tensor(0.5, requires_grad=True)\n'
     'pred = math.tanh(w) * 2.0\nloss = F.mse_loss(pred, torch.tensor(1.0))\n',
-    # a float from plain arithmetic handed to F.mse_loss (math.exp only made the learning rate): not math's doing, no hint
+    # a float from plain arithmetic handed to F.mse_loss (math.exp only made the learning rate): not math's
+    # doing, no hint
     'import math\nimport torch\nimport torch.nn.functional as F\nlr = math.exp(-3)\n'
     'w = torch.tensor(0.5, requires_grad=True)\npred = 0.5 * 2.0\n'
     'loss = F.mse_loss(pred, torch.tensor(1.0))\n',

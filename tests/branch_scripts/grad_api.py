@@ -22,4 +22,13 @@ SCRIPTS = [
     # torch.autograd imported as ag: ag.grad is not recognised as torch.autograd.grad, the hint stays general
     'import torch\nimport torch.autograd as ag\nx = torch.tensor(1.0, requires_grad=True)\n'
     'z = torch.tensor(2.0, requires_grad=True)\ny = x ** 2\ndx, dz = ag.grad(y, [x, z])\n',
+    # torch.autograd.grad(y, x, grad_outputs=torch.ones(2)): the seed is grad_outputs= (not y, the first
+    # argument); the fix keeps the learner's unpacking dx, = ...
+    'import torch\nx = torch.arange(3.0, requires_grad=True)\ny = x ** 2\n'
+    'dx, = torch.autograd.grad(y, x, grad_outputs=torch.ones(2))\n',
+    # torch.autograd.backward(y, torch.ones(2)): the seed is the second positional argument
+    'import torch\nx = torch.arange(3.0, requires_grad=True)\ny = x ** 2\ntorch.autograd.backward(y, torch.ones(2))\n',
+    # torch.autograd.backward(y, grad_tensors=torch.ones(1, 3)): the seed by its keyword
+    'import torch\nx = torch.arange(3.0, requires_grad=True)\ny = x ** 2\n'
+    'torch.autograd.backward(y, grad_tensors=torch.ones(1, 3))\n',
 ]

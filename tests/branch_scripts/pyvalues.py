@@ -1,4 +1,5 @@
-"""Branch scripts for tutor/hints/rules/pyvalues.py (attribute-called, item-breaks-graph, float-equality-check, grad-returns-tuple, tensor-copy-construct)."""
+"""Branch scripts for tutor/hints/rules/pyvalues.py (attribute-called, item-breaks-graph, float-equality-check,
+grad-returns-tuple, tensor-copy-construct)."""
 
 SCRIPTS = [
     # two attributes called in one line: the first visited (x.dtype()) is not the one that raised ('torch.Size')
@@ -66,4 +67,18 @@ SCRIPTS = [
     'g = grad_of(lambda t: (t ** 3).sum(), x)\nx_new = x - 2 * g\n',
     # a negative constant in torch.tensor(-2.0) without requires_grad: not a tensor expression copied
     'import torch\nw = torch.tensor(-2.0)\nloss = (w * 3) ** 2\nloss.backward()\n',
+    # losses as .item() numbers, backward in `for epoch, l in enumerate(losses)`: followed through enumerate
+    'import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\n'
+    'losses = [((w - t) ** 2).sum().item() for t in range(3)]\nfor epoch, l in enumerate(losses):\n'
+    '    l.backward()\n',
+    # losses[-1].backward() on a list of .item() numbers: the name inside the subscript is followed
+    'import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\n'
+    'losses = [((w - t) ** 2).sum().item() for t in range(3)]\nlosses[-1].backward()\n',
+    # a running total of .item() losses averaged, then avg.backward(): followed through avg = total / n to
+    # total += ...item() in the loop
+    'import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\n'
+    'xs = [torch.tensor([0.5, 1.0]), torch.tensor([2.0, -1.0])]\ntotal = 0.0\nfor x in xs:\n'
+    '    total += ((w * x).sum() - 1.0).pow(2).item()\navg = total / len(xs)\navg.backward()\n',
+    # an int that never was a tensor (n = steps * 2): no .item() behind it, no hint
+    'import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\nsteps = 3\nn = steps * 2\nn.backward()\n',
 ]

@@ -279,7 +279,8 @@ def _percent_tuple(ctx: Context, items: ast.Tuple) -> Hint:
     many = [(e, v) for e in items.elts if ctx.is_tensor(v := ctx.try_value(e)) and v.numel() > 1]
     node = many[0][0] if many else items
     x, px = ctx.error_src(node), paren(ctx.error_src(node), node)
-    what = f"{x} is a tensor with {many[0][1].numel()} elements" if many else f"{x} holds a tensor with several elements"
+    what = (f"{x} is a tensor with {many[0][1].numel()} elements" if many
+            else f"{x} holds a tensor with several elements")
     return ctx.hint(
         "format-tensor",
         f"'%' formatting needs one number for each %-field, but {what}.",

@@ -10,6 +10,18 @@ from tutor.hints.context import Context, dotted, keyword, paren, source_of
 from tutor.hints.rules.common import rule, shape_of, dtype_of, unparse, with_keyword
 
 
+# where each call takes its seed: (position, keyword)
+_SEED = {"backward": (0, "gradient"), "autograd.backward": (1, "grad_tensors"), "grad": (2, "grad_outputs")}
+
+
+def _seed(call: ast.Call, kind: str) -> tuple[ast.expr | None, str]:
+    """The seed node of a failing backward/grad call and the keyword that names it."""
+    form = "autograd.backward" if kind == "backward" and (dotted(call.func) or "").endswith("autograd.backward") \
+        else kind
+    at, name = _SEED[form]
+    return (call.args[at] if len(call.args) > at else keyword(call, name)), name
+
+
 @rule(20)
 def gradient_shape(ctx: Context):
     if not ctx.error_is("RuntimeError", "mismatch in shape: grad_output"):
@@ -19,19 +31,30 @@ def gradient_shape(ctx: Context):
     found = ctx.failing_backward()
     t = found[3] if found else "y"
     target = found[1] if found else None
-    seed = None
-    if found and found[0].args:
-        seed = ctx.error_src(found[0].args[0]) if ctx.error_tree else source_of(found[0].args[0], ctx.source)
-    elif found and keyword(found[0], "gradient") is not None:
-        seed = source_of(keyword(found[0], "gradient"))
+    seed, name = _seed(found[0], found[2]) if found else (None, "gradient")
+    seed = (ctx.error_src(seed) if ctx.error_tree else source_of(seed, ctx.source)) if seed is not None else None
     def fmt(s):
         return shape_text(int(p) for p in s.split(",") if p.strip())
     shapes = f"{seed or 'the gradient'} has shape {fmt(m.group(1))} but {t} has shape {fmt(m.group(2))}" if m \
         else f"{seed or 'the gradient'} and {t} have different shapes"
-    return ctx.hint(
-        "backward-gradient-shape",
-        f"{shapes}: the gradient= tensor must have exactly the shape of {t}, and nothing is broadcast.",
-        f"{paren(t, target)}.backward(torch.ones_like({t}))")
+    explanation = f"{shapes}: the {name}= tensor must have exactly the shape of {t}, and nothing is broadcast."
+    if found and found[2] == "grad":
+        call = found[0]
+        new = with_keyword(ast.Call(call.func, call.args[:2], call.keywords), "grad_outputs",
+                           ast.parse(f"torch.ones_like({t})", mode="eval").body)
+        return ctx.hint("backward-gradient-shape", explanation, unparse(new),
+                        candidates=_call_replaced(ctx, call, unparse(new)),
+                        words=f"pass a grad_outputs= tensor with the shape of {t} (torch.ones_like({t})).")
+    return ctx.hint("backward-gradient-shape", explanation, f"{paren(t, target)}.backward(torch.ones_like({t}))")
+
+
+def _call_replaced(ctx: Context, call: ast.Call, new: str) -> list:
+    """The failing call replaced by `new` in the learner's own statement (`dx, = torch.autograd.grad(...)`)."""
+    from tutor.hints.rules.common import node_by_text
+
+    site = ctx.error_site
+    found = node_by_text(site, ast.Call, ctx.error_src(call)) if site is not None else None
+    return [site.splice(found, new)] if found is not None else []
 
 
 @rule(20)

@@ -37,12 +37,9 @@ def attribute_called(ctx: Context):
         owner = ctx.error_src(node.func.value)
         value = reach.value_in_frames(ctx, owner) if isinstance(node.func.value, ast.Name) else None
         now = ""
-        if ctx.is_tensor(value):
-            try:
-                shown = getattr(value, attr) if attr != "grad" else ctx.grad_of(value)
-                now = f" (here {owner}.{attr} is {_short(shown)})"
-            except Exception:  # noqa: BLE001
-                now = ""
+        if ctx.is_tensor(value):  # every attribute of _ATTRIBUTES reads without raising (warnings are off)
+            shown = getattr(value, attr) if attr != "grad" else ctx.grad_of(value)
+            now = f" (here {owner}.{attr} is {_short(shown)})"
         setter = (f"; to switch it on, {owner}.requires_grad_(True)" if attr == "requires_grad" else "")
         return ctx.hint(
             "attribute-called",
@@ -113,39 +110,42 @@ def _to_number(call: ast.AST) -> bool:
         isinstance(call.func, ast.Name) and call.func.id == "float"))
 
 
-def _python_number_origin(ctx: Context, node: ast.AST, before: int | None = None) -> tuple[str, str] | None:
-    """Where a Python number came from: (the .item()/float() call, ' in In [n]' or ' in f()'). A loop
-    variable is followed to what it runs over (`for l in losses:`, losses a list of .item() numbers)."""
+def _python_number_origin(ctx: Context, node: ast.AST, before: int | None = None,
+                          seen: set | None = None) -> tuple[str, str] | None:
+    """Where a Python number came from: (the .item()/float() call, ' in In [n]' or ' in f()'). Names are
+    followed to the statements that gave them their values (`avg = total / n`, `total += l.item()`), a loop
+    variable to what the loop runs over (`for i, l in enumerate(losses):`), each time further back."""
+    seen = set() if seen is None else seen
     if isinstance(node, ast.Name):
         a = ctx.assignment(node.id, before)
-        if a is None:
+        if a is None or (node.id, a.stmt.order) in seen:
             return None
-        value, loop = a.value, a.stmt.node
-        if value is None and isinstance(loop, ast.For) and isinstance(loop.target, ast.Name):
-            value = loop.iter
-            if isinstance(value, ast.Name):  # assigned before the loop: each step goes back in time
-                return _python_number_origin(ctx, value, a.stmt.order)
+        seen.add((node.id, a.stmt.order))
+        value, source = a.value, a.stmt.source
+        if value is None and isinstance(a.stmt.node, ast.For):
+            value = a.stmt.node.iter
         if value is None:
             return None
-        for sub in ast.walk(value):
-            if _to_number(sub):
-                label = ctx.input_name(a.stmt.index) if not a.stmt.current else ""
-                where = f" in {label}" if label else ""
-                return source_of(sub, a.stmt.source), where
-            if isinstance(sub, ast.Call):
-                callee = reach.callee_of(ctx, sub)
-                if callee is not None and _item_in_returns(callee) is not None:
-                    return _item_in_returns(callee)
-        return None
-    for sub in ast.walk(node):
+        label = ctx.input_name(a.stmt.index) if not a.stmt.current else ""
+        return _number_call_in(ctx, value, lambda n: source_of(n, source), f" in {label}" if label else "",
+                               a.stmt.order, seen)
+    return _number_call_in(ctx, node, ctx.error_src, "", before, seen)
+
+
+def _number_call_in(ctx: Context, value: ast.AST, src, where: str, before: int | None, seen: set):
+    """The .item()/float() call in `value` (or in a helper it calls, or behind a name it reads)."""
+    for sub in ast.walk(value):
         if _to_number(sub):
-            return ctx.error_src(sub), ""
+            return src(sub), where
         if isinstance(sub, ast.Call):
             callee = reach.callee_of(ctx, sub)
-            if callee is not None:
-                found = _item_in_returns(callee)
-                if found is not None:
-                    return found
+            if callee is not None and (found := _item_in_returns(callee)) is not None:
+                return found
+    for sub in ast.walk(value):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+            found = _python_number_origin(ctx, sub, before, seen)
+            if found is not None:
+                return found
     return None
 
 
@@ -314,18 +314,16 @@ def tensor_of_tensor_expression(ctx: Context):
         return None
     from tutor.hints.rules.common import chain, find_calls, to_python_call, torch_tensor_call
 
-    found = ctx.failing_backward()
-    if found is None or found[1] is None:
+    found = ctx.failing_backward()  # its target is set: a backward call without one raises a TypeError
+    if found is None:
         return None
     call, target, kind, t = found
     src = ctx.error_source if ctx.error_tree is not None else ctx.source
     for p in chain(ctx, target, src):
         for c in find_calls(p.node, torch_tensor_call):
             arg = c.args[0]
-            if isinstance(arg, (ast.List, ast.Tuple, ast.Constant)) or find_calls(arg, to_python_call):
-                continue
-            if not any(isinstance(n, (ast.BinOp, ast.Call, ast.Attribute, ast.Name)) for n in ast.walk(arg)):
-                continue
+            if isinstance(arg, (ast.List, ast.Tuple)) or find_calls(arg, to_python_call):
+                continue  # torch_tensor_call: `arg` reads a name, an attribute or a call
             where = f" (in {p.name[4:]}())" if p.name and p.name.startswith("def ") else ""
             a = p.src(arg)
             return ctx.hint(

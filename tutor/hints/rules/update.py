@@ -43,8 +43,9 @@ def _pairs(stmt: ast.Assign) -> list[tuple[str, ast.expr]]:
 
 def _kept(body: list[ast.stmt], name: str, update: ast.stmt) -> bool:
     """Whether the new value of `name` leaves the function or loop: returned, yielded, stored into a
-    container or an attribute, appended, or handed to a call. Only code after `update` sees the new value
-    (`norms.append(p.grad.norm())` before it reads the old one), unless a loop inside `body` runs it again."""
+    container or an attribute, or appended (a parameter cannot be declared global). Only code after `update`
+    sees the new value (`norms.append(p.grad.norm())` before it reads the old one), unless a loop inside
+    `body` runs it again."""
     looped = any(isinstance(s, (ast.For, ast.While)) and any(n is update for n in ast.walk(s))
                  for b in body for s in ast.walk(b))
     end = (update.end_lineno, update.end_col_offset)
@@ -64,8 +65,6 @@ def _kept(body: list[ast.stmt], name: str, update: ast.stmt) -> bool:
                     sub.func.attr in ("append", "extend", "insert", "add", "copy_", "set_"):
                 if any(isinstance(n, ast.Name) and n.id == name for a in sub.args for n in ast.walk(a)):
                     return True
-            if isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names:
-                return True
     return False
 
 
