@@ -42,4 +42,9 @@ SCRIPTS = [
     # np.array(torch.stack(ys)): the stacked tensor is what gets .detach()
     'import torch\nimport numpy as np\n'
     'ys = [torch.tensor(float(i), requires_grad=True) * 2 for i in range(3)]\nnp.array(torch.stack(ys))\n',
+    # parameters kept in a dict, flattened with np.concatenate(list(params.values())): the words detach each
+    # tensor of the dict (a dict has no .detach())
+    'import torch\nimport numpy as np\n'
+    "params = {'w': torch.randn(2, requires_grad=True), 'b': torch.zeros(1, requires_grad=True)}\n"
+    'flat = np.concatenate(list(params.values()))\n',
 ]

@@ -579,11 +579,8 @@ def _plain_value(ctx: Context, node: ast.AST, local: dict, current: bool):
     if isinstance(node, ast.Name):
         return _name_value(ctx, local, node.id)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        base = _plain_value(ctx, node.value, local, current)
-        try:
-            return base[node.slice.value] if isinstance(base, (dict, list, tuple)) else None
-        except (KeyError, IndexError, TypeError):
-            return None
+        base = _plain_value(ctx, node.value, local, current)  # the failing line just read base[key]
+        return base[node.slice.value] if isinstance(base, (dict, list, tuple)) else None
     return ctx.try_value(node) if current and not local else None
 
 
@@ -597,6 +594,7 @@ def _numpy_words(ctx: Context, site, culprit: ast.AST, who: str, one: bool, loca
         if isinstance(value, (list, tuple)):
             return (f"detach each tensor of {what} before it reaches NumPy ([t.detach() for t in {what}]), or "
                     f"stay in torch.")
-        if ctx.is_tensor(value):
-            who = what
+        if not ctx.is_tensor(value):
+            return f"detach each tensor of {who} before it reaches NumPy, or stay in torch."
+        who = what
     return f"call .detach() on {who} before it reaches NumPy (or stay in torch)."
