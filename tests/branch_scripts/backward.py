@@ -77,4 +77,9 @@ SCRIPTS = [
     "y.backward()\n",
     # partial derivatives of z = xy + y^2 with x, y made in one unpacking line, without requires_grad
     "import torch\nx, y = torch.tensor(1.0), torch.tensor(2.0)\nz = x * y + y ** 2\nz.backward()\nprint(x.grad, y.grad)\n",
+    # derivatives at several points, the points taken by a for loop over a plain tensor (no assignment to edit)
+    "import torch\nfor x in torch.tensor([0.5, 1.0, 2.0]):\n    y = x ** 3\n    y.backward()\n    print(x.grad)\n",
+    # f'' by x.grad.backward() where y was built with += (its assignment cannot be repeated on its own)
+    "import torch\nx = torch.tensor(1.0, requires_grad=True)\ny = x ** 3\ny += torch.sin(x)\ny.backward(create_graph=True)\n"
+    "x.grad.backward()\nprint(x.grad)\n",
 ]
