@@ -81,7 +81,8 @@ SCRIPTS = [
     '    total += ((w * x).sum() - 1.0).pow(2).item()\navg = total / len(xs)\navg.backward()\n',
     # an int that never was a tensor (n = steps * 2): no .item() behind it, no hint
     'import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\nsteps = 3\nn = steps * 2\nn.backward()\n',
-    # math.exp in a helper, then f(x).backward(): no .item() in what f returns; the math.* hint names it
-    'import math\nimport torch\ndef f(x):\n    return math.exp(x) + 3 * x ** 2\n'
+    # math.sin in a helper (f returns a float), then f(x).backward(): no .item() in what f returns; the math.*
+    # hint names it
+    'import math\nimport torch\ndef f(x):\n    return 2 * math.sin(x)\n'
     'x = torch.tensor(1.0, requires_grad=True)\nf(x).backward()\n',
 ]
