@@ -23,37 +23,29 @@ def accumulation(ctx: Context):
     if any(isinstance(t, ast.Attribute) and t.attr == "grad" for _, t, _ in calls):
         return None  # x.grad.backward(): the grad-of-grad rule explains it
     resets = reach.resets_grad(ctx.tree)
+    if "*" in resets:
+        return None  # opt.zero_grad() in this input
+    added = _added_up(ctx, resets)  # (an input with a loop never gets here: see handles_accumulation)
+    if not added:
+        return None
+    change, names = added[0], [c.name for c in added]
     site = ctx.current_site
-    for change in ctx.outcome.gradients:  # (an input with a loop never gets here: see handles_accumulation)
-        if change.new is None:
-            continue
-        if not ctx.is_tensor(change.new) or not change.new.is_floating_point():
-            continue
-        if change.name in resets or "*" in resets:
-            continue
-        old = change.old
-        if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != change.new.shape:
-            continue
-        if not bool(old.abs().sum()) or bool((old == change.new).all()):
-            continue
-        candidates = []
-        if site is not None:
-            added = _added_up(ctx, resets)
-            candidates.append(typed_now(ctx, site, calls, [c.name for c in added]))
-            stmt = fixes.enclosing_stmt(site.tree, calls[0][0])
-            for reset in (f"{change.name}.grad = None", f"{change.name}.grad.zero_()"):
-                candidates.append(site.insert_before(stmt, reset) if stmt is not None else None)
-            check = one_pass(added)
-            for c in candidates:
-                if c is not None:
-                    c.check = check
-        return ctx.hint(
-            "grad-accumulation",
-            f"{change.name}.grad went from {brief(old)}{_left_by(ctx, change.name)} to {brief(change.new)}: "
-            f"backward() adds to .grad, it does not replace it.",
-            f"{change.name}.grad.zero_()  # before the next backward", candidates=candidates,
-            words=f"reset {change.name}.grad (`{change.name}.grad = None`) before the next backward pass.")
-    return None
+    candidates = [typed_now(ctx, site, calls, names)]
+    stmt = fixes.enclosing_stmt(site.tree, calls[0][0])
+    for reset in ("{}.grad = None", "{}.grad.zero_()"):  # every gradient that added up, not just the first
+        candidates.append(site.insert_before(stmt, "\n".join(reset.format(n) for n in names))
+                          if stmt is not None else None)
+    candidates = [c for c in candidates if c is not None]
+    check = one_pass(added)
+    for c in candidates:
+        c.check = check
+    resets_words = ", ".join(f"`{n}.grad = None`" for n in names)
+    return ctx.hint(
+        "grad-accumulation",
+        f"{change.name}.grad went from {brief(change.old)}{_left_by(ctx, change.name)} to {brief(change.new)}: "
+        f"backward() adds to .grad, it does not replace it.",
+        f"{change.name}.grad.zero_()  # before the next backward", candidates=candidates,
+        words=f"reset {' and '.join(n + '.grad' for n in names)} ({resets_words}) before the next backward pass.")
 
 
 def _left_by(ctx: Context, name: str) -> str:
@@ -68,9 +60,9 @@ def _added_up(ctx: Context, resets: set[str]) -> list:
     found = []
     for change in ctx.outcome.gradients:
         new, old = change.new, change.old
-        if new is None or not ctx.is_tensor(new) or not new.is_floating_point() or change.name in resets:
-            continue
-        if old is None or not change.old_known or not ctx.is_tensor(old) or old.shape != new.shape:
+        if not ctx.is_tensor(new) or not new.is_floating_point() or change.name in resets:
+            continue  # cleared (None), or an integer tensor's .grad, or reset in this input
+        if not change.old_known or not ctx.is_tensor(old) or old.shape != new.shape:
             continue
         if bool(old.abs().sum()) and not bool((old == new).all()):
             found.append(change)
@@ -104,7 +96,7 @@ def typed_now(ctx: Context, site, calls: list, names: list[str]):
     """Code to type after this input, which already ran: reset the gradients, build the graph again (it was
     freed, unless the pass kept it with retain_graph=True) and run the pass again, as typed. Its edit is
     this input followed by the code, so the hint shows it as the next thing to type."""
-    if len(calls) != 1 or not names:
+    if len(calls) != 1:
         return None
     call, target, _ = calls[0]
     stmt = fixes.enclosing_stmt(site.tree, call)

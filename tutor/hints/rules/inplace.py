@@ -6,7 +6,7 @@ import ast
 import re
 
 from tutor.hints import fixes
-from tutor.hints.context import Context, call_name, inplace_target, source_of
+from tutor.hints.context import Context, call_name, inplace_target, is_true, source_of
 from tutor.hints.rules.common import rule, stmt_value_src, _OPS
 
 # in-place methods with an operator of their own (y.add_(1) -> y = y + 1)
@@ -92,6 +92,9 @@ def inplace_on_leaf(ctx: Context):
                 f"refuses to change a leaf it differentiates.", "", candidates=_steps_under_no_grad(ctx),
                 words=f"make the update under `with torch.no_grad():` (`with torch.no_grad(): {s}`), and the "
                       f"other parameter updates next to it too.")
+        hint = _inplace_call_on_leaf(ctx)
+        if hint is not None:
+            return hint
         return ctx.hint("inplace-on-leaf", "An in-place operation changed a leaf that requires grad.", "")
     x, how = inplace_target(stmt)
     s = ctx.error_src(stmt)
@@ -117,6 +120,39 @@ def inplace_on_leaf(ctx: Context):
         "inplace-on-leaf",
         f"{x} is a leaf that requires grad: `{s}` would overwrite the values autograd differentiates with "
         f"respect to.", fix, candidates=candidates)
+
+
+def _inplace_call_on_leaf(ctx: Context):
+    """An in-place call inside a bigger statement: `y = x.add_(1)`, `F.relu(w, inplace=True)` (the leaf
+    changed is the method's tensor, or the first argument of a call with inplace=True), written out of place."""
+    site = ctx.error_site
+    if site is None or site.stmt is None:
+        return None
+    for call in (n for n in ast.walk(site.stmt) if isinstance(n, ast.Call)):
+        f, new = call.func, None
+        if isinstance(f, ast.Attribute) and f.attr.endswith("_") and not f.attr.startswith("_") \
+                and f.attr != "requires_grad_" and isinstance(f.value, ast.Name):
+            x = f.value.id
+            new = f"{x}.{f.attr[:-1]}{site.segment(call)[len(site.segment(f)):]}"
+        elif call.args and isinstance(call.args[0], ast.Name) and any(
+                k.arg == "inplace" and is_true(k.value) for k in call.keywords):
+            x = call.args[0].id
+            kept = [site.segment(a) for a in call.args] + [site.segment(k) for k in call.keywords if k.arg != "inplace"]
+            new = f"{site.segment(f)}({', '.join(kept)})"
+        else:
+            continue
+        t = ctx.tensor(x)
+        if t is None or not t.is_leaf or not t.requires_grad:
+            continue
+        s = site.segment(call)
+        candidate = site.splice(call, new)
+        return ctx.hint(
+            "inplace-on-leaf",
+            f"{x} is a leaf that requires grad: `{s}` changes {x} in place, overwriting the values autograd "
+            f"differentiates with respect to.", "", candidates=[candidate] if candidate is not None else [],
+            words=f"compute a new tensor ({new}) instead of changing {x} in place, or make the change under "
+                  f"`with torch.no_grad():` if you mean to set {x}'s values.")
+    return None
 
 
 def _viewed_leaf(ctx: Context, x: str) -> str | None:
@@ -239,9 +275,10 @@ def _inplace_in_helpers(ctx: Context) -> list:
     found, seen = [], set()
     for node in built:
         for callee in reach.callees(ctx, node):
-            if id(callee.node) in seen:
+            key = (callee.index, callee.name, callee.node.lineno)  # each call parses the def anew: not its id
+            if key in seen:
                 continue
-            seen.add(id(callee.node))
+            seen.add(key)
             found += [(callee, n) for n in ast.walk(callee.node) if isinstance(n, ast.stmt) and inplace_target(n)]
     return found
 

@@ -20,34 +20,46 @@ from tutor.hints.rules.common import (
 from tutor.outcome import Hint
 
 
+def _zeroed_grad(node: ast.AST) -> ast.Attribute | None:
+    """The `t.grad` of a call `t.grad.zero_()` or `t.grad.data.zero_()` (older tutorials zero through .data)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "zero_"
+            and not node.args):
+        return None
+    base = node.func.value
+    if isinstance(base, ast.Attribute) and base.attr == "data":
+        base = base.value
+    return base if isinstance(base, ast.Attribute) and base.attr == "grad" else None
+
+
+def _zero_of_none(ctx: Context) -> ast.Attribute | None:
+    """The `t.grad` whose zero_() (or .data.zero_()) failed because t.grad is None, or None."""
+    if not ctx.error_is("AttributeError", "'NoneType' object has no attribute 'zero_'") and not ctx.error_is(
+            "AttributeError", "'NoneType' object has no attribute 'data'"):
+        return None
+    return next((g for g in map(_zeroed_grad, ctx.error_nodes()) if g is not None), None)
+
+
 @rule(20)
 def grad_zero_none(ctx: Context):
-    if not ctx.error_is("AttributeError", "'NoneType' object has no attribute 'zero_'"):
+    grad = _zero_of_none(ctx)
+    if grad is None:
         return None
-    for node in ctx.error_nodes():
-        if (isinstance(node, ast.Attribute) and node.attr == "zero_" and isinstance(node.value, ast.Attribute)
-                and node.value.attr == "grad"):
-            x = ctx.error_src(node.value.value)
-            t = ctx.try_value(node.value.value)
-            why = (f"{x} is not a leaf, so its .grad is never filled in" if ctx.is_tensor(t) and not t.is_leaf
-                   else f"no backward pass has reached {x} yet")
-            return ctx.hint(
-                "grad-zero-none",
-                f"{x}.grad is None: {why}, so there is nothing to zero.",
-                f"{x}.grad = None  # safe any time; or: if {x}.grad is not None: {x}.grad.zero_()",
-                candidates=_zero_candidates(ctx),
-                words=f"set {x}.grad = None instead of calling {x}.grad.zero_() (None is safe at any time), "
-                      f"or zero it only after a backward pass has filled it.")
-    return None
+    x = ctx.error_src(grad.value)
+    t = ctx.try_value(grad.value)
+    why = (f"{x} is not a leaf, so its .grad is never filled in" if ctx.is_tensor(t) and not t.is_leaf
+           else f"no backward pass has reached {x} yet")
+    return ctx.hint(
+        "grad-zero-none",
+        f"{x}.grad is None: {why}, so there is nothing to zero.",
+        f"{x}.grad = None  # safe any time; or: if {x}.grad is not None: {x}.grad.zero_()",
+        candidates=_zero_candidates(ctx),
+        words=f"set {x}.grad = None instead of calling {x}.grad.zero_() (None is safe at any time), "
+              f"or zero it only after a backward pass has filled it.")
 
 
 def _zero_resets(tree: ast.AST) -> list[ast.Expr]:
-    """Every statement `<t>.grad.zero_()` in `tree`."""
-    found = [n for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
-             and isinstance(n.value.func, ast.Attribute) and n.value.func.attr == "zero_"
-             and isinstance(n.value.func.value, ast.Attribute) and n.value.func.value.attr == "grad"
-             and not n.value.args]
-    return found
+    """Every statement `<t>.grad.zero_()` (or `<t>.grad.data.zero_()`) in `tree`."""
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Expr) and _zeroed_grad(n.value) is not None]
 
 
 def _zero_candidates(ctx: Context) -> list:
@@ -63,7 +75,7 @@ def _zero_candidates(ctx: Context) -> list:
     for style in ("none", "guard"):
         edits = []
         for stmt in _zero_resets(site.tree):
-            base = segment(site.source, stmt.value.func.value.value)
+            base = segment(site.source, _zeroed_grad(stmt.value).value)
             edits.append((stmt, f"{base}.grad = None" if style == "none"
                           else f"if {base}.grad is not None:\n    {base}.grad.zero_()"))
         found.append(site.replace_all(edits))  # inside a loop, shown with its loop
@@ -94,11 +106,11 @@ def none_grad_used(ctx: Context):
     """x.grad used as a tensor while it is None: before backward, on a non-leaf, after w = w - lr*w.grad."""
     if not (ctx.error_is(("TypeError", "AttributeError"), "'NoneType'")):
         return None
-    if ctx.error_is("AttributeError", "attribute 'zero_'"):
-        return None
+    if _zero_of_none(ctx) is not None:
+        return None  # grad_zero_none explains it
     found = _grad_attr_in_error(ctx)
     if found is None:
-        return None
+        return _stale_grad_copy(ctx)
     node, x = found
     t = ctx.try_value(node.value)
     if t is None and ctx.error is not None:  # self.w inside a method: read it as that frame saw it
@@ -114,12 +126,60 @@ def none_grad_used(ctx: Context):
         return _nonleaf_hint(ctx, kind, x, t)
     if ctx.is_tensor(t) and t.grad is not None:
         return None  # it was None only inside a loop or function: not ours to guess
+    x, via = _caller_name(ctx, node.value, x, t)
     if ctx.is_tensor(t) and not t.requires_grad:
         return ctx.hint(
             "grad-none-before-backward",
-            f"{x}.grad is None: {x} does not require grad, so no backward pass fills its .grad.",
-            f"{x}.requires_grad_(True)  # then compute and call backward() again")
-    return _none_before_backward(ctx, x)
+            f"{via}{x}.grad is None: {x} does not require grad, so no backward pass fills its .grad.",
+            f"{x}.requires_grad_(True)  # then compute and call backward() again",
+            words=f"create {x} with requires_grad=True (or call {x}.requires_grad_() before anything is computed "
+                  f"from it), then compute the output again and call backward().")
+    return _none_before_backward(ctx, x, via)
+
+
+def _caller_name(ctx: Context, node: ast.AST, x: str, t) -> tuple[str, str]:
+    """(name, via): inside the learner's function, the session's own name for the tensor the local `x` holds
+    (`update(b)` runs `w.grad` with w = b: b.grad is the one that is None), and the sentence saying so."""
+    if not (ctx.in_function and isinstance(node, ast.Name) and ctx.is_tensor(t)):
+        return x, ""
+    names = [n for n, v in ctx.ns.items() if v is t and not n.startswith("_")]
+    if not names or x in names:
+        return x, ""
+    from tutor.hints import reach
+
+    frames = reach.error_frames(ctx)
+    where = f" in {frames[-1].name}()" if frames and frames[-1].name != "<module>" else ""
+    return names[0], f"{x}{where} is {names[0]}. "
+
+
+def _stale_grad_copy(ctx: Context) -> Hint | None:
+    """`g = x.grad` read while x.grad was None, then `g` used as a tensor: a backward pass since has given x a
+    .grad, but g still names the None it read (it does not follow x.grad)."""
+    if ctx.in_function:
+        return None
+    for node in ctx.error_nodes():
+        if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)) or node.id not in ctx.ns \
+                or ctx.ns[node.id] is not None:
+            continue
+        a = ctx.assignment(node.id)
+        if a is None or a.unpacked or not (isinstance(a.value, ast.Attribute) and a.value.attr == "grad"):
+            continue
+        t = ctx.try_value(a.value.value)
+        if not ctx.is_tensor(t):
+            continue
+        g, x = node.id, source_of(a.value.value, a.stmt.source)
+        read = f"{g} = {stmt_value_src(a.stmt, a.value)}"
+        if t.grad is None:
+            return _none_before_backward(ctx, x, f"{g} is None: `{read}` read {x}.grad, and ")
+        site = ctx.error_site
+        candidates = [site.insert_before(site.stmt, read)] if site is not None and site.stmt is not None else []
+        return ctx.hint(
+            "grad-none-before-backward",
+            f"`{read}` ran while {x}.grad was None, so {g} is None. A backward pass has filled {x}.grad since, "
+            f"but {g} still names the None it read: it does not follow {x}.grad.",
+            "", candidates=[c for c in candidates if c is not None],
+            words=f"read {x}.grad after backward() has run (`{read}` again, or use {x}.grad directly).")
+    return None
 
 
 def _attribute_updates(body: list[ast.stmt]) -> list[ast.Assign]:
@@ -180,7 +240,7 @@ def _in_place_updates(site, updates: list[ast.Assign], reset: bool):
     return site.replace_all(edits)
 
 
-def _none_before_backward(ctx: Context, x: str) -> Hint:
+def _none_before_backward(ctx: Context, x: str, via: str = "") -> Hint:
     a = ctx.assignment(x)
     after = a.stmt.order if a is not None else -1
     ran = None
@@ -200,20 +260,20 @@ def _none_before_backward(ctx: Context, x: str) -> Hint:
             name, made = cut
             return ctx.hint(
                 "grad-none-before-backward",
-                f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
+                f"{via}{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
                 f"reach {x}, because {tsrc} was computed from {name} = {made}, a copy of {x}'s values cut from "
                 f"its graph: no gradient flows back through it.", fix,
                 words=f"compute {tsrc} from {x} itself where the gradient should reach {x} (a detached copy is "
                       f"a constant), or read {name}.grad if {name} is the tensor you meant to differentiate.")
         return ctx.hint(
             "grad-none-before-backward",
-            f"{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
+            f"{via}{x}.grad is still None: the backward pass you ran ({paren(tsrc, tgt)}.backward()) did not "
             f"reach {x}, because {tsrc} does not depend on {x}.", fix,
             words=f"make {tsrc} depend on {x} (use {x} where the output is computed), or run backward() on an "
                   f"output that does, before reading {x}.grad.")
     return ctx.hint(
         "grad-none-before-backward",
-        f"{x}.grad is None: no backward pass has reached {x} yet, so there is no gradient to use.", fix)
+        f"{via}{x}.grad is None: no backward pass has reached {x} yet, so there is no gradient to use.", fix)
 
 
 def _cut_from(ctx: Context, x: str, target: ast.AST, source: str) -> tuple[str, str] | None:
@@ -325,7 +385,8 @@ def _nonleaf_hint(ctx: Context, kind: str, x: str, t, via: str = "") -> Hint:
     other = f", or read {leaf}.grad, the leaf's own gradient" if leaf else ""
     return ctx.hint(
         "nonleaf-grad-access",
-        f"{via}{x} is not a leaf: it was computed ({made}, grad_fn={grad_fn_name(t)}), and backward() passes "
+        f"{via}{x} is not a leaf: it was computed ({made + ', ' if made != x else ''}grad_fn={grad_fn_name(t)}), "
+        f"and backward() passes "
         f"through it without keeping its gradient, so {x}.grad is None.",
         "", candidates=candidates,
         words=f"call {x}.retain_grad() right after `{made}`, before backward(){other}." if usable else "")
@@ -490,7 +551,7 @@ def nonleaf_access(ctx: Context):
     for node in ast.walk(ctx.tree):
         if not (isinstance(node, ast.Attribute) and node.attr == "grad" and isinstance(node.ctx, ast.Load)):
             continue
-        if not isinstance(node.value, (ast.Name, ast.Attribute)):
+        if not isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)):  # y, net.h, outs[0]
             continue
         t = ctx.try_value(node.value)
         if not ctx.is_tensor(t) or t.is_leaf or (t.retains_grad and t.grad is not None):
