@@ -29,4 +29,12 @@ SCRIPTS = [
     "u.add_(1)\nu.sub_(1)\nu.div_(2)\nu.clamp_(0)\ny.sum().backward()\n",
     # through .data the change is allowed; item assignment on the leaf is not
     "import torch\nx = torch.ones(3, requires_grad=True)\nx.data.add_(1)\nx[0] = 5.0\n",
+    # an in-place method inside print()
+    'import torch\nw = torch.randn(3, requires_grad=True)\nprint(w.mul_(2))\n',
+    # torch's in-place function form, under an alias: the leaf is the argument, not the module
+    'import torch as th\nw = th.randn(3, requires_grad=True)\nth.relu_(w)\n',
+    # a custom init of an attribute leaf: uniform_ has no out-of-place twin, so no_grad
+    'import torch\nclass Model:\n    def __init__(self):\n        self.w = torch.empty(3, requires_grad=True)\nmodel = Model()\nmodel.w.uniform_(-0.1, 0.1)\n',
+    # a softmax by hand in place, three changes of h: the first one broke the saved exp
+    'import torch\nx = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\nh = x.exp()\nh /= h.sum()\nh *= 10\nh -= 1\nh.sum().backward()\n',
 ]

@@ -58,4 +58,20 @@ SCRIPTS = [
     "import torch\nw = -torch.rand(3, requires_grad=True)\n(w ** 2).sum().backward()\nw.grad\n",
     # the product of two leaves is an ordinary result, not a parameter built wrong: no hint
     "import torch\na = torch.tensor(2.0, requires_grad=True) * torch.tensor(3.0, requires_grad=True)\na.backward()\n",
+    # two .grad read on one line, b's None (the loss forgot + b): the hint is about b, not the first read
+    'import torch\nw = torch.tensor([1.0, -1.0], requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\nX = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\ny = torch.tensor([1.0, 2.0])\nloss = ((X @ w - y) ** 2).mean()\nloss.backward()\nprint(w.grad.norm(), b.grad.norm())\n',
+    # a helper whose parameter has the global's name, called before backward: no other name to give
+    'import torch\nw = torch.tensor([1.0, -1.0], requires_grad=True)\ndef step(w, lr):\n    w.data -= lr * w.grad\nstep(w, 0.1)\n',
+    # a copy of a None .grad passed to a helper: the error is inside clip, not ours to explain there
+    'import torch\nw = torch.tensor([1.0, -1.0], requires_grad=True)\ndef clip(g, c=1.0):\n    return g.clamp(-c, c)\ng = w.grad\nclip(g)\n',
+    # a method rebinding self.w from its own .grad, next to a step counter it also rebinds
+    'import torch\nclass LinReg:\n    def __init__(self):\n        self.w = torch.zeros(2, requires_grad=True)\n        self.steps = 0\n    def step(self, lr):\n        self.steps = self.steps + 1\n        self.w = self.w - lr * self.w.grad\nmodel = LinReg()\nX = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\nfor i in range(2):\n    loss = ((X @ model.w - 1) ** 2).mean()\n    loss.backward()\n    model.step(0.1)\n',
+    # an attribute's .grad before any backward
+    'import torch\nclass LinReg:\n    def __init__(self):\n        self.w = torch.zeros(2, requires_grad=True)\nmodel = LinReg()\nprint(model.w.grad.norm())\n',
+    # x = x.view(2, 2) rebinds the leaf's name (a post on leaves: x.view then x.grad)
+    'import torch\nx = torch.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)\nx = x.view(2, 2)\nout = x.sum()\nout.backward()\nprint(x.grad)\n',
+    # .grad of a call's result: a fresh tensor, torch's warning is enough, no hint
+    'import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\ny = torch.sigmoid(x).sum()\ny.backward()\ntorch.sigmoid(x).grad\n',
+    # a helper looping over a list of tensors it is given, one of them computed
+    'import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\nh = x * 3\n(h ** 2).sum().backward()\ndef report(params):\n    for p in params:\n        print(p.grad)\nreport([x, h])\n',
 ]

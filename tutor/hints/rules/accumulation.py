@@ -33,7 +33,8 @@ def accumulation(ctx: Context):
     candidates = [typed_now(ctx, site, calls, names)]
     stmt = fixes.enclosing_stmt(site.tree, calls[0][0])
     for reset in ("{}.grad = None", "{}.grad.zero_()"):  # every gradient that added up, not just the first
-        candidates.append(site.insert_before(stmt, "\n".join(reset.format(n) for n in names))
+        code = "\n".join(reset.format(n) for n in names)
+        candidates.append(site.insert_before(stmt, code, _shown_with_line(site, stmt, code))
                           if stmt is not None else None)
     candidates = [c for c in candidates if c is not None]
     check = one_pass(added)
@@ -46,6 +47,16 @@ def accumulation(ctx: Context):
         f"backward() adds to .grad, it does not replace it.",
         f"{change.name}.grad.zero_()  # before the next backward", candidates=candidates,
         words=f"reset {' and '.join(n + '.grad' for n in names)} ({resets_words}) before the next backward pass.")
+
+
+def _shown_with_line(site, stmt: ast.stmt, code: str) -> str | None:
+    """`code` then the whole line of the top-level `stmt` when other statements share it (`a.backward();
+    b.backward()`: the reset goes before both), else None (the usual display)."""
+    body = site.tree.body
+    if not any(stmt is top for top in body) or not any(
+            other is not stmt and other.lineno <= stmt.end_lineno and other.end_lineno >= stmt.lineno for other in body):
+        return None
+    return code + "\n" + "\n".join(site.source.splitlines()[stmt.lineno - 1:stmt.end_lineno]).strip()
 
 
 def _left_by(ctx: Context, name: str) -> str:

@@ -16,11 +16,9 @@ _METHOD_OPS = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/", "pow_": "**"}
 def out_of_place(node: ast.stmt, src) -> str | None:
     """The out-of-place form of an in-place statement, in the learner's names and expressions
     (`y += 1` -> `y = y + 1`, `y.add_(1)` -> `y = y + 1`, `y.clamp_(0)` -> `y = y.clamp(0)`); `src(node)`
-    gives the learner's text of a node. None for `y[0] = 0` (see clone_first)."""
-    found = inplace_target(node)
-    if found is None:
-        return None
-    name, how = found
+    gives the learner's text of a node. None for `y[0] = 0` (see clone_first). `node` is an in-place
+    statement (inplace_target finds its target)."""
+    name, how = inplace_target(node)
     if how == "augassign":
         return f"{name} = {name} {_OPS.get(type(node.op), '+')} {src(node.value)}"
     if how == "method":
@@ -67,8 +65,21 @@ def saved_candidates(ctx: Context) -> list:
         hit = inplace_target(stmt.node)
         if hit is None or ctx.tensor(hit[0]) is None or ctx.tensor(hit[0])._version == 0:
             continue
+        if _changed_before(ctx, hit[0], stmt):
+            continue  # `h /= h.sum(); h *= 10`: once the first is out of place, the later ones change a new tensor
         found += inplace_candidates(ctx.site_of(stmt), stmt.node)
     return [c for c in found if c is not None]
+
+
+def _changed_before(ctx: Context, name: str, stmt) -> bool:
+    """Whether an earlier statement changed `name` in place since it was last bound (`name = ...`)."""
+    for earlier in reversed(ctx.stmts[:stmt.order]):
+        node = earlier.node
+        if inplace_target(node) is not None and inplace_target(node)[0] == name:
+            return True
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return False
+    return False
 
 
 @rule(20)
@@ -78,7 +89,7 @@ def inplace_on_leaf(ctx: Context):
     tree = ctx.error_tree or ctx.tree
     stmt = None
     for node in ast.walk(tree) if tree is not None else []:
-        if isinstance(node, ast.stmt) and inplace_target(node):
+        if isinstance(node, ast.stmt) and inplace_target(node) and _may_be_leaf(ctx, inplace_target(node)[0]):
             stmt = node
             break
     if stmt is None:
@@ -122,37 +133,80 @@ def inplace_on_leaf(ctx: Context):
         f"respect to.", fix, candidates=candidates)
 
 
+def _may_be_leaf(ctx: Context, name: str) -> bool:
+    """Whether the in-place statement on `name` can be the one that changed a leaf requiring grad: `name` is
+    one, or a view of one (`running_loss += loss.item()`, `torch.relu_(w)` and `v.copy_(w)` with v a plain
+    tensor are not). A name the session does not hold is a helper's local: it may be."""
+    t = ctx.tensor(name)
+    if t is None:
+        return ctx.in_function or name not in ctx.ns
+    base = t if t.is_leaf else getattr(t, "_base", None)
+    return base is not None and base.is_leaf and base.requires_grad
+
+
+def _value(ctx: Context, node: ast.AST):
+    """What `node` holds: a name or expression, else an attribute read from the objects' own __dict__."""
+    from tutor.hints import reach
+
+    found = ctx.try_value(node)
+    return found if found is not None else reach.attribute_in_frames(ctx, node)
+
+
 def _inplace_call_on_leaf(ctx: Context):
-    """An in-place call inside a bigger statement: `y = x.add_(1)`, `F.relu(w, inplace=True)` (the leaf
-    changed is the method's tensor, or the first argument of a call with inplace=True), written out of place."""
+    """An in-place call inside a bigger statement, or on an attribute: `y = x.add_(1)`, `print(w.mul_(2))`,
+    `model.w.uniform_(-1, 1)`, `torch.relu_(w)`, `F.relu(w, inplace=True)`. The leaf changed is the method's
+    tensor, or the first argument; the fix computes a new tensor where torch has an out-of-place twin, else
+    (uniform_, copy_, fill_: setting values) makes the change under no_grad."""
     site = ctx.error_site
     if site is None or site.stmt is None:
         return None
     for call in (n for n in ast.walk(site.stmt) if isinstance(n, ast.Call)):
-        f, new = call.func, None
-        if isinstance(f, ast.Attribute) and f.attr.endswith("_") and not f.attr.startswith("_") \
-                and f.attr != "requires_grad_" and isinstance(f.value, ast.Name):
-            x = f.value.id
-            new = f"{x}.{f.attr[:-1]}{site.segment(call)[len(site.segment(f)):]}"
-        elif call.args and isinstance(call.args[0], ast.Name) and any(
-                k.arg == "inplace" and is_true(k.value) for k in call.keywords):
-            x = call.args[0].id
-            kept = [site.segment(a) for a in call.args] + [site.segment(k) for k in call.keywords if k.arg != "inplace"]
-            new = f"{site.segment(f)}({', '.join(kept)})"
-        else:
+        found = _changed_by(ctx, call, site)
+        if found is None:
             continue
-        t = ctx.tensor(x)
-        if t is None or not t.is_leaf or not t.requires_grad:
-            continue
+        x, t, new = found
+        candidates = [site.splice(call, new)] if new is not None else []
+        line = site.segment(site.stmt)
+        if "\n" not in line:
+            candidates.append(site.replace(site.stmt, f"with torch.no_grad(): {line}"))
         s = site.segment(call)
-        candidate = site.splice(call, new)
+        instead = f"compute a new tensor ({new}) instead of changing {x} in place, or " if new is not None else ""
         return ctx.hint(
             "inplace-on-leaf",
             f"{x} is a leaf that requires grad: `{s}` changes {x} in place, overwriting the values autograd "
-            f"differentiates with respect to.", "", candidates=[candidate] if candidate is not None else [],
-            words=f"compute a new tensor ({new}) instead of changing {x} in place, or make the change under "
-                  f"`with torch.no_grad():` if you mean to set {x}'s values.")
+            f"differentiates with respect to.", "", candidates=[c for c in candidates if c is not None],
+            words=f"{instead}make the change under `with torch.no_grad():` if you mean to set {x}'s values.")
     return None
+
+
+def _changed_by(ctx: Context, call: ast.Call, site):
+    """(the leaf's text, the leaf, the call written out of place or None) when `call` changes a leaf that
+    requires grad in place; else None."""
+    torch = ctx.torch
+    f, new = call.func, None
+    if call.args and any(k.arg == "inplace" and is_true(k.value) for k in call.keywords):  # F.relu(w, inplace=True)
+        target = call.args[0]
+        kept = [site.segment(a) for a in call.args] + [site.segment(k) for k in call.keywords if k.arg != "inplace"]
+        new = f"{site.segment(f)}({', '.join(kept)})"
+    elif isinstance(f, ast.Attribute) and f.attr.endswith("_") and not f.attr.startswith("_") \
+            and f.attr != "requires_grad_":
+        owner = _value(ctx, f.value)
+        if owner is torch and call.args:  # torch.relu_(w)
+            target = call.args[0]
+            if callable(getattr(torch, f.attr[:-1], None)):
+                new = f"{site.segment(f)[:-1]}{site.segment(call)[len(site.segment(f)):]}"
+        else:  # w.add_(1), model.w.uniform_(-1, 1)
+            target = f.value
+            if ctx.is_tensor(owner) and callable(getattr(owner, f.attr[:-1], None)):
+                new = f"{site.segment(f.value)}.{f.attr[:-1]}{site.segment(call)[len(site.segment(f)):]}"
+    else:
+        return None
+    if not isinstance(target, (ast.Name, ast.Attribute)):
+        return None
+    t = _value(ctx, target)
+    if not ctx.is_tensor(t) or not t.is_leaf or not t.requires_grad:
+        return None
+    return site.segment(target), t, new
 
 
 def _viewed_leaf(ctx: Context, x: str) -> str | None:

@@ -83,10 +83,15 @@ def _zero_candidates(ctx: Context) -> list:
 
 
 def _grad_attr_in_error(ctx: Context) -> tuple[ast.Attribute, str] | None:
-    for node in ctx.error_nodes():
-        if isinstance(node, ast.Attribute) and node.attr == "grad" and isinstance(node.ctx, ast.Load):
+    """The `t.grad` read on the failing line, the first whose tensor has no .grad when several are read
+    (`print(w.grad.norm(), b.grad.norm())` fails on b)."""
+    reads = [n for n in ctx.error_nodes() if isinstance(n, ast.Attribute) and n.attr == "grad"
+             and isinstance(n.ctx, ast.Load)]
+    for node in reads:
+        t = ctx.try_value(node.value)
+        if not (ctx.is_tensor(t) and t.grad is not None):
             return node, ctx.error_src(node.value)
-    return None
+    return (reads[0], ctx.error_src(reads[0].value)) if reads else None
 
 
 def _nonleaf_kind(ctx: Context, name: str) -> str:
@@ -331,9 +336,7 @@ def _quoted(a) -> str:
     """The statement that made the tensor, as the learner typed it (`x = ...` rebuilt only when it spans lines)."""
     node = a.stmt.node
     if isinstance(node, ast.Assign) and node.lineno == node.end_lineno:
-        text = a.stmt.src().strip()
-        if text:
-            return text
+        return a.stmt.src().strip()
     return f"{a.name} = {stmt_value_src(a.stmt, a.value)}"
 
 
@@ -380,8 +383,12 @@ def _nonleaf_hint(ctx: Context, kind: str, x: str, t, via: str = "") -> Hint:
             f"longer called {x}, and backward() passes through the new {x} without keeping its gradient, so "
             f"{x}.grad is None.",
             "", candidates=candidates,
-            words=f"keep {x} the leaf: change it in place under `with torch.no_grad():` instead of `{made}` (or "
-                  f"build it as a leaf with .requires_grad_() at the end), then run the inputs after it again.")
+            words=(f"keep {x} the leaf: change it in place under `with torch.no_grad():` instead of `{made}` (or "
+                   f"build it as a leaf with .requires_grad_() at the end), then run the inputs after it again."
+                   if isinstance(a.value, ast.BinOp) and type(a.value.op) in _INPLACE_OPS else
+                   f"give the result its own name instead of `{made}`, so {x} stays the leaf you created and "
+                   f"{x}.grad fills in (or build the result as a leaf with .detach().requires_grad_() at the end), "
+                   f"then run the inputs after it again."))
     other = f", or read {leaf}.grad, the leaf's own gradient" if leaf else ""
     return ctx.hint(
         "nonleaf-grad-access",
@@ -582,21 +589,42 @@ def _nonleaf_access_in_helper(ctx: Context) -> Hint | None:
                     continue
                 name = node.value.id
                 arg = callee.params.get(name)
-                if arg is None and (name in local or name in _params(callee)):
+                items = _loop_items(callee, stmt, node, name) if arg is None and name in local else []
+                if arg is None and (name in local or name in _params(callee)) and not items:
                     continue
-                arg = arg if arg is not None else node.value  # a global the helper reads
-                if not isinstance(arg, (ast.Name, ast.Attribute)):
-                    continue
-                t = ctx.try_value(arg)
-                if not ctx.is_tensor(t) or t.is_leaf or t.retains_grad:
-                    continue
-                x = source_of(arg, ctx.source) if arg is not node.value else name
                 line = callee.src(fixes.enclosing_stmt(stmt, node) or stmt)
                 via = (f"{source_of(callee.call, ctx.source)} reads {name}.grad inside {callee.name}{callee.where()}: "
                        f"`{line}`. ")
-                kind = _nonleaf_kind(ctx, x) if isinstance(arg, ast.Name) else "nonleaf-grad-access"
-                return _nonleaf_hint(ctx, kind, x, t, via)
+                for arg in items or [arg if arg is not None else node.value]:  # a global the helper reads
+                    said = via[:-2] + f", with {name} = {source_of(arg, ctx.source)}. " if items else via
+                    hint = _nonleaf_read(ctx, arg, node.value, name, said)
+                    if hint is not None:
+                        return hint
     return None
+
+
+def _loop_items(callee, stmt: ast.stmt, node: ast.AST, name: str) -> list[ast.expr]:
+    """`for p in params:` around `node` in the helper, with the caller passing a list of tensors as params
+    (`report([x, h])`): those tensors, each what p names in one turn of the loop."""
+    for loop in ast.walk(stmt):
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and loop.target.id == name \
+                and isinstance(loop.iter, ast.Name) and any(n is node for n in ast.walk(loop)):
+            given = callee.params.get(loop.iter.id)
+            if isinstance(given, (ast.List, ast.Tuple)):
+                return list(given.elts)
+    return []
+
+
+def _nonleaf_read(ctx: Context, arg: ast.AST, read: ast.AST, name: str, via: str) -> Hint | None:
+    """The hint when the caller's `arg`, read as `name`.grad in a helper, is a non-leaf without retain_grad."""
+    if not isinstance(arg, (ast.Name, ast.Attribute)):
+        return None
+    t = ctx.try_value(arg)
+    if not ctx.is_tensor(t) or t.is_leaf or t.retains_grad:
+        return None
+    x = source_of(arg, ctx.source) if arg is not read else name
+    kind = _nonleaf_kind(ctx, x) if isinstance(arg, ast.Name) else "nonleaf-grad-access"
+    return _nonleaf_hint(ctx, kind, x, t, via)
 
 
 def _params(callee) -> set[str]:
@@ -713,8 +741,6 @@ def nonleaf_construction(ctx: Context):
 
 @rule(35)
 def manual_update(ctx: Context):
-    if ctx.tree is None:
-        return None
     error_none = ctx.error_is("TypeError", "'NoneType'")
     if ctx.error is not None and not error_none:
         return None
