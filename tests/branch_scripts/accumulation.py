@@ -24,8 +24,8 @@ SCRIPTS = [
     # the output rebinds its own name (y = y.sum()): the graph cannot be rebuilt by retyping
     "import torch\nx = torch.arange(4.0, requires_grad=True)\ny = x * 2\ny = y.sum()\ny.backward()\ny = x * 2\ny = y.sum()\n"
     "y.backward()\n",
-    # opt.zero_grad() on the same line as the backward: correct, no hint
-    'import torch\nnet = torch.nn.Linear(2, 1)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)\nX = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\nloss = net(X).sum()\nloss.backward()\nopt.step()\nloss = net(X).sum()\nopt.zero_grad(); loss.backward()\n',
+    # net.zero_grad() on the same line as the backward: correct, no hint
+    'import torch\nnet = torch.nn.Linear(2, 1)\nX = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\nloss = net(X).sum()\nloss.backward()\nloss = net(X).sum()\nnet.zero_grad(); loss.backward()\n',
     # two losses backward on one line after an earlier pass: the reset goes before both
     'import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (x ** 2).sum()\ny.backward()\nl1 = (x ** 3).sum()\nl2 = x.prod()\nl1.backward(); l2.backward()\n',
 ]
