@@ -24,6 +24,7 @@ SNIPPETS: list[tuple[str, str]] = [
     # .grad
     ("TypeError", X + "x.grad = 0"),
     ("AttributeError", X + "x.grad.zero_()"),
+    ("AttributeError", X + "x.grad.data.zero_()"),  # older tutorials zero through .data
     # backward
     ("RuntimeError", X + "(x * x).backward()"),
     ("RuntimeError", X + "y = 2 * torch.dot(x, x)\ny.backward()\ny.backward()"),
