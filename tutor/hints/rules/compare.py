@@ -41,7 +41,7 @@ def float_equality(ctx: Context):
                 f"{sa} {op} {sb}: {k} of {n} values differ, by at most {diff:.2g}: float rounding, not a "
                 f"wrong derivative.",
                 f"torch.allclose({sa}, {sb})  # compares with a tolerance")
-        hint = _detach_compare(ctx, pair, sa, sb)
+        hint = _detach_compare(ctx, pair, sa, sb, (ta, tb))
         if hint is not None:
             return hint
     return None
@@ -58,9 +58,10 @@ def _comparisons(tree: ast.AST):
             yield (node.args[0], node.args[1]), call_name(node)
 
 
-def _detach_compare(ctx: Context, pair, sa: str, sb: str) -> Hint | None:
-    """x.grad compared with a derivative it does not hold: the sum of several passes (grad-accumulation), or
-    one pass through u = y.detach(), which treats u as a constant (detach-semantics)."""
+def _detach_compare(ctx: Context, pair, sa: str, sb: str, values) -> Hint | None:
+    """x.grad compared with a derivative it does not hold: the sum of several passes (grad-accumulation: typed
+    one after the other, or one backward run several times by a loop), or one pass through u = y.detach(),
+    which treats u as a constant (detach-semantics). `values`: both sides, as float64 tensors."""
     grad_side = next((x for x in pair if isinstance(x, ast.Attribute) and x.attr == "grad"
                       and isinstance(x.value, ast.Name)), None)
     if grad_side is None:
@@ -78,6 +79,9 @@ def _detach_compare(ctx: Context, pair, sa: str, sb: str) -> Hint | None:
     if len(passes) > 1:
         return _summed_passes(ctx, x, passes, sb if pair[0] is grad_side else sa)
     stmt, target, pieces = passes[0]  # the only pass that reached x
+    if "loop" in stmt.contexts:
+        grad, other = values if pair[0] is grad_side else values[::-1]
+        return _looped_passes(ctx, x, passes[0], grad, other, sb if pair[0] is grad_side else sa)
     used = [(u, s) for u, s in detached if any(u in names_in(p.node) for p in pieces)]
     if not used:
         return None
@@ -85,7 +89,8 @@ def _detach_compare(ctx: Context, pair, sa: str, sb: str) -> Hint | None:
     base = source_of(ustmt.node.value.func.value, ustmt.source)
     zdef = next((p for p in pieces if p.name and u in names_in(p.node)), None)
     fix = (f"{zdef.name} = {zdef.src().replace(u, paren(base))}  # keep {base} in the graph for the full "
-           f"derivative" if zdef else f"use {base} instead of {u} where the gradient should flow")
+           f"derivative" if zdef and not zdef.name.startswith("def ") else
+           f"use {base} instead of {u} where the gradient should flow")
     return ctx.hint(
         "detach-semantics",
         f"{x}.grad treats {u} = {source_of(ustmt.node.value, ustmt.source)} as a constant, so it is not "
@@ -123,7 +128,7 @@ def _summed_passes(ctx: Context, x: str, passes: list, other: str) -> Hint:
     candidates = []
     text = ctx.source_of_input(latest.index)
     site = ctx.site_of(latest)
-    if site is not None and text is not None and "loop" not in latest.contexts:
+    if site is not None and text is not None:  # (never in a loop: a loop ends the search for passes)
         edited = insert_before(site.source, site.stmt, f"{x}.grad = None")
         if edited is not None:
             candidates.append(Candidate(f"{x}.grad = None\n{site.segment(site.stmt).strip()}",
@@ -137,15 +142,47 @@ def _summed_passes(ctx: Context, x: str, passes: list, other: str) -> Hint:
         words=f"set {x}.grad = None (or {x}.grad.zero_()) before {shown[-1]}, then compare again.")
 
 
+def _looped_passes(ctx: Context, x: str, found, grad, other, other_src: str) -> Hint | None:
+    """x.grad compared with one pass's derivative, `other`, while a loop ran that backward k times without a
+    reset: x.grad is exactly k times `other` (k a whole number >= 2). None when it is not."""
+    from tutor.hints.fixes import Candidate, insert_before
+
+    torch = ctx.torch
+    stmt, target, _ = found
+    nonzero = other != 0
+    if not bool(nonzero.any()):
+        return None
+    ratio = grad[nonzero] / other[nonzero]
+    k = round(float(ratio[0]))
+    if k < 2 or not torch.allclose(grad, k * other, rtol=1e-5, atol=1e-6):
+        return None
+    shown = f"{paren(source_of(target, stmt.source), target)}.backward()"
+    site = ctx.site_of(stmt)
+    edited = insert_before(site.source, site.stmt, f"{x}.grad = None") if site is not None else None
+    candidates = [Candidate(site.in_context(site.stmt, edited) or f"{x}.grad = None\n{shown}", {stmt.index: edited})] \
+        if edited is not None else []
+    return ctx.hint(
+        "grad-accumulation",
+        f"{x}.grad is {k} times {other_src}: {shown} runs in a loop, and each pass adds its gradient to "
+        f"{x}.grad, so after {k} passes without a reset it holds their sum.",
+        "", candidates=candidates,
+        words=f"set {x}.grad = None (or {x}.grad.zero_()) in the loop, before {shown}, so each pass starts "
+              f"from zero.")
+
+
 def _attached(ctx: Context, piece, stmt, u: str, base: str) -> list:
-    """The expression that used the detached `u` (the assignment that made the output, or the backward
-    call itself, `stmt`), with `base` in place of `u`: the full derivative flows again."""
-    from tutor.hints.rules.common import same_node, site_and_node
+    """The expression that used the detached `u` (the assignment that made the output, a function the
+    output was computed by, or the backward call itself, `stmt`), with `base` in place of `u`: the full
+    derivative flows again. (`piece` uses u: it is the piece found to use it, or the only unnamed one.)"""
+    from tutor.hints.rules.common import input_of_function, same_node, site_and_node
 
     uses = [n for n in ast.walk(piece.node) if isinstance(n, ast.Name) and n.id == u]
-    if not uses:
-        return []
-    index = piece.stmt.index if piece.stmt is not None else stmt.index
+    if piece.stmt is not None:
+        index = piece.stmt.index
+    elif (piece.name or "").startswith("def "):
+        index = input_of_function(ctx, piece.name[4:])
+    else:
+        index = stmt.index
     site, first = site_and_node(ctx, index, uses[0])
     if site is None:
         return []

@@ -20,6 +20,9 @@ def int_requires_grad(ctx: Context):
                 f"{ctx.error_src(node)} makes an integer tensor (its numbers are Python ints), and only "
                 f"floating point tensors can have gradients.", fixed,
                 candidates=_floats_where_made(ctx, node, fixed))
+    for node in ctx.error_nodes():
+        if isinstance(node, ast.Call) and call_name(node) in ("Parameter", "Variable") and node.args:
+            return _int_parameter(ctx, node, node.args[0])
     name = None
     for node in ctx.error_nodes():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "requires_grad_":
@@ -42,6 +45,51 @@ def int_requires_grad(ctx: Context):
         "int-requires-grad",
         f"{name} is an integer tensor{dtype}; only floating point tensors can have gradients.",
         f"{name} = {name}.float().requires_grad_()")
+
+
+def _int_parameter(ctx: Context, call: ast.Call, arg: ast.expr):
+    """nn.Parameter(t) (or the old Variable(t, requires_grad=True)) of an integer tensor t: it requires
+    grad, so t must hold floats."""
+    src = ctx.error_src(arg)
+    v = ctx.try_value(arg) if not ctx.in_function else None
+    dtype = f" ({dtype_of(v)})" if ctx.is_tensor(v) else ""
+    made = unparse(floatified(arg)) if is_factory(arg) and floatified(arg) is not None else None
+    new = made or f"{paren(src, arg)}.float()"
+    return ctx.hint(
+        "int-requires-grad",
+        f"{ctx.error_src(call)} makes {src} require grad, and it is an integer tensor{dtype}: only floating "
+        f"point tensors can have gradients.", new,
+        candidates=_in_the_product(ctx, arg, arg, new),
+        words=f"give {ctx.error_src(call.func)} a floating point tensor: {new}.")
+
+
+def _layer_call(ctx: Context):
+    """(call, layer, input node, input value, how the called module holds the layer: "is" / "starts with")
+    for a call of an nn.Linear (or an nn.Sequential that starts with one) on the failing line, else None:
+    the product that failed is inside the layer."""
+    nn = getattr(ctx.torch, "nn", None)
+    for node in ctx.error_nodes():
+        if not (isinstance(node, ast.Call) and len(node.args) == 1 and nn is not None):
+            continue
+        module = _module_of(ctx, node.func)
+        layer = module[0] if isinstance(module, nn.Sequential) and len(module) else module
+        if not isinstance(layer, nn.Linear):
+            continue
+        x = ctx.try_value(node.args[0])
+        if ctx.is_tensor(x):
+            return node, layer, node.args[0], x, "is" if layer is module else "starts with"
+    return None
+
+
+def _module_of(ctx: Context, func: ast.expr):
+    """The value of `func` when it is a module: `net`, or `self.fc` / `model.fc` (a submodule, read from
+    the module's own table, so nothing of the learner's runs)."""
+    value = ctx.try_value(func)
+    if value is not None or not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return value
+    owner = ctx.error_locals.get(func.value.id, ctx.ns.get(func.value.id))
+    nn = getattr(ctx.torch, "nn", None)
+    return owner._modules.get(func.attr) if nn is not None and isinstance(owner, nn.Module) else None
 
 
 def _in_the_product(ctx: Context, product: ast.AST, odd: ast.AST, new: str) -> list:
@@ -100,6 +148,19 @@ def dot_shapes(ctx: Context):
             fix = f"{paren(sa, a)} @ {paren(sb, b)}.T  # {shape_of(va)} @ {shape_of(vb.T)}" if va.dim() == 2 and \
                 vb.dim() == 2 and va.shape[1] == vb.shape[1] else f"print({sa}.shape, {sb}.shape)"
         return ctx.hint("dot-matmul-shapes", why, fix)
+    found = _layer_call(ctx)
+    if found is not None:
+        call, layer, arg, x, how = found
+        xsrc, layer_src = ctx.error_src(arg), ctx.error_src(call.func)
+        size = x.shape[-1] if x.dim() else 1
+        return ctx.hint(
+            "dot-matmul-shapes",
+            f"{xsrc} has shape {shape_of(x)}: its last size, {size}, is the number of input features, but "
+            f"{layer_src} {how} nn.Linear({layer.in_features}, {layer.out_features}), which expects "
+            f"{layer.in_features}.",
+            f"print({xsrc}.shape)  # the last size must be {layer.in_features}",
+            words=f"make the last size of {xsrc} {layer.in_features}, or build the layer with "
+                  f"nn.Linear({size}, {layer.out_features}).")
     return ctx.hint("dot-matmul-shapes", "The operand shapes do not fit this product.",
                     "print(a.shape, b.shape)")
 
@@ -119,7 +180,17 @@ def mixed_dtype(ctx: Context):
         if pair is None:
             continue
         vals = [ctx.try_value(x) for x in pair]
-        if not all(ctx.is_tensor(v) for v in vals):
+        known = [(x, v) for x, v in zip(pair, vals) if ctx.is_tensor(v)]
+        if len(known) == 1 and not known[0][1].is_floating_point():  # the other side is not known (random...)
+            odd, odd_v = known[0]
+            osrc = ctx.error_src(odd)
+            new = f"{paren(osrc, odd)}.float()"
+            return ctx.hint(
+                "mixed-dtype-op",
+                f"{osrc} is {dtype_of(odd_v)} (its numbers are Python ints) but the other side of the product has "
+                f"another dtype; a product needs one dtype.", new,
+                candidates=_in_the_product(ctx, node, odd, new))
+        if len(known) < 2:
             continue
         (a, b), (va, vb) = pair, vals
         a_odd = not va.is_floating_point() or (va.dtype == ctx.torch.float64 and vb.is_floating_point())
@@ -136,5 +207,16 @@ def mixed_dtype(ctx: Context):
             "mixed-dtype-op",
             f"{osrc} is {dtype_of(odd_v)}{why} but the other side is {dtype_of(good_v)}; a product needs one dtype.",
             fix, candidates=_in_the_product(ctx, node, odd, new))
+    found = _layer_call(ctx)
+    if found is not None:
+        call, layer, arg, x, _ = found
+        xsrc, layer_src, wtype = ctx.error_src(arg), ctx.error_src(call.func), dtype_of(layer.weight)
+        new = f"{paren(xsrc, arg)}.to({'torch.' + wtype})"
+        return ctx.hint(
+            "mixed-dtype-op",
+            f"{xsrc} is {dtype_of(x)} but the weights of {layer_src} are {wtype}; a layer needs its input "
+            f"in its own dtype.", f"{layer_src}({new})",
+            candidates=_in_the_product(ctx, call, arg, new),
+            words=f"convert the input: {layer_src}({new}) (NumPy arrays are float64; torch layers float32).")
     return ctx.hint("mixed-dtype-op", "The two sides of this product have different dtypes.",
                     "a.float() @ b.float()")
