@@ -44,4 +44,7 @@ SCRIPTS = [
     "f = torch.log10(x ** 2) * torch.sin(x) + 1 / x\nf.sum().backward()\n"
     "hand = 2 / (x * torch.log(torch.tensor(10.0))) * torch.sin(x) + torch.log10(x ** 2) * torch.cos(x) - 1 / x ** 2\n"
     "torch.isclose(x.grad, hand).all()\n",
+    # "were the gradients cleared?" after a loop that never clears them: compared with zeros, no ratio
+    "import torch\nx = torch.arange(1.0, 4.0, requires_grad=True)\nfor _ in range(2):\n    (x ** 2).sum().backward()\n"
+    "torch.equal(x.grad, torch.zeros(3))\n",
 ]

@@ -48,6 +48,14 @@ SCRIPTS = [
     "import torch\nfrom torch import nn\n"
     "class Piecewise(nn.Module):\n    def forward(self, x):\n        if x > 0:\n            return x ** 2\n        return -x\n"
     "net = Piecewise()\nx = torch.randn(4, requires_grad=True)\nnet(x).sum().backward()\n",
+    # the worst loss of a list of per-example loss vectors, by Python's max
+    "import torch\nlosses = []\nfor epoch in range(2):\n    l = (torch.randn(4) - 1) ** 2\n    losses.append(l)\n"
+    "worst = max(losses)\n",
+    # sorted() of a list of gradient vectors
+    "import torch\ngrads = [torch.randn(3) for _ in range(4)]\nranked = sorted(grads)\n",
+    # list.index of a parameter (== between tensors inside list.index): no if, and, or, not
+    "import torch\nw = torch.randn(3, requires_grad=True)\nb = torch.zeros(3, requires_grad=True)\nparams = [w, b]\n"
+    "i = params.index(b)\n",
     # --- format-tensor (the loss per example printed like a number) ------------------------------
     # several fields, the spec on the second (the tensor), as in most training loops' prints
     _LOSS + "epoch = 0\nprint('epoch {}, loss {:.4f}'.format(epoch + 1, l))\n",
@@ -69,6 +77,22 @@ SCRIPTS = [
     _LOSS + 'print(f"""loss {l:.3f}""")\n',
     # a report helper: the value of t is not known, the vector's way is tried first, then flatten
     _LOSS + "def report(name, t):\n    print(f'{name}: {t:.3f}')\nreport('loss', l)\n",
+    # the spec of format() kept in a variable: the variable is kept in the fix
+    "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n(x ** 2).sum().backward()\nspec = '.2f'\n"
+    "print(format(x.grad, spec))\n",
+    # format() of an int first, then of the tensor: the tensor's call is the one
+    "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\nepoch = 3\nprint(format(epoch, 'd'), format(x, '.3f'))\n",
+    # two .format calls, the first without a spec
+    "import torch\nl = torch.tensor([0.5, 0.25])\nepoch = 1\nprint('epoch {}'.format(epoch), 'loss {:.3f}'.format(l))\n",
+    # two specs: the learning rate (a float) and the loss vector
+    "import torch\nl = torch.tensor([0.5, 0.25])\nlr = 0.03\nprint('lr {:.3f} loss {:.4f}'.format(lr, l))\n",
+    # the template from argparse: not read, the first argument is the tensor
+    "import argparse\nimport torch\nparser = argparse.ArgumentParser()\nparser.add_argument('--log', default='loss {:.4f}')\n"
+    "args = parser.parse_args([])\nl = torch.tensor([0.5, 0.25])\nprint(args.log.format(l))\n",
+    # a JSON-like line: escaped braces are text, the field is the one after them
+    "import torch\nl = torch.tensor([0.5, 0.25])\nprint('{{\"loss\": {:.4f}}}'.format(l))\n",
+    # arguments unpacked from a list: nothing names the tensor
+    "import torch\ngrads = [torch.ones(2), torch.zeros(2)]\nprint('{:.2f} {:.2f}'.format(*grads))\n",
     # --- infinite-loop-control-flow --------------------------------------------------------------
     # a Python counter that is never increased: not a tensor condition, not this rule
     "import torch\nx = torch.ones(3, requires_grad=True)\ni = 0\nwhile i < 100:\n    y = (x * i).sum()\n",
@@ -97,6 +121,10 @@ SCRIPTS = [
     "    d.backward()\n",
     # the zero start written in the call
     _DOUBLING + "d = f(torch.zeros(3, requires_grad=True))\n",
+    # an in-place helper called on the zero start: it is passed b, so b may change; b is 0
+    "import torch\ndef grow(t):\n    t.mul_(2)\nb = torch.zeros(3)\nwhile b.norm() < 1000:\n    grow(b)\n",
+    # the start made 0 by an augmented assignment: how it started cannot be told
+    "import torch\nc = torch.ones(3)\nc -= 1\nwhile c.norm() < 10:\n    c = c * 2\n",
     # --- where-nan-gradient ----------------------------------------------------------------------
     # sinc by torch.where: the division by x in the branch unused at 0
     "import torch\nx = torch.linspace(-1, 1, 5, requires_grad=True)\n"
@@ -121,4 +149,10 @@ SCRIPTS = [
     "def my_abs(t):\n    return torch.sqrt(t ** 2)\nmy_abs(x).sum().backward()\n",
     # a length by .sqrt() as a method
     "import torch\nv = torch.zeros(3, requires_grad=True)\nlength = (v ** 2).sum().sqrt()\nlength.backward()\n",
+    # log as a method in the used branch
+    "import torch\nx = torch.tensor([0.0, 2.0], requires_grad=True)\n"
+    "y = torch.where(x > 0, x.log(), torch.zeros_like(x))\ny.sum().backward()\n",
+    # the branch is a helper of the learner's (a log inside): its input made safe
+    "import torch\ndef safe_log(t):\n    return torch.log(t)\nx = torch.tensor([0.0, 2.0], requires_grad=True)\n"
+    "y = torch.where(x > 0, safe_log(x), torch.zeros_like(x))\ny.sum().backward()\n",
 ]

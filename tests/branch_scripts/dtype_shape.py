@@ -45,4 +45,10 @@ SCRIPTS = [
     "model = LinearRegression()\nX = torch.tensor(np.random.rand(5, 2))\nmodel(X)\n",
     # a NumPy float64 matrix @ a float32 vector
     "import torch\nimport numpy as np\nA = torch.tensor(np.eye(2))\nx = torch.ones(2, requires_grad=True)\nA @ x\n",
+    # the layer's call inside torch.relu(...): the one-argument torch call is not a layer
+    "import torch\nfrom torch import nn\nnet = nn.Linear(3, 1)\nX = torch.randn(2, 4)\ny_hat = torch.relu(net(X))\n",
+    # the layer given a random input the tutor does not evaluate
+    "import torch\nfrom torch import nn\nnet = nn.Linear(3, 1)\nnet(torch.randn(2, 4))\n",
+    # random ints @ random floats: neither side known
+    "import torch\ny = torch.randint(0, 5, (2, 2)) @ torch.randn(2, 1)\n",
 ]

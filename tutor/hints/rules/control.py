@@ -22,8 +22,16 @@ def bool_ambiguous(ctx: Context):
             break
         if isinstance(node, (ast.BoolOp, ast.UnaryOp, ast.Call)) and _asks_one_truth(node):
             return _one_truth(ctx, node)
-    tsrc = ctx.error_src(test) if test is not None else "the condition"
-    v = ctx.try_value(test) if test is not None and not ctx.in_function else None
+    if test is None:  # no if/while/and/or/not: `t in list`, list.index(t), list.remove(t), bool(t)...
+        line = ctx.error_source or ctx.source.strip()
+        return ctx.hint(
+            "bool-ambiguous-control-flow",
+            f"`{line}` asked a tensor with several values for a single True/False: `in`, list.index and "
+            f"list.remove compare items with ==, and == between tensors gives one True/False per element.",
+            words="find a tensor in a list by identity (any(t is x for t in items)), or compare values with "
+                  "torch.equal(a, b) or (a == b).all().")
+    tsrc = ctx.error_src(test)
+    v = ctx.try_value(test) if not ctx.in_function else None
     n = f" ({v.numel()} values)" if ctx.is_tensor(v) else ""
     branches = _if_branches(ctx, test)
     if branches:
@@ -42,8 +50,8 @@ def _asks_one_truth(node: ast.AST) -> bool:
         return True
     if isinstance(node, ast.UnaryOp):
         return isinstance(node.op, ast.Not)
-    return isinstance(node.func, ast.Name) and node.func.id in ("max", "min") and len(node.args) == 2 \
-        and not node.keywords
+    return isinstance(node.func, ast.Name) and not node.keywords and (
+        node.func.id in ("max", "min") and len(node.args) in (1, 2) or node.func.id == "sorted" and len(node.args) == 1)
 
 
 _ELEMENTWISE = {ast.And: "&", ast.Or: "|"}
@@ -53,6 +61,13 @@ def _one_truth(ctx: Context, node: ast.AST):
     """`and`/`or`/`not` or max()/min() on tensors outside an if/while: the elementwise operator (`&`, `|`,
     `~`) or torch.maximum/minimum (torch.clamp against a number) says what was meant, in the learner's line."""
     src = ctx.error_src(node)
+    if isinstance(node, ast.Call) and len(node.args) == 1:  # max(losses), sorted(grads): a list of tensors
+        items, name = ctx.error_src(node.args[0]), node.func.id
+        why = (f"{src} compares the tensors in {items} with Python's <, which needs a single True/False, and "
+               f"tensors with several values give one per element.")
+        return ctx.hint("bool-ambiguous-control-flow", why, words=(
+            f"compare one number per tensor: {name}({items}, key=lambda t: t.mean().item()), or stack them "
+            f"(torch.stack({items})) and reduce with torch."))
     if isinstance(node, ast.Call):
         a, b = node.args
         number = next((x for x in (a, b) if isinstance(x, ast.Constant) or
@@ -191,29 +206,25 @@ def _if_branches(ctx: Context, test) -> tuple[str, str] | None:
 def format_tensor(ctx: Context):
     if not ctx.error_is("TypeError", "unsupported format string passed to tensor.__format__"):
         return None
-    spec, x, xnode = ".3f", None, None
+    options = []  # (value node, spec), in the line's order: f-string fields, format(t, spec), '...'.format(...)
     for node in ctx.error_nodes():
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
-            x = ctx.error_src(node.value) if ctx.error_tree else source_of(node.value)
-            spec = "".join(str(v.value) for v in node.format_spec.values if isinstance(v, ast.Constant)) or spec
-            xnode = node.value
-            break
-        if isinstance(node, ast.Call) and call_name(node) == "format" and isinstance(node.func, ast.Name):
-            if len(node.args) >= 2:
-                xnode = node.args[0]
-                x = ctx.error_src(xnode)
-                if isinstance(node.args[1], ast.Constant):
-                    spec = str(node.args[1].value)
-            break
-        if isinstance(node, ast.Call) and call_name(node) == "format":
+            spec = "".join(str(v.value) for v in node.format_spec.values if isinstance(v, ast.Constant))
+            options.append((node.value, spec or ".3f"))
+        elif isinstance(node, ast.Call) and call_name(node) == "format" and isinstance(node.func, ast.Name) and \
+                len(node.args) == 2:  # format(t, '.2f'); the spec may be kept in a variable
+            given = ctx.try_value(node.args[1])
+            options.append((node.args[0], given if isinstance(given, str) and given else ".3f"))
+        elif isinstance(node, ast.Call) and call_name(node) == "format" and isinstance(node.func, ast.Attribute):
             fmt = node.func.value.value if isinstance(node.func.value, ast.Constant) else ctx.try_value(node.func.value)
             field = _spec_field(ctx, node, fmt) if isinstance(fmt, str) else None
             if field is not None:
-                _, xnode, spec = field
-            elif node.args:
-                xnode = node.args[0]
-            x = ctx.error_src(xnode) if xnode is not None else None
-            break
+                options.append(field[1:])
+            elif not isinstance(fmt, str) and node.args and not isinstance(node.args[0], ast.Starred):
+                options.append((node.args[0], ".3f"))  # a template the tutor cannot read
+    several = [(n, sp) for n, sp in options if not ctx.in_function and _several(ctx, n)]
+    xnode, spec = (several or options or [(None, ".3f")])[0]
+    x = ctx.error_src(xnode) if xnode is not None else None
     if x is None:
         return ctx.hint("format-tensor", "A format spec like :.3f needs one number, not a tensor.",
                         "', '.join(f'{v:.3f}' for v in t.tolist())")
@@ -226,22 +237,32 @@ def format_tensor(ctx: Context):
         candidates=_format_each(ctx, x, xnode, v))
 
 
-_FIELD = re.compile(r"\{([^{}!:]*)(![rsa])?(?::([^{}]*))?\}")
+_FIELD = re.compile(r"([^{}!:]*)(![rsa])?(?::([^{}]*))?")
 
 
 def _format_fields(text: str) -> list:
-    """(match, key, spec) of each replacement field of a str.format template (key: the argument's position,
-    or its keyword); [] when the template escapes braces ({{ }}), which this does not follow."""
-    if "{{" in text or "}}" in text:
-        return []
-    found, auto = [], 0
-    for m in _FIELD.finditer(text):
+    """(span, key, spec) of each replacement field of a str.format template, in order (key: the argument's
+    position, or its keyword; span: where `{...}` is in `text`); escaped braces ({{ }}) are text. A field
+    with a nested field in its spec ends the list."""
+    found, auto, i = [], 0, 0
+    while i < len(text):
+        if text.startswith(("{{", "}}"), i):
+            i += 2
+            continue
+        if text[i] != "{":
+            i += 1
+            continue
+        end = text.find("}", i)
+        m = _FIELD.fullmatch(text, i + 1, end) if end > 0 else None
+        if m is None:
+            break
         name = re.split(r"[.\[]", m.group(1), maxsplit=1)[0].strip()
         if name == "":
             key, auto = auto, auto + 1
         else:
             key = int(name) if name.isdigit() else name
-        found.append((m, key, m.group(3) or ""))
+        found.append(((i, end + 1), key, m.group(3) or ""))
+        i = end + 1
     return found
 
 
@@ -253,16 +274,17 @@ def _format_arg(call: ast.Call, key):
     return next((k.value for k in call.keywords if k.arg == key), None)
 
 
+def _several(ctx: Context, node: ast.AST) -> bool:
+    v = ctx.try_value(node)
+    return ctx.is_tensor(v) and v.numel() > 1
+
+
 def _spec_field(ctx: Context, call: ast.Call, fmt: str):
     """(key, argument, spec) of the field of `fmt`.format(...) that formats a tensor of several values with a
     spec: the one that raised (a field with a spec given a tensor), else the first field with a spec."""
     fields = [(key, _format_arg(call, key), spec) for _, key, spec in _format_fields(fmt) if spec]
     fields = [f for f in fields if f[1] is not None]
-    for f in fields:
-        v = ctx.try_value(f[1]) if not ctx.in_function else None
-        if ctx.is_tensor(v) and v.numel() > 1:
-            return f
-    return fields[0] if fields else None
+    return next((f for f in fields if not ctx.in_function and _several(ctx, f[1])), fields[0] if fields else None)
 
 
 def _numbers(x: str, xnode: ast.AST, value) -> list[str]:
@@ -294,18 +316,21 @@ def _format_each_as(site, x: str, numbers: str) -> list:
             return [found]
     for call in (c for c in ast.walk(site.stmt) if isinstance(c, ast.Call) and call_name(c) == "format"):
         if isinstance(call.func, ast.Name):
-            if len(call.args) == 2 and site.segment(call.args[0]) == x and isinstance(call.args[1], ast.Constant):
-                return [site.splice(call, f"', '.join(f'{{v:{call.args[1].value}}}' for v in {numbers})")]
+            if len(call.args) == 2 and site.segment(call.args[0]) == x:
+                spec = call.args[1]
+                each = f"f'{{v:{spec.value}}}'" if isinstance(spec, ast.Constant) and isinstance(spec.value, str) \
+                    and "'" not in spec.value else f"format(v, {site.segment(spec)})"
+                return [site.splice(call, f"', '.join({each} for v in {numbers})")]
             continue
         fmt = call.func.value
         if not (isinstance(fmt, ast.Constant) and isinstance(fmt.value, str)):
             continue
         text = site.segment(fmt)
-        for m, key, spec in _format_fields(text):
+        for (start, end), key, spec in _format_fields(text):
             arg = _format_arg(call, key)
             if not spec or arg is None or site.segment(arg) != x or "'" in spec or '"' in spec:
                 continue
-            plain = text[:m.start()] + text[m.start():m.end()].replace(":" + spec, "", 1) + text[m.end():]
+            plain = text[:start] + text[start:end].replace(":" + spec, "", 1) + text[end:]
             joined = f"', '.join(f'{{v:{spec}}}' for v in {numbers})"
             return [site.splice_all([(fmt, plain), (arg, joined)], shown_node=None)]
     return []
@@ -387,11 +412,9 @@ def _start_value(start, name: str):
 
 def _never_changed(loop: ast.While) -> list[str]:
     """The names of the loop's condition when its body changes none of them (no assignment, no in-place
-    method such as b.mul_(2), no call that is passed one), else []."""
+    method such as b.mul_(2), no call that is passed one), else [] (also when the condition has no names)."""
     names = list(dict.fromkeys(n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)
                                and n.id not in ("torch", "th", "np", "math")))
-    if not names:
-        return []
     for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in names:
             return []
@@ -402,8 +425,6 @@ def _never_changed(loop: ast.While) -> list[str]:
             if isinstance(f, ast.Attribute) and f.attr.endswith("_") and isinstance(f.value, ast.Name) \
                     and f.value.id in names:
                 return []
-        if isinstance(node, (ast.Nonlocal, ast.Global)):
-            return []
     return names
 
 
@@ -467,17 +488,19 @@ def where_nan(ctx: Context):
     for p in pieces:
         for w in find_calls(p.node, lambda c: (dotted(c.func) or "").endswith("where") and len(c.args) == 3):
             cond, a, b = w.args
+            helpers = {f.name for br in (a, b) for _, f, _ in ctx.called_functions(br)}
             danger = next((d for calls in (True, False) for br in (a, b) for d in ast.walk(br)
-                           if isinstance(d, ast.Call) == calls and _danger_arg(d) is not None), None)
+                           if isinstance(d, ast.Call) == calls and _danger_arg(d) is not None), None) or next(
+                (d for br in (a, b) for d in ast.walk(br) if _danger_arg(d, helpers) is not None), None)
             dsrc = p.src(danger) if danger is not None else "the other branch"
-            arg = p.src(_danger_arg(danger)) if danger is not None else name
-            use = _with_safe(p, danger) if danger is not None else "safe"
+            arg = p.src(_danger_arg(danger, helpers)) if danger is not None else name
+            use = _with_safe(p, danger, helpers) if danger is not None else "safe"
             return ctx.hint(
                 "where-nan-gradient",
                 f"{name}.grad has NaN: torch.where computes {dsrc} for every element, and where it is "
                 f"unused its derivative is NaN or inf; 0 times that is still NaN.",
                 f"safe = torch.where({p.src(cond)}, {arg}, torch.ones_like({arg}))  # use {use} in the where",
-                candidates=_safe_branch(ctx, p, w, danger))
+                candidates=_safe_branch(ctx, p, w, danger, helpers))
         for s in find_calls(p.node, lambda c: call_name(c) == "sqrt"):
             return ctx.hint(
                 "where-nan-gradient",
@@ -493,12 +516,18 @@ def where_nan(ctx: Context):
 _DANGER = ("sqrt", "log", "log10", "log2", "rsqrt", "reciprocal", "pow", "acos", "asin")
 
 
-def _danger_arg(node: ast.AST):
+def _danger_arg(node: ast.AST, helpers=()):
     """The input of a piece of torch.where's branch whose derivative can be inf or NaN where the branch is
     unused: the argument of sqrt/log/pow/..., the divisor of `a / b` (not a number), the base of `b ** 0.5`
-    (a power that is not a whole number >= 1). None for anything else. (Calls are looked at first.)"""
-    if isinstance(node, ast.Call) and call_name(node) in _DANGER and node.args:
-        return node.args[0]
+    (a power that is not a whole number >= 1), the first argument of a call of one of the learner's
+    functions named in `helpers` (what they compute is not looked into). None for anything else."""
+    if helpers and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+        return node.args[0] if node.args else None
+    if isinstance(node, ast.Call) and call_name(node) in _DANGER:  # torch.log(x), or x.log() (a method)
+        f = node.func
+        method = isinstance(f, ast.Attribute) and (dotted(f.value) or "").split(".")[0] not in (
+            "torch", "th", "math", "np", "numpy")
+        return f.value if method else node.args[0] if node.args else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and not isinstance(node.right, ast.Constant):
         return node.right
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and \
@@ -508,9 +537,9 @@ def _danger_arg(node: ast.AST):
     return None
 
 
-def _with_safe(piece, danger: ast.AST) -> str:
+def _with_safe(piece, danger: ast.AST, helpers=()) -> str:
     """The dangerous expression's text with its input written `safe`."""
-    arg, text = _danger_arg(danger), piece.src(danger)
+    arg, text = _danger_arg(danger, helpers), piece.src(danger)
     if arg.lineno == danger.lineno == arg.end_lineno:
         start, end = arg.col_offset - danger.col_offset, arg.end_col_offset - danger.col_offset
         if text[start:end] == piece.src(arg):
@@ -518,7 +547,7 @@ def _with_safe(piece, danger: ast.AST) -> str:
     return text.replace(piece.src(arg), "safe", 1)
 
 
-def _safe_branch(ctx: Context, piece, where: ast.Call, danger: ast.AST | None) -> list:
+def _safe_branch(ctx: Context, piece, where: ast.Call, danger: ast.AST | None, helpers=()) -> list:
     """The dangerous piece of torch.where's unused branch given an input that is safe everywhere: its
     input replaced by torch.where(cond, arg, torch.ones_like(arg)) (ones where the branch is unused)."""
     from tutor.hints.rules.common import piece_site, same_node
@@ -530,7 +559,7 @@ def _safe_branch(ctx: Context, piece, where: ast.Call, danger: ast.AST | None) -
     if d is None:
         return []
     cond, a, _ = w.args
-    arg = _danger_arg(d)
+    arg = _danger_arg(d, helpers)
     x, c = site.segment(arg), site.segment(cond)
     in_true = any(sub is d for sub in ast.walk(a))
     safe = (f"torch.where({c}, {x}, torch.ones_like({x}))" if in_true

@@ -64,7 +64,8 @@ def _int_parameter(ctx: Context, call: ast.Call, arg: ast.expr):
 
 
 def _layer_call(ctx: Context):
-    """(call, layer, input node, input value, how the called module holds the layer: "is" / "starts with")
+    """(call, layer, input node, input value (None: not known), how the called module holds the layer: "is" /
+    "starts with")
     for a call of an nn.Linear (or an nn.Sequential that starts with one) on the failing line, else None:
     the product that failed is inside the layer."""
     nn = getattr(ctx.torch, "nn", None)
@@ -76,8 +77,7 @@ def _layer_call(ctx: Context):
         if not isinstance(layer, nn.Linear):
             continue
         x = ctx.try_value(node.args[0])
-        if ctx.is_tensor(x):
-            return node, layer, node.args[0], x, "is" if layer is module else "starts with"
+        return node, layer, node.args[0], x if ctx.is_tensor(x) else None, "is" if layer is module else "starts with"
     return None
 
 
@@ -152,6 +152,12 @@ def dot_shapes(ctx: Context):
     if found is not None:
         call, layer, arg, x, how = found
         xsrc, layer_src = ctx.error_src(arg), ctx.error_src(call.func)
+        if x is None:  # an input the tutor does not evaluate (random numbers...)
+            return ctx.hint(
+                "dot-matmul-shapes",
+                f"{layer_src} {how} nn.Linear({layer.in_features}, {layer.out_features}): the last size of its "
+                f"input, {xsrc}, must be {layer.in_features}, the number of input features.",
+                f"print({xsrc}.shape)  # the last size must be {layer.in_features}")
         size = x.shape[-1] if x.dim() else 1
         return ctx.hint(
             "dot-matmul-shapes",
@@ -212,9 +218,10 @@ def mixed_dtype(ctx: Context):
         call, layer, arg, x, _ = found
         xsrc, layer_src, wtype = ctx.error_src(arg), ctx.error_src(call.func), dtype_of(layer.weight)
         new = f"{paren(xsrc, arg)}.to({'torch.' + wtype})"
+        given = f"is {dtype_of(x)}" if x is not None else "has another dtype"
         return ctx.hint(
             "mixed-dtype-op",
-            f"{xsrc} is {dtype_of(x)} but the weights of {layer_src} are {wtype}; a layer needs its input "
+            f"{xsrc} {given} but the weights of {layer_src} are {wtype}; a layer needs its input "
             f"in its own dtype.", f"{layer_src}({new})",
             candidates=_in_the_product(ctx, call, arg, new),
             words=f"convert the input: {layer_src}({new}) (NumPy arrays are float64; torch layers float32).")
