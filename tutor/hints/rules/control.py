@@ -115,7 +115,7 @@ def _where_candidates(ctx: Context, test, tsrc: str) -> list:
     `if c: return A` followed by `return B`; `if c: y = A else: y = B`; and `assert c` as `assert
     (c).all()` (every element must hold). A `while` or a bare `if` asks for one decision whose meaning
     (all? any?) only the learner knows: no code then."""
-    from tutor.hints.rules.common import node_by_text, shown_holder
+    from tutor.hints.rules.common import shown_holder
 
     site = ctx.error_site
     if site is None or site.stmt is None or test is None:
