@@ -318,7 +318,8 @@ PINNED = [
     ('x = torch.zeros(2, requires_grad=True)\n(x ** 2).sum().sqrt().backward()',
      ['where-nan-gradient'],
      'x.grad has NaN: the derivative of (x ** 2).sum().sqrt() is infinite where its input is 0, and 0 × inf is NaN.',
-     'make the unused branch safe for every element before torch.where.'),
+     'keep the input of (x ** 2).sum().sqrt() away from 0 (.clamp(min=1e-12)), or compute a norm with '
+     'torch.linalg.vector_norm, whose gradient at 0 is 0.'),
     ("x = torch.tensor([1., 2.], requires_grad=True)\nf'{x:.3f}'",
      ['format-tensor'],
      'x has shape (2,): a format such as :.3f applies to one number, not to a tensor.',
