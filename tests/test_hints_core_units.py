@@ -538,3 +538,93 @@ def test_a_hint_drops_the_ones_it_supersedes_but_never_itself(monkeypatch):
     assert [h.id for _, h in rules.run_rules(context({}))] == ["double-backward"]
     monkeypatch.setattr(rules, "SUPERSEDES", {"non-scalar-backward": ("grad-accumulation",)})  # not given: no effect
     assert [h.id for _, h in rules.run_rules(context({}))] == ["double-backward", "grad-accumulation"]
+
+
+def test_input_of_file_reads_only_the_sessions_own_names():
+    from tutor.hints import input_of_file
+
+    assert input_of_file("<input-12>") == 12
+    assert [input_of_file(n) for n in ("<input-x>", "<input-12", "input-12>", "<stdin>", None, 12)] == [None] * 6
+
+
+def test_diagnose_looks_only_at_code_that_ran_or_raised_a_runtime_error():
+    import torch
+
+    from tutor.outcome import ErrorInfo
+
+    ns = {"torch": torch, "x": torch.ones(2, requires_grad=True)}
+    assert diagnose(Outcome("%who", kind="command", index=1), Scene(ns)) == []
+    assert diagnose(Outcome("x.backward(", index=1, error=ErrorInfo("SyntaxError", "'(' was never closed")),
+                    Scene(ns)) == []
+
+
+def test_a_rule_that_breaks_costs_only_its_hints_unless_strict(monkeypatch):
+    import tutor.hints as hints_pkg
+    from tutor.hints import rules
+
+    def broken(ctx):
+        raise KeyError("bug in a rule")
+
+    monkeypatch.setattr(rules, "RULES", [(1, broken)])
+    monkeypatch.setattr(hints_pkg, "STRICT", False)
+    assert diagnose(Outcome("y = 1", index=1), Scene({})) == []
+    monkeypatch.setattr(hints_pkg, "STRICT", True)
+    with pytest.raises(KeyError):
+        diagnose(Outcome("y = 1", index=1), Scene({}))
+
+
+def test_a_fix_that_cannot_be_proven_leaves_words_and_one_that_does_not_compile_is_never_shown(monkeypatch):
+    import tutor.hints as hints_pkg
+    from tutor.outcome import Hint
+
+    def broken_try_fix(replaces, check=None, hint_id=None):
+        raise OSError("the copy could not start")
+
+    hint = Hint("double-backward", "t", "e", fix="y.backward()")
+    hint.candidates = [fixes.Candidate("y.backward()", {1: "y.backward()"})]
+    monkeypatch.setattr(hints_pkg, "STRICT", False)
+    hints_pkg._prove(context({}, "y.backward()"), hint, broken_try_fix, deadline=1e18)
+    assert (hint.fix, hint.verified, hint.replaces, hint.candidates) == ("", False, {}, [])
+    assert hint.fix_words == fixes.WORDS["double-backward"]
+
+    def passes(replaces, check=None, hint_id=None):
+        from tutor.verify import Result
+        return Result(ok=True)
+
+    bad = []
+    monkeypatch.setattr(hints_pkg, "BAD_FIXES", bad)
+    monkeypatch.setattr(fixes, "compiles", lambda code: True)  # a candidate whose shown code is not Python
+    hint = Hint("double-backward", "t", "e")
+    hint.candidates = [fixes.Candidate("y.backward(", {1: "y.backward()"})]
+    hints_pkg._prove(context({}, "y.backward()"), hint, passes, deadline=1e18)
+    assert (hint.fix, hint.verified, hint.replaces) == ("", False, {}) and bad == [("double-backward", "y.backward(")]
+
+
+@pytest.mark.parametrize("fix, try_fix, typed_now", [
+    ("for i in range(3):\n    x.grad = None\n    ...", "passes", False),  # an excerpt, not code to type
+    ("x.grad = None", None, False),  # fixes cannot be tried here
+    ("x.grad = None", "raises", False),
+    ("x.grad = None", "passes", True),
+    ("x.grad = None", "fails", False),
+])
+def test_a_fix_counts_as_typed_next_only_when_that_was_tried(fix, try_fix, typed_now):
+    from tutor.hints import _works_typed_now
+    from tutor.outcome import Hint
+    from tutor.verify import Result
+
+    calls = []
+
+    def tried(replaces, check=None, hint_id=None):
+        calls.append(replaces)
+        if try_fix == "raises":
+            raise OSError("no copy")
+        return Result(ok=try_fix == "passes")
+
+    hint = Hint("grad-accumulation", "t", "e", fix=fix)
+    hint.replaces = {2: "y = 2\nx.grad = None"}  # not "this input, then the fix"
+    outcome = Outcome("y = 1", index=2)
+    scene = Scene({}, try_fix=tried if try_fix else None)
+    assert _works_typed_now(hint, outcome, scene) is typed_now
+    assert calls == ([] if "..." in fix or try_fix is None else [{3: fix}])
+    hint.replaces = {2: "y = 1\n" + fix}  # proven as this input followed by the fix: no second try needed
+    assert _works_typed_now(hint, outcome, Scene({})) is ("..." not in fix)
