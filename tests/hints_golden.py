@@ -12,8 +12,8 @@ This file keeps the whole text of every hint given on
   torch.manual_seed(0) (test_hints_golden.py), and
 * every input of the branch scripts, tests/branch_scripts/FAMILY.py (`SCRIPTS`, one list per rule
   family): learner code written to reach the branches of the rules the other scripts never reach
-  (a helper's frame, an alias, a loop, a second tensor...), in tests/golden/branches_FAMILY.json
-  (test_hints_branches.py),
+  (a helper's frame, an alias, a loop, a second tensor...), each also respaced, in
+  tests/golden/branches_FAMILY.json (test_hints_branches.py),
 
 as JSON in tests/golden/. A changed hint fails those tests with the difference. When the change is
 intended, regenerate and review the diff before committing:
@@ -200,6 +200,24 @@ def branch_scripts(family: str) -> list[str]:
     return list(dict.fromkeys(scripts))
 
 
+def branch_inputs(family: str) -> list[str]:
+    """The family's scripts, each followed by its respaced twin (`f( x )`): a hint must quote the learner's own
+    text, and the twin shows a rule that quoted Python's rendering (ast.unparse) instead. A script whose
+    twin would split into other inputs (a `%` command line) has none."""
+    from tutor.runner import split_inputs
+
+    found = []
+    for script in branch_scripts(family):
+        found.append(script)
+        try:
+            twin = respaced(script)
+        except Exception:  # noqa: BLE001 - not tokenizable as Python: no twin
+            continue
+        if twin != script and len(split_inputs(twin)) == len(split_inputs(script)) and "%" not in script:
+            found.append(twin)
+    return list(dict.fromkeys(found))
+
+
 def branch_file(family: str) -> Path:
     return GOLDEN / f"branches_{family}.json"
 
@@ -208,7 +226,7 @@ def compute_branches(family: str) -> dict:
     import tutor.hints as hints_pkg
 
     hints_pkg.STRICT = True
-    return {script: script_entry(script) for script in branch_scripts(family)}
+    return {script: script_entry(script) for script in branch_inputs(family)}
 
 
 def golden_files() -> dict[str, tuple[Path, object]]:

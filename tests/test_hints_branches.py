@@ -4,7 +4,8 @@ Branch scripts are learner code written to reach the branches of the rules that 
 the corpus and the other tests' scripts never reach (coverage of tutor/hints under the hint tests showed
 ~9% of its statements unreached, and every mutant there survived). Each is kept with the hints it gets
 in tests/golden/branches_FAMILY.json, so a change anywhere on those paths (a clause, a culprit, a quoted
-line, a fix) fails here. After an intended change: `python tests/hints_golden.py --update
+line, a fix) fails here. Each script also runs respaced (`f( x )`, tests/hints_golden.py's `respaced`):
+hints quote the learner's own text, so a rule that quoted Python's rendering of the code shows up there. After an intended change: `python tests/hints_golden.py --update
 branches_FAMILY`, then review `git diff tests/golden/`.
 """
 
@@ -21,7 +22,7 @@ import hints_golden  # noqa: E402
 import tutor.hints as hints_pkg  # noqa: E402
 
 FAMILIES = hints_golden.branch_families()
-CASES = [(family, n, script) for family in FAMILIES for n, script in enumerate(hints_golden.branch_scripts(family))]
+CASES = [(family, n, script) for family in FAMILIES for n, script in enumerate(hints_golden.branch_inputs(family))]
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +46,24 @@ def test_every_hint_of_the_branch_script_is_the_reviewed_one(family, n, script):
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_each_golden_copy_holds_exactly_its_scripts(family):
-    assert set(golden(family)) == set(hints_golden.branch_scripts(family))
+    assert set(golden(family)) == set(hints_golden.branch_inputs(family))
 
 
 def test_every_golden_branch_file_has_its_scripts():
     files = {p.stem for p in hints_golden.GOLDEN.glob("branches_*.json")}
     assert files == {hints_golden.branch_file(f).stem for f in FAMILIES}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_a_respaced_twin_gets_the_same_hints_on_the_same_inputs(family):
+    """`f( x )` is the same program as `f(x)`: the golden copies of a script and its twin name the same ids
+    on the same inputs (their words differ only where they quote the learner's spacing)."""
+    want = golden(family)
+
+    def ids(script):
+        return [(index, [h["id"] for h in hints]) for index, hints in want[script]]
+
+    for script in hints_golden.branch_scripts(family):
+        twin = hints_golden.respaced(script)
+        if twin in want and twin != script:
+            assert ids(twin) == ids(script), (script, twin)
