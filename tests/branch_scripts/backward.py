@@ -83,3 +83,16 @@ SCRIPTS = [
     "import torch\nx = torch.tensor(1.0, requires_grad=True)\ny = x ** 3\ny += torch.sin(x)\ny.backward(create_graph=True)\n"
     "x.grad.backward()\nprint(x.grad)\n",
 ]
+
+SCRIPTS += [
+    # linear regression without requires_grad on the parameters (D2L 3.2's set-up, typed by hand): the data
+    # X, y and the parameters w, b all feed the loss; only w and b are to be switched on, both of them
+    "import torch\nX = torch.randn(5, 2)\ny = torch.randn(5)\nw, b = torch.zeros(2), torch.zeros(1)\n"
+    "loss = ((X @ w + b - y) ** 2).mean()\nloss.backward()\n",
+    # the same with the parameters made in two inputs and a model helper: one fix edits both inputs
+    "import torch\nX = torch.normal(0, 1, (10, 2))\ny = X @ torch.tensor([2.0, -3.4]) + 4.2\n"
+    "w = torch.normal(0, 0.01, size=(2,))\nb = torch.zeros(1)\ndef linreg(X, w, b):\n    return X @ w + b\n"
+    "l = ((linreg(X, w, b) - y) ** 2 / 2).sum()\nl.backward()\n",
+    # two plain tensors and no name that reads as a parameter: which one is wanted is the learner's call (words)
+    "import torch\nx = torch.tensor(2.0)\nz = torch.tensor(3.0)\nout = x * z\nout.backward()\n",
+]

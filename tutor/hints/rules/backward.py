@@ -4,6 +4,7 @@ inference tensors, requires_grad on a computed tensor, a gradient of a gradient.
 from __future__ import annotations
 
 import ast
+import re
 
 from tutor.hints import fixes
 from tutor.hints.context import Context, call_name, dotted, is_true, keyword, names_in, paren, source_of
@@ -197,33 +198,12 @@ def no_grad_fn(ctx: Context):
                   and not any(ctx.tensor(m) is not None for m in names_in(p.node))]
     plain = [n for n in leaves if not ctx.tensor(n).requires_grad]
     if leaves and not any_rg:
-        n = plain[0]
         computed = [p.name for p in pieces[1:] if p.name and not p.name.startswith("def ")]
         t = computed[0] if computed and not isinstance(target, ast.Name) else t
-        a = ctx.assignment(n)
-        fix = f"{n}.requires_grad_(True)  # then compute {t} again"
-        made = ""
-        candidates = []
-        floating = ctx.tensor(n).is_floating_point()
-        if a is not None and isinstance(a.value, ast.Call) and is_factory(a.value) and \
-                call_name(a.value) not in NO_REQUIRES_GRAD_ARG:
-            call = a.value if floating else floatified(a.value)
-            fix = f"{n} = {unparse(with_keyword(call, 'requires_grad', ast.Constant(True)))}  # then compute {t} again"
-            made = f" ({n} = {stmt_value_src(a.stmt, a.value)})"
-            candidates = _created_with_requires_grad(ctx, a, floating)
-        elif a is not None and a.value is not None and not a.unpacked and not a.augmented:
-            # torch.from_numpy(...), A.reshape(...), X[:, 0]: switched on where it is made
-            value = stmt_value_src(a.stmt, a.value)
-            new = f"{paren(value, a.value)}{'' if floating else '.float()'}.requires_grad_()"
-            fix = f"{n} = {new}  # then compute {t} again"
-            made = f" ({n} = {value})"
-            site, node = site_and_node(ctx, a.stmt.index, a.value)
-            candidates = [site.splice(node, new)] if site is not None else []
-        elif a is not None and a.unpacked:  # x, y = torch.tensor(1.0), torch.tensor(2.0): switched on right after
-            site = ctx.site_of(a.stmt)
-            same = [m for m in plain if (am := ctx.assignment(m)) is not None and am.stmt is a.stmt]
-            candidates = [site.insert_after(site.stmt, "\n".join(f"{m}.requires_grad_(True)" for m in same))] \
-                if site is not None else []
+        if len(plain) > 1:
+            return _several_plain_leaves(ctx, plain, t)
+        n = plain[0]
+        fix, made, candidates = _switched_on(ctx, n, plain, t)
         return ctx.hint(
             "backward-no-grad-fn",
             f"{n} was created without requires_grad=True{made}, so nothing computed from it was recorded "
@@ -236,6 +216,87 @@ def no_grad_fn(ctx: Context):
         f"never had requires_grad=True; requires_grad was set after {t} was computed; {t} was computed "
         f"under torch.no_grad(); .item(), float() or torch.tensor() cut the chain.",
         f"print({t}.grad_fn, {t}.requires_grad)  # then find where the chain stops")
+
+
+# A learner's parameters, by the names courses and forum posts give them (w, b, W1, weight, bias, theta, params,
+# w_hidden): when several plain leaves feed a result, these are the ones gradients are wanted for; the data
+# (X, y, features, labels) is not.
+PARAMETER_NAME = re.compile(r"^(?:[wWbB]\d*|[wb]_\w+|weights?\d*|bias(?:es)?\d*|theta\d*|params?|parameters|coef\w*)$")
+
+
+def _switched_on(ctx: Context, n: str, plain: list[str], t: str) -> tuple[str, str, list]:
+    """(template fix, ' (how it was made)', candidate fixes) for switching requires_grad on for leaf `n`."""
+    a = ctx.assignment(n)
+    fix = f"{n}.requires_grad_(True)  # then compute {t} again"
+    made = ""
+    candidates = []
+    floating = ctx.tensor(n).is_floating_point()
+    if a is not None and isinstance(a.value, ast.Call) and is_factory(a.value) and \
+            call_name(a.value) not in NO_REQUIRES_GRAD_ARG:
+        call = a.value if floating else floatified(a.value)
+        fix = f"{n} = {unparse(with_keyword(call, 'requires_grad', ast.Constant(True)))}  # then compute {t} again"
+        made = f" ({n} = {stmt_value_src(a.stmt, a.value)})"
+        candidates = _created_with_requires_grad(ctx, a, floating)
+    elif a is not None and a.value is not None and not a.unpacked and not a.augmented:
+        # torch.from_numpy(...), A.reshape(...), X[:, 0]: switched on where it is made
+        value = stmt_value_src(a.stmt, a.value)
+        new = f"{paren(value, a.value)}{'' if floating else '.float()'}.requires_grad_()"
+        fix = f"{n} = {new}  # then compute {t} again"
+        made = f" ({n} = {value})"
+        site, node = site_and_node(ctx, a.stmt.index, a.value)
+        candidates = [site.splice(node, new)] if site is not None else []
+    elif a is not None and a.unpacked:  # x, y = torch.tensor(1.0), torch.tensor(2.0): switched on right after
+        site = ctx.site_of(a.stmt)
+        same = [m for m in plain if (am := ctx.assignment(m)) is not None and am.stmt is a.stmt]
+        candidates = [site.insert_after(site.stmt, "\n".join(f"{m}.requires_grad_(True)" for m in same))] \
+            if site is not None else []
+    return fix, made, candidates
+
+
+def _several_plain_leaves(ctx: Context, plain: list[str], t: str):
+    """Several leaves feed the result and none requires grad. Naming one of them (the first found was often the
+    data, `y`) gave a fix that cleared the error and left the wanted `w.grad` None. When some names read as
+    parameters (w, b), all of those are switched on and the others are said to be fine as data; otherwise all
+    of them are switched on (every gradient the learner may read is then there)."""
+    plain = sorted(plain, key=lambda n: _made_at(ctx, n))
+    params = [n for n in plain if PARAMETER_NAME.match(n)] or plain
+    data = [n for n in plain if n not in params]
+    edits: dict[int, str] = {}
+    shown = []
+    for n in params:
+        _fix, _made, found = _switched_on(ctx, n, params, t)
+        c = next((c for c in found if c is not None), None)
+        if c is not None and all(edits.get(k) == v for k, v in c.replaces.items()):
+            continue  # `w, b = ...`: one edit switches both on
+        if c is None or set(c.replaces) & set(edits):
+            edits = {}
+            break
+        edits.update(c.replaces)
+        shown.append(c.shown)
+    candidates = [fixes.Candidate("\n".join(dict.fromkeys(shown)), edits)] if edits else []
+    were = "was" if len(params) == 1 else "were"
+    it = "it is" if len(data) == 1 else "they are"
+    also = f" ({_names(data)} can stay as {it} if {it} your data)" if data else ""
+    return ctx.hint(
+        "backward-no-grad-fn",
+        f"{_names(params)} {were} created without requires_grad=True{also}, so nothing computed from "
+        f"{'it' if len(params) == 1 else 'them'} was recorded and {t} has no grad_fn.", "",
+        candidates=candidates,
+        words=f"create {_names(params)} with requires_grad=True, then compute {t} again.")
+
+
+def _made_at(ctx: Context, name: str) -> tuple[int, int]:
+    """Where `name` got its value, to list names in the order the learner made them (w before b in `w, b = ...`)."""
+    a = ctx.assignment(name)
+    if a is None:
+        return (-1, 0)
+    found = re.search(rf"\b{re.escape(name)}\b", a.stmt.source.splitlines()[a.stmt.node.lineno - 1]
+                      if a.stmt.node.lineno <= len(a.stmt.source.splitlines()) else "")
+    return (a.stmt.order, found.start() if found else 0)
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @rule(20)

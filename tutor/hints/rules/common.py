@@ -128,12 +128,28 @@ def chain(ctx: Context, target: ast.AST, source: str, limit: int = 40) -> list[P
             seen.add(name)
             a = ctx.assignment(name)
             t = ctx.tensor(name)
-            if t is not None and t.is_leaf and a is not None and is_factory(a.value) and not torch_tensor_call(
-                    a.value):
-                continue  # a tensor the learner created: the chain starts here
+            made = unpacked_value(a, name) if a is not None else None
+            if t is not None and t.is_leaf and made is not None and is_factory(made) and not torch_tensor_call(made):
+                continue  # a tensor the learner created (`w = torch.zeros(2)`, `w, b = torch.zeros(2), ...`)
             if a is not None and a.value is not None:
                 pieces.append(Piece(a.value, a.stmt.source, a.stmt, name))
     return pieces
+
+
+def unpacked_value(a, name: str) -> ast.AST | None:
+    """The expression that gave `name` its value in assignment `a`: the value itself, or for `w, b = f(), g()`
+    the element at name's place (None when unpacking hides it: `w, b = pair`)."""
+    if not a.unpacked:
+        return a.value
+    node = a.stmt.node
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    for target in targets:
+        if isinstance(target, (ast.Tuple, ast.List)) and isinstance(a.value, (ast.Tuple, ast.List)) and \
+                len(target.elts) == len(a.value.elts):
+            for elt, value in zip(target.elts, a.value.elts):
+                if isinstance(elt, ast.Name) and elt.id == name:
+                    return value
+    return None
 
 
 def leaves_in(ctx: Context, pieces: list[Piece]) -> list[str]:
