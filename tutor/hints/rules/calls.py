@@ -569,7 +569,7 @@ def accumulation_through_calls(ctx: Context):
         if not any(_grad_reads(n) for n in nodes):
             continue  # only the total is used after the loop: adding up is what was asked for
         change = stepped[0]
-        b = ast.unparse(calls[0].func.value)
+        b = source_of(calls[0].func.value, src)
         where = f" in {callee.name}(){callee.where()}" if callee is not None else ""
         # every tensor whose grad adds up is reset (w alone would leave b's grad growing); a module's
         # parameters (net[0].weight, ...) all at once, with the module's zero_grad()

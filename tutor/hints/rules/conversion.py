@@ -188,7 +188,13 @@ def _lambdify_hint(ctx: Context, call: ast.Call) -> Hint:
         new = copy.deepcopy(a.value)
         new.args = new.args[:2] + [ast.Constant("torch")]
         new.keywords = [k for k in new.keywords if k.arg != "modules"]
-        fix = f"{fname} = {unparse(new)}  # generated code calls torch functions"
+        made = unparse(new)
+        if len(a.value.args) >= 2:  # in the learner's own text: their function, arguments and spacing
+            src = a.stmt.source
+            parts = [source_of(x, src) for x in a.value.args[:2]] + ["'torch'"] + [
+                source_of(k, src) for k in a.value.keywords if k.arg != "modules"]
+            made = f"{source_of(a.value.func, src)}({', '.join(parts)})"
+        fix = f"{fname} = {made}  # generated code calls torch functions"
     return ctx.hint(
         "sympy-on-tensor",
         f"{fname} was made by sympy.lambdify with NumPy functions, which cannot take a tensor that requires "
