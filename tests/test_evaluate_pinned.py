@@ -261,3 +261,24 @@ def test_a_fresh_capture_fills_empty_lists():
     target = Target()
     E.Capture().fill(target)
     assert (target.stdout, target.stderr, target.warnings, target.error) == ("", "", [], None)
+
+
+def test_an_input_stopped_inside_no_grads_enter_leaves_grad_mode_as_it_was():
+    """A stop that lands after torch.no_grad() switched recording off but before its block began skips
+    its __exit__ (seen: a runaway loop of `with torch.no_grad():` stopped by the time limit); recording then
+    stayed off for every later input and diagnosis blamed the learner. Stopped inputs give grad mode back;
+    an input that switches it off and ends (even with an error) keeps what it did."""
+    from tutor.session import Session
+
+    session = Session(timeout=0.5)
+    session.ensure_torch()
+    stopped = session.submit("torch.no_grad().__enter__()\nwhile True:\n    pass")
+    assert stopped.error is not None and stopped.error.type == "Timeout"
+    assert session.submit("torch.is_grad_enabled()").value is True
+    session.submit("x = torch.ones(2, requires_grad=True)")
+    done = session.submit("(x * 2).sum().backward()")
+    assert done.error is None and done.hints == []
+    raised = session.submit("torch.set_grad_enabled(False)\n1 / 0")
+    assert raised.error.type == "ZeroDivisionError"
+    assert session.submit("torch.is_grad_enabled()").value is False  # the learner's own switch stays
+    session.submit("torch.set_grad_enabled(True)")

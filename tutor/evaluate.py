@@ -289,12 +289,15 @@ def execute(
         result.warnings += compiled
         return result
 
+    grad_mode = _grad_mode()
     with capture(echo=echo, timeout=timeout, filename=filename) as cap:
         exec(code, namespace)
         if last_code is not None:
             result.value = eval(last_code, namespace)
             # Like the REPL, a None from a call is not shown; `x.grad` being None is worth seeing.
             result.has_value = result.value is not None or not isinstance(last.body, ast.Call)
+    if cap.error is not None and cap.error.type in ("KeyboardInterrupt", "Timeout"):
+        _restore_grad_mode(grad_mode)
     early = result.warnings + compiled
     cap.fill(result)
     result.warnings = early + result.warnings
@@ -308,6 +311,21 @@ def execute(
             result.error.message = f"exit status {guard.short_repr(code, 200)}" if type(code) is int else \
                 guard.short_repr(code, 500) if type(code) is not str else code
     return result
+
+
+def _grad_mode() -> bool | None:
+    """torch's grad mode before an input (None: torch not imported yet)."""
+    torch = sys.modules.get("torch")
+    return guard.attempt(lambda: bool(torch.is_grad_enabled()), default=None) if torch is not None else None
+
+
+def _restore_grad_mode(before: bool | None) -> None:
+    """After an input stopped by Ctrl-C or the time limit, grad mode as it was before it. A stop that lands
+    inside `with torch.no_grad():`'s __enter__ (after it switched recording off, before the block began)
+    skips its __exit__: recording stayed off for every later input, and diagnosis blamed the learner."""
+    torch = sys.modules.get("torch")
+    if before is not None and torch is not None:
+        guard.attempt(lambda: torch.set_grad_enabled(before), default=None)
 
 
 class Capture:
