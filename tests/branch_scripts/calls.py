@@ -76,3 +76,15 @@ SCRIPTS = [
     "import torch\nw = torch.randn(3, requires_grad=True)\nloss = (w ** 2).sum()\ndef step(l):\n    l.backward()\n"
     "    return l.item()\nstep(loss)\nw.sum().backward()\nloss.backward()\n",
 ]
+
+SCRIPTS += [
+    # a fresh leaf every step (w rebound by .detach().requires_grad_()), each kept in a list: every tensor is
+    # differentiated once, nothing adds up: no hint (it used to claim trace[0].grad was a running sum)
+    "import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\ntrace = []\nfor step in range(3):\n"
+    "    loss = (w ** 2).sum()\n    loss.backward()\n    trace.append(w)\n    print(w.grad)\n"
+    "    w = (w - 0.1 * w.grad).detach().requires_grad_()\n",
+    # the same list, but w updated in place: one tensor under four names (trace[0..2], w); its grad adds up
+    "import torch\nw = torch.tensor([1.0, -2.0], requires_grad=True)\ntrace = []\nfor step in range(3):\n"
+    "    loss = (w ** 2).sum()\n    loss.backward()\n    trace.append(w)\n    print(w.grad)\n"
+    "    with torch.no_grad():\n        w -= 0.1 * w.grad\n",
+]

@@ -35,3 +35,9 @@ SCRIPTS = [
     'loss.backward()\nfor p in [w, b]:\n    grad_norms.append(p.grad.norm().item())\n'
     '    p = p - 0.1 * p.grad\n',
 ]
+
+SCRIPTS += [
+    # a loop variable rebound by the update: one hint (update-rebinds-name), not a second about p being computed
+    "import torch\nw = torch.ones(2, requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\n"
+    "loss = (w.sum() + b).sum()\nloss.backward()\nfor p in [w, b]:\n    p = p - 0.1 * p.grad\n",
+]

@@ -538,6 +538,34 @@ def _changes_the_reads(ctx: Context, nodes: list):
     return check
 
 
+def _one_name_each(ctx: Context, changes: list) -> list:
+    """The gradient changes with one name per tensor: a tensor kept in a list too (`trace.append(w)`) is
+    reported under each name it has (trace[0], trace[1], w); the plain name is the one to reset."""
+    by_tensor: dict[int, object] = {}
+    for g in sorted(changes, key=lambda g: ("[" in g.name or "." in g.name, changes.index(g))):
+        try:
+            value = ctx.try_value(ast.parse(g.name, mode="eval").body)
+        except SyntaxError:
+            value = None
+        key = id(value) if ctx.is_tensor(value) else id(g)
+        by_tensor.setdefault(key, g)
+    kept = set(map(id, by_tensor.values()))
+    return [g for g in changes if id(g) in kept]
+
+
+def _collected(nodes, fresh: set[str]) -> set[str]:
+    """Lists the loop fills with tensors it makes (`trace.append(w)` where the loop rebinds w): the tensors in
+    them, named `trace[0]`, `trace[1]` after the loop, are new on every step, each with its own .grad."""
+    found = set()
+    for node in nodes:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in (
+                    "append", "extend", "insert") and isinstance(sub.func.value, ast.Name) and sub.args and \
+                    any(n in fresh for n in names_in(sub.args[-1])):
+                found.add(sub.func.value.id)
+    return found
+
+
 @rule(40)
 def accumulation_through_calls(ctx: Context):
     """backward() inside a loop or a helper, .grad never reset, and the sum read as if it were one gradient."""
@@ -551,8 +579,8 @@ def accumulation_through_calls(ctx: Context):
                 resets.add("*")  # a helper resets gradients (often through a loop over its parameters)
     if "*" in resets:
         return None
-    stepped = [g for g in ctx.outcome.gradients if g.new is not None and ctx.is_tensor(g.new)
-               and g.new.is_floating_point()]
+    stepped = _one_name_each(ctx, [g for g in ctx.outcome.gradients if g.new is not None and ctx.is_tensor(g.new)
+                                   and g.new.is_floating_point()])
     changes = [g for g in stepped if g.name not in resets]
     if not stepped:
         return None
@@ -563,6 +591,7 @@ def accumulation_through_calls(ctx: Context):
             continue
         fresh = {n for node in nodes for s in ast.walk(node) if isinstance(s, (ast.Assign, ast.For))
                  for t in (s.targets if isinstance(s, ast.Assign) else [s.target]) for n in assigned_names(t)}
+        fresh |= _collected(nodes, fresh)
         stepped = [g for g in stepped if g.name.split("[")[0].split(".")[0] not in fresh]
         if not stepped:
             return None  # a new tensor on every step: its .grad starts empty each time

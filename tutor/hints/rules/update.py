@@ -15,7 +15,11 @@ import ast
 
 from tutor.hints import reach
 from tutor.hints.context import Context
-from tutor.hints.rules.common import in_place_update, rule
+from tutor.hints.rules.common import SUPERSEDES, in_place_update, rule
+
+# `for p in [w, b]: p = p - lr * p.grad`: the update never reaches w and b; that p (a loop variable) now names
+# a computed tensor is the same mistake seen from the other side, and its fix would be a second, different one
+SUPERSEDES.setdefault("update-rebinds-name", set()).add("manual-update-nonleaf")
 
 
 def _grad_of(node: ast.AST, name: str) -> bool:
