@@ -67,3 +67,11 @@ def test_a_respaced_twin_gets_the_same_hints_on_the_same_inputs(family):
         twin = hints_golden.respaced(script)
         if twin in want and twin != script:
             assert ids(twin) == ids(script), (script, twin)
+
+
+def test_readme_states_how_many_branch_scripts_there_are():
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    scripts = sum(len(hints_golden.branch_scripts(f)) for f in FAMILIES)
+    inputs = sum(len(hints_golden.branch_inputs(f)) for f in FAMILIES)
+    assert f"on the {scripts} branch scripts of `tests/branch_scripts/`" in readme
+    assert f"each also respaced, {inputs} scripts in all" in readme
