@@ -207,6 +207,13 @@ CASES = [
                             "    loss = (w - 1) ** 2\n    loss.backward()\n    step(w, 0.1)", {}),
     ("update-rebinds-name", "w = torch.ones(3, requires_grad=True)\nb = torch.zeros(1, requires_grad=True)\n"
                             "(w.sum() * 2 + b).sum().backward()\nfor p in [w, b]:\n    p = p - 0.1 * p.grad", {}),
+    ("helper-returns-none", "def loss_fn(w):\n    l = (w ** 2).sum()\nw = torch.tensor([1.0, -2.0], requires_grad=True)\n"
+                            "loss = loss_fn(w)\nloss.backward()", {}),
+    ("helper-returns-none", "X = torch.randn(4, 2)\ndef net(X, w):\n    X @ w\nw = torch.zeros(2, requires_grad=True)\n"
+                            "net(X, w).sum().backward()", {}),
+    ("helper-returns-none", "def squared_loss(y_hat, y):\n    l = (y_hat - y) ** 2 / 2\n    l.mean()\n"
+                            "w = torch.ones(3, requires_grad=True)\nfor epoch in range(2):\n"
+                            "    l = squared_loss(w * 2, torch.zeros(3))\n    l.backward()", {}),
     # variants the first cases did not reach (found by mutation testing): torch.mm, the `th` alias, int()
     ("dot-matmul-shapes", "A = torch.ones(2, 3)\nB = torch.ones(2, 3)\ntorch.mm(A, B)", {}),
     ("tensor-copy-construct", "import torch as th\nx = th.tensor(2.0, requires_grad=True)\ny = th.tensor(x ** 2)\n"

@@ -25,6 +25,7 @@ SNIPPETS: list[tuple[str, str]] = [
     ("TypeError", X + "x.grad = 0"),
     ("AttributeError", X + "x.grad.zero_()"),
     ("AttributeError", X + "x.grad.data.zero_()"),  # older tutorials zero through .data
+    ("AttributeError", X + "def loss_fn(t):\n    l = (t ** 2).sum()\nloss_fn(x).backward()"),  # no return
     # backward
     ("RuntimeError", X + "(x * x).backward()"),
     ("RuntimeError", X + "y = 2 * torch.dot(x, x)\ny.backward()\ny.backward()"),

@@ -60,6 +60,7 @@ IDS: tuple[str, ...] = (
     "attribute-called",
     "inplace-via-data",
     "update-rebinds-name",
+    "helper-returns-none",
 )
 
 _ENTRIES = [
@@ -620,6 +621,23 @@ _ENTRIES = [
         "(w ** 2).sum().backward()\n"
         "sgd([w], 0.1)\n"
         "print(w)                        # tensor([ 0.8000, -1.6000], requires_grad=True)",
+    ),
+    Entry(
+        "helper-returns-none",
+        "a function without return gives None",
+        "2.4.1",
+        "A Python function hands back only what a `return` statement names. A loss or model helper whose "
+        "last line computes the result (`l = ((y_hat - y) ** 2).mean()`, or the bare expression) and stops "
+        "there returns None: the value is computed and dropped. The error shows up one step later, where the "
+        "result is used: `loss.backward()` on None raises \"'NoneType' object has no attribute 'backward'\". "
+        "End the function with `return` and the value (D2L 2.4.1 defines f(x) the same way).",
+        "def loss_fn(w):\n"
+        "    l = (w ** 2).sum()\n"
+        "    return l                    # without this line, loss_fn(w) is None\n"
+        "w = torch.tensor([1.0, -2.0], requires_grad=True)\n"
+        "loss = loss_fn(w)\n"
+        "loss.backward()\n"
+        "print(w.grad)                   # tensor([ 2., -4.])",
     ),
 ]
 

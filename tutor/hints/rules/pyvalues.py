@@ -342,3 +342,72 @@ def _copy_site_candidates(ctx: Context, piece, call: ast.Call) -> list:
     from tutor.hints.rules.conversion import copy_candidates
 
     return copy_candidates(*piece_site(ctx, piece, call), itself=True)
+
+
+_NONE_ATTRIBUTE = re.compile(r"'NoneType' object has no attribute '(\w+)'")
+
+
+@rule(30)
+def helper_returns_none(ctx: Context):
+    """`loss = loss_fn(w)` then `loss.backward()`: 'NoneType' object has no attribute 'backward', because the
+    learner's function computes its result and never returns it."""
+    if not ctx.error_is("AttributeError", "'NoneType' object has no attribute"):
+        return None
+    m = _NONE_ATTRIBUTE.search(ctx.error.message or "")
+    tree = ctx.error_tree
+    if m is None or tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and node.attr == m.group(1)):
+            continue
+        call, name = node.value, None
+        if isinstance(call, ast.Name):  # loss.backward() with loss = loss_fn(w)
+            name = call.id
+            a = ctx.assignment(name)
+            if a is None or not isinstance(a.value, ast.Call) or a.unpacked or ctx.ns.get(name, 0) is not None:
+                continue
+            call = a.value
+        if not isinstance(call, ast.Call):
+            continue
+        found = _none_returning(ctx, call)
+        if found is None:
+            continue
+        func, fdef, index = found
+        shown = ctx.error_src(node.value)
+        what = f"{name} is None: it came from {source_of(call, ctx.assignment(name).stmt.source)}" if name \
+            else f"{shown} is None"
+        return ctx.hint(
+            "helper-returns-none",
+            f"{what}, and {fdef.name}() has no return statement, so calling it gives None (the value its "
+            f"last line computes is dropped when the function ends).",
+            candidates=_return_added(ctx, fdef, index),
+            words=f"end {fdef.name}() with `return` and the value it should give back.")
+    return None
+
+
+def _none_returning(ctx: Context, call: ast.Call):
+    """(function, its def, the input that defined it) when `call` reaches a learner function whose body never
+    returns a value; else None."""
+    callee = reach.callee_of(ctx, call)
+    if callee is None or callee.index is None or not isinstance(callee.node, ast.FunctionDef):
+        return None
+    if reach.returned(callee) or any(isinstance(s, (ast.Yield, ast.YieldFrom)) for s in ast.walk(callee.node)):
+        return None
+    return callee.func, callee.node, callee.index
+
+
+def _return_added(ctx: Context, fdef: ast.FunctionDef, index: int) -> list:
+    """The def with its last line's value returned: `l = ...` gets `return l` after it, a bare expression
+    becomes `return <it>`."""
+    last = fdef.body[-1]
+    site = ctx.site(index, last.lineno, last.col_offset)
+    if site is None or site.stmt is None:
+        return []
+    stmt = site.stmt
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return [site.insert_after(stmt, f"return {stmt.targets[0].id}")]
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        return [site.insert_after(stmt, f"return {stmt.target.id}")]
+    if isinstance(stmt, ast.Expr) and not (isinstance(stmt.value, ast.Call) and call_name(stmt.value) == "print"):
+        return [site.replace(stmt, f"return {site.segment(stmt.value)}")]
+    return []
