@@ -630,7 +630,7 @@ _ENTRIES = [
         "last line computes the result (`l = ((y_hat - y) ** 2).mean()`, or the bare expression) and stops "
         "there returns None: the value is computed and dropped. The error shows up one step later, where the "
         "result is used: `loss.backward()` on None raises \"'NoneType' object has no attribute 'backward'\". "
-        "End the function with `return` and the value (D2L 2.4.1 defines f(x) the same way).",
+        "End the function with `return` and the value it should give back.",
         "def loss_fn(w):\n"
         "    l = (w ** 2).sum()\n"
         "    return l                    # without this line, loss_fn(w) is None\n"
